@@ -1,0 +1,263 @@
+/**
+ * The pull registry: one job per image, joined by every slot that uses it,
+ * watched push-style by streams. Jobs are registered synchronously, before
+ * the first `await`, so concurrent POSTs can never start two engine pulls.
+ */
+import type { Clock, TimerHandle } from '../clock.ts';
+import { createPullParser } from '../parse/parser.ts';
+import { PullProgress } from '../progress/aggregate.ts';
+import type { ImageReference } from '../reference.ts';
+import type { ContainerRuntime } from '../runtime.ts';
+import { createTtlCache, type TtlCache } from '../ttl-cache.ts';
+import type { ImagePresence, ImageStatus, JobState, ProgressEvent, PullProgressFields } from '../types.ts';
+
+export interface PullRegistryOptions {
+  runtime: ContainerRuntime;
+  clock: Clock;
+  /** Makes job ids; injected so the core needs no crypto global. */
+  newJobId: () => string;
+  /** How long a finished job stays visible (CONTRACT §3: 10 minutes). */
+  retainFinishedMs?: number;
+  /** Shortest gap between two progress frames of one pull (5 a second). */
+  frameIntervalMs?: number;
+  /** How long an inspect answer is reused (about 2 s). */
+  inspectTtlMs?: number;
+  /** Told when a job ends, for the log. */
+  onJobEnd?: (job: PullJobView) => void;
+}
+
+export const DEFAULT_RETAIN_FINISHED_MS = 10 * 60 * 1000;
+export const DEFAULT_FRAME_INTERVAL_MS = 200;
+export const DEFAULT_INSPECT_TTL_MS = 2000;
+
+/** What callers may read of a job. */
+export interface PullJobView {
+  readonly id: string;
+  readonly image: ImageReference;
+  readonly runtime: string;
+  readonly state: JobState;
+  progress(): PullProgressFields;
+}
+
+/** Called with the image key whose job changed. */
+export type JobListener = (imageKey: string) => void;
+
+interface Job extends PullJobView {
+  readonly tracker: PullProgress;
+  readonly abort: AbortController;
+  lastEmitAt: number;
+  trailingFrame: TimerHandle | null;
+  expiry: TimerHandle | null;
+}
+
+export class PullRegistry {
+  readonly #runtime: ContainerRuntime;
+  readonly #clock: Clock;
+  readonly #newJobId: () => string;
+  readonly #retainFinishedMs: number;
+  readonly #frameIntervalMs: number;
+  readonly #onJobEnd: ((job: PullJobView) => void) | undefined;
+  readonly #jobs = new Map<string, Job>();
+  readonly #listeners = new Map<string, Set<JobListener>>();
+  readonly #presence: TtlCache<string, ImagePresence>;
+  #runningPulls = 0;
+
+  constructor(options: PullRegistryOptions) {
+    this.#runtime = options.runtime;
+    this.#clock = options.clock;
+    this.#newJobId = options.newJobId;
+    this.#retainFinishedMs = options.retainFinishedMs ?? DEFAULT_RETAIN_FINISHED_MS;
+    this.#frameIntervalMs = options.frameIntervalMs ?? DEFAULT_FRAME_INTERVAL_MS;
+    this.#onJobEnd = options.onJobEnd;
+    this.#presence = createTtlCache(options.clock, options.inspectTtlMs ?? DEFAULT_INSPECT_TTL_MS);
+  }
+
+  get runtimeName(): string {
+    return this.#runtime.name;
+  }
+
+  /** The active or recently finished job for an image. */
+  job(image: ImageReference): PullJobView | undefined {
+    return this.#jobs.get(image.key);
+  }
+
+  /**
+   * `pulling` while a job runs, else what the runtime says, shared and cached:
+   * `unknown` when it cannot be asked, never `missing`.
+   */
+  imageStatus(image: ImageReference): Promise<ImageStatus> {
+    if (this.#jobs.get(image.key)?.state === 'pulling') return Promise.resolve('pulling');
+    return this.#presence.get(image.key, () =>
+      this.#runtime.inspectImage(image).catch((): ImagePresence => 'unknown'),
+    );
+  }
+
+  /**
+   * Joins the image's active job or starts one. Synchronous on purpose: the
+   * job is in the map before this returns, so a burst of callers shares it.
+   */
+  start(image: ImageReference): { job: PullJobView; resumed: boolean } {
+    const existing = this.#jobs.get(image.key);
+    if (existing?.state === 'pulling') return { job: existing, resumed: true };
+    if (existing !== undefined) this.#forget(existing);
+    const now = this.#clock.now();
+    const tracker = new PullProgress(now);
+    const job: Job = {
+      id: this.#newJobId(),
+      image,
+      runtime: this.#runtime.name,
+      tracker,
+      abort: new AbortController(),
+      lastEmitAt: Number.NEGATIVE_INFINITY,
+      trailingFrame: null,
+      expiry: null,
+      get state() {
+        return tracker.state;
+      },
+      progress: () => tracker.snapshot(this.#clock.now()),
+    };
+    this.#jobs.set(image.key, job);
+    this.#runningPulls += 1;
+    void this.#run(job);
+    this.#emit(job);
+    return { job, resumed: false };
+  }
+
+  /** Cancels the image's active job; undefined when none is pulling. */
+  cancel(image: ImageReference): PullJobView | undefined {
+    const job = this.#jobs.get(image.key);
+    if (job?.state !== 'pulling') return undefined;
+    job.tracker.cancel(this.#clock.now());
+    job.abort.abort();
+    this.#finish(job);
+    return job;
+  }
+
+  /** Calls `listener` whenever a job for one of `imageKeys` changes; returns the way out. */
+  watch(imageKeys: Iterable<string>, listener: JobListener): () => void {
+    const keys = [...new Set(imageKeys)];
+    for (const key of keys) {
+      let set = this.#listeners.get(key);
+      if (set === undefined) this.#listeners.set(key, (set = new Set()));
+      set.add(listener);
+    }
+    let watching = true;
+    return () => {
+      if (!watching) return;
+      watching = false;
+      for (const key of keys) {
+        const set = this.#listeners.get(key);
+        set?.delete(listener);
+        if (set?.size === 0) this.#listeners.delete(key);
+      }
+    };
+  }
+
+  /** Listeners currently attached, over all images (for leak checks). */
+  get listenerCount(): number {
+    let count = 0;
+    for (const set of this.#listeners.values()) count += set.size;
+    return count;
+  }
+
+  /** Jobs kept, active and finished. */
+  get jobCount(): number {
+    return this.#jobs.size;
+  }
+
+  /** Engine pulls running now. */
+  get runningPulls(): number {
+    return this.#runningPulls;
+  }
+
+  /** Cancels every active pull and drops every timer; the registry is unusable afterwards. */
+  close(): void {
+    for (const job of [...this.#jobs.values()]) {
+      this.cancel(job.image);
+      this.#forget(job);
+    }
+  }
+
+  async #run(job: Job): Promise<void> {
+    try {
+      const output = this.#runtime.pullImage(job.image, job.abort.signal);
+      const parser = createPullParser(output.format);
+      for await (const chunk of output.chunks) {
+        this.#applyAll(job, parser.push(chunk));
+        if (job.state !== 'pulling') break;
+      }
+      this.#applyAll(job, parser.flush());
+      if (job.state === 'pulling') job.tracker.complete(this.#clock.now());
+    } catch (error) {
+      if (job.state === 'pulling') {
+        job.tracker.fail(error instanceof Error ? error.message : String(error), this.#clock.now());
+      }
+    } finally {
+      this.#runningPulls -= 1;
+      // A cancel has already finished the job; anything else finishes here.
+      if (job.expiry === null && this.#jobs.get(job.image.key) === job) this.#finish(job);
+    }
+  }
+
+  #applyAll(job: Job, events: ProgressEvent[]): void {
+    if (events.length === 0 || job.state !== 'pulling') return;
+    const now = this.#clock.now();
+    for (const event of events) job.tracker.apply(event, now);
+    if (job.state !== 'pulling') {
+      this.#finish(job);
+      return;
+    }
+    this.#scheduleFrame(job);
+  }
+
+  /** Coalesces progress to one frame per interval, the last one always delivered. */
+  #scheduleFrame(job: Job): void {
+    if (job.trailingFrame !== null) return;
+    const wait = job.lastEmitAt + this.#frameIntervalMs - this.#clock.now();
+    if (wait <= 0) {
+      this.#emit(job);
+      return;
+    }
+    job.trailingFrame = this.#clock.setTimeout(() => {
+      job.trailingFrame = null;
+      this.#emit(job);
+    }, wait);
+  }
+
+  /** A change of state goes out at once; the finished job is kept for a while, then dropped. */
+  #finish(job: Job): void {
+    if (job.expiry !== null) return;
+    this.#clearFrame(job);
+    this.#presence.delete(job.image.key);
+    job.expiry = this.#clock.setTimeout(() => {
+      this.#forget(job);
+      this.#notify(job.image.key);
+    }, this.#retainFinishedMs);
+    this.#emit(job);
+    this.#onJobEnd?.(job);
+  }
+
+  #emit(job: Job): void {
+    job.lastEmitAt = this.#clock.now();
+    this.#notify(job.image.key);
+  }
+
+  #notify(imageKey: string): void {
+    const set = this.#listeners.get(imageKey);
+    if (set === undefined) return;
+    for (const listener of [...set]) listener(imageKey);
+  }
+
+  #clearFrame(job: Job): void {
+    if (job.trailingFrame === null) return;
+    this.#clock.clearTimeout(job.trailingFrame);
+    job.trailingFrame = null;
+  }
+
+  #forget(job: Job): void {
+    this.#clearFrame(job);
+    if (job.expiry !== null) this.#clock.clearTimeout(job.expiry);
+    job.expiry = null;
+    if (this.#jobs.get(job.image.key) === job) this.#jobs.delete(job.image.key);
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * What a slot looks like on the wire (CONTRACT §4): its PullSnapshot and its
+ * Slot object, assembled from the registry and the runtime's cached answers.
+ */
+import type { ContainerSlot, Slot } from '../../config/schema.ts';
+import type { Clock } from '../clock.ts';
+import type { ContainerRuntime, ContainerState } from '../runtime.ts';
+import { createTtlCache, type TtlCache } from '../ttl-cache.ts';
+import type { ContainerStatus, ImagePresence, ImageStatus, PullSnapshot } from '../types.ts';
+import { DEFAULT_INSPECT_TTL_MS, type PullRegistry } from './pull-registry.ts';
+
+export interface ContainerSlotView {
+  name: string;
+  provider: 'container';
+  image: string;
+  image_status: ImageStatus;
+  container: string;
+  container_status: ContainerStatus;
+  container_error: string | null;
+  port: number | null;
+  model: string | null;
+  labels: Record<string, string>;
+  pull: PullSnapshot | null;
+}
+
+export interface ExternalSlotView {
+  name: string;
+  provider: 'external';
+  url: string | null;
+  port: number | null;
+  model: string | null;
+  labels: Record<string, string>;
+  pull: null;
+}
+
+export type SlotView = ContainerSlotView | ExternalSlotView;
+
+export interface SlotViewsOptions {
+  registry: PullRegistry;
+  runtime: ContainerRuntime;
+  clock: Clock;
+  /** How long a container status is reused. */
+  lookupTtlMs?: number;
+}
+
+const UNKNOWN_CONTAINER: ContainerState = { status: 'unknown', error: null };
+
+export class SlotViews {
+  readonly #registry: PullRegistry;
+  readonly #runtime: ContainerRuntime;
+  readonly #containers: TtlCache<string, ContainerState>;
+
+  constructor(options: SlotViewsOptions) {
+    this.#registry = options.registry;
+    this.#runtime = options.runtime;
+    this.#containers = createTtlCache(options.clock, options.lookupTtlMs ?? DEFAULT_INSPECT_TTL_MS);
+  }
+
+  /** The job's snapshot for this slot, or a no-job snapshot from the image's presence. */
+  async snapshot(slot: ContainerSlot): Promise<PullSnapshot> {
+    const active = this.jobSnapshot(slot);
+    if (active !== null) return active;
+    const status = await this.#registry.imageStatus(slot.image);
+    // A job may have started while the engine was asked; it is the truth then.
+    return this.jobSnapshot(slot) ?? noJobSnapshot(slot, status === 'pulling' ? 'unknown' : status, this.#registry.runtimeName);
+  }
+
+  /** The snapshot of the slot's active or recent job; null when there is none. */
+  jobSnapshot(slot: ContainerSlot): PullSnapshot | null {
+    const job = this.#registry.job(slot.image);
+    if (job === undefined) return null;
+    return { slot_name: slot.name, image: slot.image.raw, job_id: job.id, runtime: job.runtime, ...job.progress() };
+  }
+
+  async view(slot: Slot): Promise<SlotView> {
+    const { name, port, model, labels } = slot;
+    if (slot.provider === 'external') return { name, provider: 'external', url: slot.url, port, model, labels, pull: null };
+    const [imageStatus, container] = await Promise.all([
+      this.#registry.imageStatus(slot.image),
+      this.#containers.get(slot.container, () =>
+        this.#runtime.containerStatus(slot.container).catch(() => UNKNOWN_CONTAINER),
+      ),
+    ]);
+    return {
+      name,
+      provider: 'container',
+      image: slot.image.raw,
+      image_status: imageStatus,
+      container: slot.container,
+      container_status: container.status,
+      container_error: container.error,
+      port,
+      model,
+      labels,
+      pull: this.jobSnapshot(slot),
+    };
+  }
+}
+
+/** The snapshot of a slot no job has touched lately: its image's presence and nothing else. */
+export function noJobSnapshot(slot: ContainerSlot, presence: ImagePresence, runtime: string): PullSnapshot {
+  return {
+    slot_name: slot.name,
+    image: slot.image.raw,
+    job_id: null,
+    runtime,
+    state: presence,
+    phase: null,
+    percent: null,
+    bytes_done: null,
+    bytes_total: null,
+    bytes_total_exact: false,
+    layer: null,
+    total_layers: null,
+    layers_cached: null,
+    layers: [],
+    speed_bps: null,
+    eta_s: null,
+    error: null,
+    error_code: null,
+    started_at: null,
+    updated_at: null,
+    finished_at: null,
+  };
+}

@@ -1,0 +1,45 @@
+/**
+ * The port every container runtime implements (engine API, CLI, demo).
+ * The core drives pulls through it and never knows what is behind it.
+ */
+import type { ImageReference } from './reference.ts';
+import type { ContainerStatus, PullOutputFormat } from './types.ts';
+
+export interface ContainerState {
+  status: ContainerStatus;
+  /** Why a crashed container stopped, e.g. "exited with code 137 (out of memory)". */
+  error: string | null;
+}
+
+/** A running pull: its raw output and the parser it needs. */
+export interface PullOutput {
+  format: PullOutputFormat;
+  /**
+   * Raw text as the runtime produced it, split anywhere. Ends when the pull
+   * ends; throws a {@link RuntimeFailure} when the runtime reports a failure
+   * outside the stream (an HTTP status, an exit code).
+   */
+  chunks: AsyncIterable<string>;
+}
+
+export interface ContainerRuntime {
+  /** As shown in /api/health: `docker`, `podman`, `cli:docker`, `cli:podman` or `demo`. */
+  readonly name: string;
+  /** Resolves present or missing; rejects when the runtime cannot be asked. */
+  inspectImage(image: ImageReference, signal?: AbortSignal): Promise<'present' | 'missing'>;
+  /** Starts a pull at once; aborting `signal` stops it and ends `chunks`. */
+  pullImage(image: ImageReference, signal: AbortSignal): PullOutput;
+  /** Resolves the container's state; `unknown` when the runtime cannot be asked. */
+  containerStatus(name: string, signal?: AbortSignal): Promise<ContainerState>;
+}
+
+/** A runtime's own failure, in its own words, with what else it said in `details`. */
+export class RuntimeFailure extends Error {
+  readonly details: Record<string, unknown>;
+
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super(message);
+    this.name = 'RuntimeFailure';
+    this.details = details;
+  }
+}

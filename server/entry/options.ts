@@ -1,0 +1,95 @@
+/**
+ * Command-line flags and environment variables → server options. Pure: the
+ * entries pass argv and env in, and print what comes back.
+ */
+
+export const RUNTIME_MODES = ['auto', 'engine', 'cli', 'demo'] as const;
+export type RuntimeMode = (typeof RUNTIME_MODES)[number];
+
+export interface ServerOptions {
+  config: string | undefined;
+  port: number;
+  host: string;
+  runtime: RuntimeMode;
+  cli: string | undefined;
+  /** Seconds a finished pull stays visible. */
+  keepFinishedS: number;
+  /** Seed of the demo runtime, for repeatable demos and tests. */
+  demoSeed: number | undefined;
+}
+
+export type ParsedArgs = { kind: 'help' } | { kind: 'run'; options: ServerOptions } | { kind: 'error'; message: string };
+
+export const DEFAULT_PORT = 8080;
+export const DEFAULT_HOST = '127.0.0.1';
+export const DEFAULT_KEEP_FINISHED_S = 600;
+
+export const USAGE = `Usage: slotpull [options]
+
+Serves slot image pulls with live progress over Server-Sent Events.
+
+Options:
+  --config PATH        slots file (env SLOTPULL_CONFIG); without one, the built-in demo config
+  --port N             port to listen on (env PORT; default ${DEFAULT_PORT}; 0 picks a free one)
+  --host ADDR          address to listen on (default ${DEFAULT_HOST})
+  --runtime MODE       auto | engine | cli | demo (default auto: the first that works)
+  --cli PATH           docker or podman binary for the cli runtime (env SLOTPULL_CLI)
+  --keep-finished S    seconds a finished pull stays visible (default ${DEFAULT_KEEP_FINISHED_S})
+  --demo-seed N        seed of the demo runtime's simulated pulls
+  --help               print this help
+`;
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const VALUE_FLAGS = ['config', 'port', 'host', 'runtime', 'cli', 'keep-finished', 'demo-seed'] as const;
+type ValueFlag = (typeof VALUE_FLAGS)[number];
+
+export function parseServerArgs(argv: readonly string[], env: Env): ParsedArgs {
+  const values = new Map<ValueFlag, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === '--help' || arg === '-h') return { kind: 'help' };
+    const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
+    const flag = VALUE_FLAGS.find((name) => name === match?.[1]);
+    if (match === null || flag === undefined) {
+      return { kind: 'error', message: `unknown ${arg.startsWith('-') ? 'flag' : 'argument'} "${arg}"; run slotpull --help for the flags` };
+    }
+    const value = match[2] ?? argv[++i];
+    if (value === undefined || value === '') return { kind: 'error', message: `--${flag} needs a value; run slotpull --help` };
+    values.set(flag, value);
+  }
+
+  const runtime = values.get('runtime') ?? 'auto';
+  if (!RUNTIME_MODES.includes(runtime as RuntimeMode)) {
+    return { kind: 'error', message: `--runtime "${runtime}" is not one of ${RUNTIME_MODES.join(', ')}` };
+  }
+  const port = integerIn(values.get('port') ?? env.PORT, DEFAULT_PORT, 0, 65535, values.has('port') ? '--port' : 'PORT');
+  const keep = integerIn(values.get('keep-finished'), DEFAULT_KEEP_FINISHED_S, 0, 7 * 24 * 3600, '--keep-finished');
+  const seed = integerIn(values.get('demo-seed'), 0, 0, 2 ** 32 - 1, '--demo-seed');
+  for (const result of [port, keep, seed]) if (typeof result === 'string') return { kind: 'error', message: result };
+
+  return {
+    kind: 'run',
+    options: {
+      config: values.get('config') ?? nonEmpty(env.SLOTPULL_CONFIG),
+      port: port as number,
+      host: values.get('host') ?? DEFAULT_HOST,
+      runtime: runtime as RuntimeMode,
+      cli: values.get('cli') ?? nonEmpty(env.SLOTPULL_CLI),
+      keepFinishedS: keep as number,
+      demoSeed: values.has('demo-seed') ? (seed as number) : undefined,
+    },
+  };
+}
+
+/** The number, or a message saying what is wrong with it. */
+function integerIn(text: string | undefined, fallback: number, min: number, max: number, name: string): number | string {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value < min || value > max) return `${name} must be a whole number from ${min} to ${max}, got "${text}"`;
+  return value;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value;
+}

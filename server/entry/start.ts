@@ -1,0 +1,46 @@
+/**
+ * What every entry does before it listens: read the slots file, choose the
+ * runtime, build the app. Node and Deno entries differ only in how they serve.
+ */
+import { randomUUID } from 'node:crypto';
+import { loadConfig } from '../config/load.ts';
+import { createSlotpull, type Slotpull } from '../http/app.ts';
+import { selectRuntime } from '../runtimes/select.ts';
+import { systemClock } from '../system-clock.ts';
+import { VERSION } from '../version.ts';
+import type { ServerOptions } from './options.ts';
+
+export interface PreparedServer extends Slotpull {
+  /** The lines to print first: which config and runtime, and why. */
+  banner: string[];
+}
+
+export async function prepareServer(
+  options: ServerOptions,
+  env: Readonly<Record<string, string | undefined>>,
+  log: (line: string) => void,
+): Promise<PreparedServer> {
+  const config = await loadConfig(options.config);
+  const { runtime, reason } = await selectRuntime({
+    mode: options.runtime,
+    cli: options.cli,
+    demoConfig: config.isDemo,
+    clock: systemClock,
+    demoSeed: options.demoSeed,
+    path: env.PATH ?? '',
+  });
+  const slotpull = createSlotpull({
+    slots: config.slots,
+    runtime,
+    clock: systemClock,
+    newJobId: () => `p_${randomUUID().replaceAll('-', '')}`,
+    version: VERSION,
+    retainFinishedMs: options.keepFinishedS * 1000,
+    log,
+  });
+  const banner = [
+    `slotpull ${VERSION}: runtime ${runtime.name} (${reason})`,
+    `slots from ${config.source}: ${config.slots.map((slot) => slot.name).join(', ')}`,
+  ];
+  return { ...slotpull, banner };
+}

@@ -1,0 +1,34 @@
+/** The slot and pull routes of CONTRACT §3 (JSON answers). */
+import { Hono } from 'hono';
+import { ApiError } from '../errors.ts';
+import { findContainerSlot, findSlot } from '../slot-lookup.ts';
+import type { Services } from '../services.ts';
+
+export function slotRoutes({ slots, registry, views }: Services): Hono {
+  const routes = new Hono();
+
+  routes.get('/slots', async (c) => c.json(await Promise.all([...slots.values()].map((slot) => views.view(slot)))));
+
+  routes.get('/slots/:name', async (c) => c.json(await views.view(findSlot(slots, c.req.param('name')))));
+
+  routes.post('/slots/:name/pull', (c) => {
+    const slot = findContainerSlot(slots, c.req.param('name'));
+    // No await before start(): concurrent POSTs must find this job registered.
+    const { resumed } = registry.start(slot.image);
+    return c.json({ resumed, ...views.jobSnapshot(slot) }, 202);
+  });
+
+  routes.delete('/slots/:name/pull', (c) => {
+    const slot = findContainerSlot(slots, c.req.param('name'));
+    if (registry.cancel(slot.image) === undefined) {
+      throw new ApiError(409, 'pull.not_active', `No pull is running for slot "${slot.name}"; there is nothing to cancel.`, {
+        name: slot.name,
+      });
+    }
+    return c.json(views.jobSnapshot(slot));
+  });
+
+  routes.get('/slots/:name/pull/status', async (c) => c.json(await views.snapshot(findContainerSlot(slots, c.req.param('name')))));
+
+  return routes;
+}

@@ -1,0 +1,57 @@
+/** The two SSE channels of CONTRACT §5: one slot, or many. */
+import { Hono, type Context } from 'hono';
+import type { ContainerSlot } from '../../config/schema.ts';
+import { lastEventId } from '../../core/sse/frame.ts';
+import { createSnapshotStream } from '../../core/sse/snapshot-stream.ts';
+import { ApiError } from '../errors.ts';
+import { findContainerSlot } from '../slot-lookup.ts';
+import type { Services } from '../services.ts';
+
+const SSE_HEADERS = {
+  'Content-Type': 'text/event-stream',
+  'Cache-Control': 'no-cache',
+  'X-Accel-Buffering': 'no',
+} as const;
+
+export function streamRoutes(services: Services): Hono {
+  const { slots } = services;
+  const routes = new Hono();
+
+  routes.get('/slots/:name/pull/stream', (c) => respond(c, services, [findContainerSlot(slots, c.req.param('name'))]));
+
+  routes.get('/events', (c) => {
+    const requested = c.req.query('slots');
+    if (requested === undefined) {
+      return respond(c, services, [...slots.values()].filter((slot): slot is ContainerSlot => slot.provider === 'container'));
+    }
+    const names = new Set(requested.split(',').map((name) => name.trim()).filter((name) => name !== ''));
+    if (names.size === 0) {
+      throw new ApiError(400, 'validation.invalid', 'slots= names no slot; list names like slots=chat,code or leave it out for all.', {
+        field: 'slots',
+      });
+    }
+    return respond(c, services, [...names].map((name) => findContainerSlot(slots, name)));
+  });
+
+  return routes;
+}
+
+function respond(c: Context, services: Services, chosen: ContainerSlot[]): Response {
+  const until = c.req.query('until');
+  if (until !== undefined && until !== 'done') {
+    throw new ApiError(400, 'validation.invalid', `until="${until}" is not understood; use until=done or leave it out.`, {
+      field: 'until',
+    });
+  }
+  const stream = createSnapshotStream({
+    slots: chosen,
+    registry: services.registry,
+    views: services.views,
+    clock: services.clock,
+    untilDone: until === 'done',
+    lastId: lastEventId(c.req.header('Last-Event-ID')),
+    signal: c.req.raw.signal,
+    heartbeatMs: services.heartbeatMs,
+  });
+  return new Response(stream, { headers: SSE_HEADERS });
+}

@@ -1,0 +1,24 @@
+/** Turns a `:name` from a URL into a configured slot, or the right 400/404. */
+import { SLOT_NAME_PATTERN, type ContainerSlot, type Slot } from '../config/schema.ts';
+import { ApiError } from './errors.ts';
+
+export function findSlot(slots: ReadonlyMap<string, Slot>, name: string): Slot {
+  if (!SLOT_NAME_PATTERN.test(name)) {
+    throw new ApiError(400, 'validation.invalid', `"${name}" is not a slot name: names match ${SLOT_NAME_PATTERN.source}.`, {
+      field: 'name',
+    });
+  }
+  const slot = slots.get(name);
+  if (slot === undefined) {
+    throw new ApiError(404, 'slot.not_found', `No slot is named "${name}"; GET /api/slots lists them.`, { name });
+  }
+  return slot;
+}
+
+export function findContainerSlot(slots: ReadonlyMap<string, Slot>, name: string): ContainerSlot {
+  const slot = findSlot(slots, name);
+  if (slot.provider !== 'container') {
+    throw new ApiError(400, 'slot.no_image', `Slot "${name}" is external: it has no image to pull or watch.`, { name });
+  }
+  return slot;
+}

@@ -1,0 +1,86 @@
+/**
+ * A FAKE runtime for core and route tests: pulls produce exactly the chunks a
+ * test pushes, and every call is counted. Real engines are exercised by the
+ * runtime adapter tests; this one makes timing and failure deterministic.
+ */
+import type { ImageReference } from '../../server/core/reference.ts';
+import { RuntimeFailure, type ContainerRuntime, type ContainerState } from '../../server/core/runtime.ts';
+import type { PullOutputFormat } from '../../server/core/types.ts';
+
+export interface ScriptedPull {
+  image: ImageReference;
+  signal: AbortSignal;
+  /** Sends raw output, as an engine would. */
+  push(chunk: string): void;
+  /** Ends the output: success, or a runtime failure with this message. */
+  end(failure?: string): void;
+  readonly ended: boolean;
+}
+
+export class ScriptedRuntime implements ContainerRuntime {
+  readonly name: string;
+  readonly pulls: ScriptedPull[] = [];
+  inspectCalls = 0;
+  containerCalls = 0;
+  /** What inspect answers, by image key; absent keys are missing. 'error' rejects. */
+  presence = new Map<string, 'present' | 'missing' | 'error'>();
+  containers = new Map<string, ContainerState>();
+  format: PullOutputFormat = 'engine-json';
+
+  constructor(name = 'docker') {
+    this.name = name;
+  }
+
+  async inspectImage(image: ImageReference): Promise<'present' | 'missing'> {
+    this.inspectCalls += 1;
+    const answer = this.presence.get(image.key) ?? 'missing';
+    if (answer === 'error') throw new RuntimeFailure('Cannot connect to the engine');
+    return answer;
+  }
+
+  async containerStatus(name: string): Promise<ContainerState> {
+    this.containerCalls += 1;
+    return this.containers.get(name) ?? { status: 'absent', error: null };
+  }
+
+  pullImage(image: ImageReference, signal: AbortSignal) {
+    const queue: string[] = [];
+    let wake: (() => void) | null = null;
+    let ended = false;
+    let failure: string | undefined;
+    const pull: ScriptedPull = {
+      image,
+      signal,
+      push: (chunk) => {
+        queue.push(chunk);
+        wake?.();
+      },
+      end: (message) => {
+        ended = true;
+        failure = message;
+        wake?.();
+      },
+      get ended() {
+        return ended;
+      },
+    };
+    signal.addEventListener('abort', () => pull.end(), { once: true });
+    this.pulls.push(pull);
+    async function* chunks(): AsyncGenerator<string> {
+      for (;;) {
+        while (queue.length > 0) yield queue.shift() as string;
+        if (ended) {
+          if (failure !== undefined) throw new RuntimeFailure(failure, { exit_code: 1 });
+          return;
+        }
+        await new Promise<void>((resolve) => (wake = resolve));
+        wake = null;
+      }
+    }
+    return { format: this.format, chunks: chunks() };
+  }
+}
+
+/** Docker-API lines for a one-layer pull, for tests that need a plausible stream. */
+export const dockerLine = (status: string, id?: string, detail: Record<string, number> = {}): string =>
+  `${JSON.stringify({ status, progressDetail: detail, ...(id === undefined ? {} : { id }) })}\n`;

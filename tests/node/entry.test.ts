@@ -1,0 +1,125 @@
+/**
+ * The built Node entry (`bin/slotpull.js`, run after `npm run build`) as a
+ * person runs it: flags, exit codes, the first log lines, a clean stop.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import packageJson from '../../package.json' with { type: 'json' };
+import { VERSION } from '../../server/version.ts';
+import { writeFakeCli, DOCKER_PULL_LINES } from '../helpers/fake-cli.ts';
+
+const ENTRY = new URL('../../bin/slotpull.js', import.meta.url).pathname;
+
+interface Run {
+  child: ChildProcess;
+  output: () => string;
+  exit: Promise<number | null>;
+}
+
+function run(args: string[], env: Record<string, string> = {}): Run {
+  const child = spawn(process.execPath, [ENTRY, ...args], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk) => (output += chunk));
+  child.stderr?.on('data', (chunk) => (output += chunk));
+  const exit = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  return { child, output: () => output, exit };
+}
+
+/** Resolves the URL the server printed. */
+async function listening(server: Run): Promise<string> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const match = /listening on (http:\/\/\S+)/.exec(server.output());
+    if (match !== null) return match[1] as string;
+    if (Date.now() > deadline || server.child.exitCode !== null) throw new Error(`the server did not say where it listens:\n${server.output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+describe('slotpull (Node entry)', () => {
+  let running: Run | undefined;
+  let dir: string;
+
+  beforeAll(async () => {
+    if (!existsSync(new URL('../../dist/server/node/main.js', import.meta.url))) {
+      throw new Error('dist/ is missing: run `npm run build` (npm test does) before these tests');
+    }
+    dir = await mkdtemp(join(tmpdir(), 'slotpull-entry-'));
+    return () => rm(dir, { recursive: true, force: true });
+  });
+
+  afterEach(async () => {
+    if (running !== undefined && running.child.exitCode === null) {
+      running.child.kill('SIGKILL');
+      await running.exit;
+    }
+    running = undefined;
+  });
+
+  it('keeps its reported version equal to package.json', () => {
+    expect(VERSION).toBe(packageJson.version);
+  });
+
+  it('prints usage for --help and exits 0', async () => {
+    const help = run(['--help']);
+    expect(await help.exit).toBe(0);
+    expect(help.output()).toContain('Usage: slotpull [options]');
+    expect(help.output()).toContain('--runtime MODE');
+  });
+
+  it('exits 2 for an unknown flag', async () => {
+    const bad = run(['--colour']);
+    expect(await bad.exit).toBe(2);
+    expect(bad.output()).toBe('slotpull: unknown flag "--colour"; run slotpull --help for the flags\n');
+  });
+
+  it('exits 2 for a slots file that is named but missing, never falling back to the demo', async () => {
+    const missing = run([], { SLOTPULL_CONFIG: join(dir, 'nope.json') });
+    expect(await missing.exit).toBe(2);
+    expect(missing.output()).toContain('nope.json: cannot read the slots file (no such file)');
+  });
+
+  it('exits 2 for a bad slots file with one line per problem', async () => {
+    const file = join(dir, 'bad.json');
+    await writeFile(file, JSON.stringify({ slots: [{ name: 'ok', provider: 'container', image: '-x' }, { name: 'ok', provider: 'external', port: 0 }] }));
+    const bad = run(['--config', file]);
+    expect(await bad.exit).toBe(2);
+    expect(bad.output().trim().split('\n')).toEqual([
+      `slotpull: ${file}: slot "ok" (slots[0]): image: must not start with "-"`,
+      `slotpull: ${file}: slot "ok" (slots[1]): port: must be 1–65535`,
+      `slotpull: ${file}: slot "ok" (slots[1]): name: "ok" is used by an earlier slot; names must be unique`,
+    ]);
+  });
+
+  it('serves the demo config on the demo runtime, says so first, and stops cleanly on SIGTERM mid-pull', async () => {
+    running = run(['--port', '0']);
+    const url = await listening(running);
+    expect(running.output().split('\n')[0]).toMatch(/^slotpull \d+\.\d+\.\d+: runtime demo \(no slots file was given/);
+    expect(await (await fetch(`${url}api/health`)).json()).toEqual({ ok: true, runtime: 'demo', version: VERSION });
+    expect((await fetch(`${url}api/slots/chat/pull`, { method: 'POST' })).status).toBe(202);
+    running.child.kill('SIGTERM');
+    expect(await running.exit).toBe(0);
+    expect(running.output()).toContain('SIGTERM: stopping');
+  });
+
+  it('uses a docker CLI given with --cli', async () => {
+    const cli = await writeFakeCli({ inspectExit: 0, pullStdout: DOCKER_PULL_LINES, pullExit: 0 });
+    try {
+      const file = join(dir, 'one.json');
+      await writeFile(file, JSON.stringify({ slots: [{ name: 'one', provider: 'container', image: '127.0.0.1:5000/feas/multi:1' }] }));
+      running = run(['--port', '0', '--config', file, '--runtime', 'cli', '--cli', cli.path]);
+      const url = await listening(running);
+      expect(await (await fetch(`${url}api/health`)).json()).toMatchObject({ runtime: 'cli:docker' });
+      expect(await (await fetch(`${url}api/slots/one`)).json()).toMatchObject({ image_status: 'present' });
+    } finally {
+      await cli.remove();
+    }
+  });
+});
