@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The one test command (`npm test`): builds, runs every test runner that has
+# tests, and ends with one line `N passed, N failed` totalling them all.
+# A skipped test counts as failed: a skip in CI hides a gap.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+# A fresh checkout has no node_modules yet.
+[ -d node_modules ] || npm ci --no-audit --no-fund || { echo "npm ci failed"; echo "0 passed, 1 failed"; exit 1; }
+
+results=.test-results
+rm -rf "$results" && mkdir -p "$results"
+
+if ! npm run --silent build; then
+  echo "build failed"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+npx vitest run --reporter=default --reporter=json --outputFile="$results/vitest.json"
+vitest_status=$?
+
+node --input-type=module - "$results" "$vitest_status" <<'JS'
+import { existsSync, readFileSync } from 'node:fs';
+const [dir, vitestStatus] = process.argv.slice(2);
+let passed = 0;
+let failed = 0;
+const file = `${dir}/vitest.json`;
+if (existsSync(file)) {
+  const report = JSON.parse(readFileSync(file, 'utf8'));
+  passed += report.numPassedTests;
+  failed += report.numFailedTests + report.numPendingTests + report.numTodoTests;
+  // A file that failed to load has no tests to count, so count it as one failure.
+  failed += report.testResults.filter((r) => r.status === 'failed' && r.assertionResults.length === 0).length;
+} else {
+  failed += 1;
+}
+if (Number(vitestStatus) !== 0 && failed === 0) failed = 1;
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
+JS
