@@ -5,6 +5,23 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
+# System packages the tests drive for real: engines, registry, busybox for a
+# container that runs, Chromium for the elements. Installed when run as root.
+SYSTEM_PACKAGES=(podman docker.io docker-registry busybox-static chromium)
+missing=()
+for package in "${SYSTEM_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  if [ "$(id -u)" -eq 0 ]; then
+    echo "installing ${missing[*]}"
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; } ||
+      { echo "apt-get install ${missing[*]} failed"; echo "0 passed, 1 failed"; exit 1; }
+  else
+    echo "missing system packages: ${missing[*]} (run npm test as root, or apt-get install them)"
+  fi
+fi
+
 # A fresh checkout has no node_modules yet.
 [ -d node_modules ] || npm ci --no-audit --no-fund || { echo "npm ci failed"; echo "0 passed, 1 failed"; exit 1; }
 

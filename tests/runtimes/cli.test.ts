@@ -1,0 +1,495 @@
+/**
+ * The CLI runtime against FAKE docker/podman binaries: tiny bash scripts that
+ * stand in for the real CLIs on paths a real engine cannot be made to take on
+ * demand (a pull that exits 125, one that ignores SIGTERM, one that finishes
+ * just as it is cancelled). A few tests at the end run the real binaries when
+ * they are installed.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseImageReference } from '../../server/core/reference.ts';
+import { RuntimeFailure } from '../../server/core/runtime.ts';
+import { createCliRuntime, detectCliRuntime, type CliRuntimeOptions } from '../../server/runtimes/cli.ts';
+import { countingClock } from '../helpers/clock.ts';
+
+const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
+
+let dir: string;
+let fakeDocker: string;
+let fakePodman: string;
+
+/** The shared body of both fakes: answers by image reference or container name. */
+const FAKE_BODY = String.raw`
+[ -n "$FAKE_ARGS" ] && printf '%s\n' "$*" >> "$FAKE_ARGS"
+DAEMON_DOWN="Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?"
+state() { # status running oom exit-code
+  printf '{"Status":"%s","Running":%s,"Paused":false,"Restarting":false,"OOMKilled":%s,"Dead":false,"Pid":0,"ExitCode":%s,"Error":"","StartedAt":"2026-11-26T21:00:00Z","FinishedAt":"2026-11-26T21:05:00Z"}\n' "$1" "$2" "$3" "$4"
+}
+case "$1" in
+  image) # image inspect --format {{.Id}} REF
+    case "$5" in
+      *present*) echo "sha256:5c72be5261dcb1e115e74725eaf96d3f13d5d678f5f342a4dd9ce9329273226b"; exit 0 ;;
+      *missing*) missing_image "$5"; exit $MISSING_EXIT ;;
+      *silent*) exit 1 ;;
+      *) echo "$DAEMON_DOWN" >&2; exit 1 ;;
+    esac ;;
+  container) # container inspect --format {{json .State}} NAME
+    case "$5" in
+      slot-running) state running true false 0 ;;
+      slot-exited) state exited false false 0 ;;
+      slot-created) state created false false 0 ;;
+      slot-oom) state exited false true 137 ;;
+      slot-crashed) state exited false false 1 ;;
+      slot-absent) missing_container "$5"; exit $MISSING_EXIT ;;
+      *) echo "$DAEMON_DOWN" >&2; exit 1 ;;
+    esac
+    exit 0 ;;
+  pull)
+    ref="$2"
+    [ -n "$FAKE_PIDFILE" ] && echo $$ > "$FAKE_PIDFILE"
+    case "$ref" in
+      */ok:*)
+        echo "1: Pulling from acme/ok"
+        echo "d9b9504b1033: Pulling fs layer"
+        echo "d9b9504b1033: Download complete"
+        echo "d9b9504b1033: Pull complete"
+        echo "Digest: sha256:a51e0c0dc6ba37bc0db59afe5ad139edbd4b1a3593a696fd86bd65b65f34a252"
+        echo "Status: Downloaded newer image for $ref"
+        echo "$ref"
+        exit 0 ;;
+      */notfound:*)
+        echo "1: Pulling from acme/notfound"
+        echo "Error response from daemon: manifest for $ref not found: manifest unknown: manifest unknown" >&2
+        exit 1 ;;
+      */podman-notfound:*)
+        cat "$FIXTURES/podman-4.3-cli-pull-notfound.stderr" >&2
+        exit 125 ;;
+      */podman-ok:*)
+        cat "$FIXTURES/podman-4.3-cli-pull-multi.stderr" >&2
+        cat "$FIXTURES/podman-4.3-cli-pull-multi.stdout"
+        exit 0 ;;
+      */retried:*) # podman 4.3.1's real words when the registry refuses, retries included
+        cat >&2 <<'WORDS'
+Trying to pull 127.0.0.1:5999/x/y:1...
+time="2026-11-27T00:02:29Z" level=warning msg="Failed, retrying in 1s ... (1/3). Error: initializing source docker://127.0.0.1:5999/x/y:1: pinging container registry 127.0.0.1:5999: Get \"https://127.0.0.1:5999/v2/\": dial tcp 127.0.0.1:5999: connect: connection refused"
+time="2026-11-27T00:02:30Z" level=warning msg="Failed, retrying in 1s ... (2/3). Error: initializing source docker://127.0.0.1:5999/x/y:1: pinging container registry 127.0.0.1:5999: Get \"https://127.0.0.1:5999/v2/\": dial tcp 127.0.0.1:5999: connect: connection refused"
+time="2026-11-27T00:02:31Z" level=warning msg="Failed, retrying in 1s ... (3/3). Error: initializing source docker://127.0.0.1:5999/x/y:1: pinging container registry 127.0.0.1:5999: Get \"https://127.0.0.1:5999/v2/\": dial tcp 127.0.0.1:5999: connect: connection refused"
+Error: initializing source docker://127.0.0.1:5999/x/y:1: pinging container registry 127.0.0.1:5999: Get "https://127.0.0.1:5999/v2/": dial tcp 127.0.0.1:5999: connect: connection refused
+WORDS
+        exit 125 ;;
+      */silent:*) exit 3 ;;
+      */selfkill:*) echo "1: Pulling from acme/selfkill"; kill -KILL $$ ;;
+      */slow:*)
+        echo "1: Pulling from acme/slow"
+        exec sleep 30 ;;
+      */stubborn:*) # ignores SIGTERM (and so does the sleep it becomes)
+        trap '' TERM
+        echo "1: Pulling from acme/stubborn"
+        exec sleep 30 ;;
+      */quick:*) # finishes by itself; records any signal it receives while alive
+        for sig in TERM INT HUP; do trap "echo $sig >> \"$FAKE_SIGNALS\"" $sig; done
+        echo "1: Pulling from acme/quick"
+        echo "Status: Downloaded newer image for $ref"
+        exec >&- 2>&-  # the output ends before the process does
+        sleep 0.02
+        exit 0 ;;
+      */big:*) # more output than a pipe holds
+        for n in $(seq 1 20000); do echo "d9b9504b1033: Downloading $n"; done
+        exit 0 ;;
+    esac
+    echo "Error: unexpected fake pull of $ref" >&2; exit 99 ;;
+esac
+echo "Error: unexpected fake call: $*" >&2
+exit 99
+`;
+
+const FAKE_DOCKER = `#!/usr/bin/env bash
+# FAKE docker CLI for tests (not the real thing).
+FIXTURES='${FIXTURES}'
+MISSING_EXIT=1
+[ "\${1:-}" = --version ] && { echo "Docker version 27.0.0, build fake"; exit 0; }
+missing_image() { echo "Error response from daemon: No such image: $1" >&2; }
+missing_container() { echo "Error response from daemon: No such container: $1" >&2; }
+${FAKE_BODY}`;
+
+const FAKE_PODMAN = `#!/usr/bin/env bash
+# FAKE podman CLI for tests (not the real thing). Messages are podman 4.3.1's.
+FIXTURES='${FIXTURES}'
+MISSING_EXIT=125
+[ "\${1:-}" = --version ] && { echo "podman version 4.3.1"; exit 0; }
+missing_image() { echo "Error: inspecting object: $1: image not known" >&2; }
+missing_container() { echo "Error: inspecting object: no such container $1" >&2; }
+${FAKE_BODY}`;
+
+async function writeScript(name: string, text: string): Promise<string> {
+  const path = join(dir, name);
+  await writeFile(path, text);
+  await chmod(path, 0o755);
+  return path;
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'slotpull-cli-'));
+  fakeDocker = await writeScript('fake-docker', FAKE_DOCKER);
+  fakePodman = await writeScript('fake-podman', FAKE_PODMAN);
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const ref = (raw: string) => parseImageReference(raw);
+
+function runtimeFor(binary: string, flavor: 'docker' | 'podman', options: CliRuntimeOptions = {}) {
+  return createCliRuntime(binary, flavor, 'fake', options);
+}
+
+/** Collects a pull's chunks; the error it threw, if any. */
+async function drain(chunks: AsyncIterable<string>): Promise<{ text: string; error: unknown }> {
+  let text = '';
+  try {
+    for await (const chunk of chunks) text += chunk;
+    return { text, error: null };
+  } catch (error) {
+    return { text, error };
+  }
+}
+
+function processGone(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+async function readPid(path: string): Promise<number> {
+  for (let attempt = 0; attempt < 200; attempt += 1) {
+    if (existsSync(path)) {
+      const text = (await readFile(path, 'utf8')).trim();
+      if (text !== '') return Number(text);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`the fake never wrote its pid to ${path}`);
+}
+
+describe('detectCliRuntime', () => {
+  it('recognises docker and podman from --version', async () => {
+    const docker = await detectCliRuntime(fakeDocker);
+    expect(docker.name).toBe('cli:docker');
+    expect(docker.version).toBe('Docker version 27.0.0, build fake');
+    const podman = await detectCliRuntime(fakePodman);
+    expect(podman.name).toBe('cli:podman');
+    expect(podman.flavor).toBe('podman');
+  });
+
+  it('says which binary is missing and what to do', async () => {
+    const missing = join(dir, 'no-such-docker');
+    await expect(detectCliRuntime(missing)).rejects.toThrow(
+      new RegExp(`"${missing}" was not found .*ENOENT.*; pass --cli PATH to a docker or podman binary`),
+    );
+  });
+
+  it('reports a --version that fails, in the tool’s words', async () => {
+    const broken = await writeScript('fake-broken', '#!/usr/bin/env bash\necho "Error: unknown flag: --version" >&2\nexit 2\n');
+    await expect(detectCliRuntime(broken)).rejects.toThrow(
+      /"\S*fake-broken --version" exited with code 2: unknown flag: --version; pass --cli PATH/,
+    );
+  });
+
+  it('refuses a binary that is neither docker nor podman, or cannot run', async () => {
+    const other = await writeScript('fake-nerdctl', '#!/usr/bin/env bash\necho "nerdctl version 1.7.0"\n');
+    await expect(detectCliRuntime(other)).rejects.toThrow(/"nerdctl version 1.7.0", which is neither docker nor podman/);
+    const notExecutable = join(dir, 'not-executable');
+    await writeFile(notExecutable, 'docker');
+    await expect(detectCliRuntime(notExecutable)).rejects.toThrow(/could not be started .*EACCES.*--cli PATH/);
+  });
+});
+
+describe('inspectImage', () => {
+  it('asks for the explicit reference and answers present or missing', async () => {
+    const argsLog = join(dir, 'inspect-args.log');
+    const docker = runtimeFor(fakeDocker, 'docker', { env: { ...process.env, FAKE_ARGS: argsLog } });
+    expect(await docker.inspectImage(ref('ghcr.io/acme/present'))).toBe('present');
+    expect(await docker.inspectImage(ref('ghcr.io/acme/missing:1'))).toBe('missing');
+    expect(await docker.inspectImage(ref('ghcr.io/acme/silent:1'))).toBe('missing');
+    expect((await readFile(argsLog, 'utf8')).split('\n')[0]).toBe('image inspect --format {{.Id}} ghcr.io/acme/present:latest');
+    expect(await runtimeFor(fakePodman, 'podman').inspectImage(ref('ghcr.io/acme/missing:1'))).toBe('missing');
+  });
+
+  it('rejects, never answers missing, when the engine cannot be asked', async () => {
+    const docker = runtimeFor(fakeDocker, 'docker');
+    const failure = await docker.inspectImage(ref('ghcr.io/acme/x:1')).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(RuntimeFailure);
+    expect((failure as RuntimeFailure).message).toBe(
+      'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?',
+    );
+    expect((failure as RuntimeFailure).details).toMatchObject({ exit_code: 1, signal: null });
+  });
+
+  it('rejects when the binary has gone', async () => {
+    const gone = runtimeFor(join(dir, 'gone-docker'), 'docker');
+    await expect(gone.inspectImage(ref('ghcr.io/acme/present:1'))).rejects.toThrow(/could not start .*ENOENT/);
+  });
+});
+
+describe('containerStatus', () => {
+  const cases = [
+    ['slot-running', { status: 'running', error: null }],
+    ['slot-exited', { status: 'stopped', error: null }],
+    ['slot-created', { status: 'stopped', error: null }],
+    ['slot-oom', { status: 'crashed', error: 'exited with code 137 (out of memory)' }],
+    ['slot-crashed', { status: 'crashed', error: 'exited with code 1' }],
+    ['slot-absent', { status: 'absent', error: null }],
+  ] as const;
+
+  for (const flavor of ['docker', 'podman'] as const) {
+    it(`maps ${flavor}'s State to running, stopped, crashed and absent`, async () => {
+      const runtime = runtimeFor(flavor === 'docker' ? fakeDocker : fakePodman, flavor);
+      for (const [name, expected] of cases) {
+        expect(await runtime.containerStatus(name), name).toEqual(expected);
+      }
+    });
+  }
+
+  it('is unknown, with the engine’s words, when the engine cannot be asked', async () => {
+    expect(await runtimeFor(fakeDocker, 'docker').containerStatus('slot-other')).toEqual({
+      status: 'unknown',
+      error: 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?',
+    });
+  });
+
+  it('refuses an invalid container name before running anything', async () => {
+    const argsLog = join(dir, 'container-args.log');
+    const runtime = runtimeFor(fakeDocker, 'docker', { env: { ...process.env, FAKE_ARGS: argsLog } });
+    for (const name of ['-rf', 'a b', '', 'slot;rm', '.hidden']) {
+      const state = await runtime.containerStatus(name);
+      expect(state.status).toBe('unknown');
+      expect(state.error).toMatch(/is not valid/);
+    }
+    expect(existsSync(argsLog)).toBe(false);
+  });
+});
+
+describe('pullImage', () => {
+  it('pulls the explicit reference and passes on stdout and stderr', async () => {
+    const argsLog = join(dir, 'pull-args.log');
+    const docker = runtimeFor(fakeDocker, 'docker', { env: { ...process.env, FAKE_ARGS: argsLog } });
+    const output = docker.pullImage(ref('ghcr.io/acme/ok'), new AbortController().signal);
+    expect(output.format).toBe('docker-cli');
+    const { text, error } = await drain(output.chunks);
+    expect(error).toBeNull();
+    expect(text).toContain('d9b9504b1033: Pull complete\n');
+    expect(text.endsWith('ghcr.io/acme/ok:latest\n')).toBe(true);
+    expect((await readFile(argsLog, 'utf8')).trim()).toBe('pull ghcr.io/acme/ok:latest');
+
+    const podman = runtimeFor(fakePodman, 'podman').pullImage(ref('q.io/acme/podman-ok:1'), new AbortController().signal);
+    expect(podman.format).toBe('podman-cli');
+    const pulled = await drain(podman.chunks);
+    expect(pulled.error).toBeNull();
+    expect(pulled.text).toContain('Copying blob sha256:f8b2b38f9424781c171fcd41de076309a138802dac3b58e24f5bf4116725e0e1\n');
+    expect(pulled.text).toContain('005fbdb959a247e448b5a62f99656926e4b399a6cc44ebf93c7de3e56ff2eb75\n');
+  });
+
+  it('passes on whole lines, however much the tool prints', async () => {
+    const output = runtimeFor(fakeDocker, 'docker').pullImage(ref('q.io/acme/big:1'), new AbortController().signal);
+    let lines = 0;
+    for await (const chunk of output.chunks) {
+      expect(chunk.endsWith('\n')).toBe(true);
+      lines += chunk.split('\n').length - 1;
+    }
+    expect(lines).toBe(20000);
+  });
+
+  it('fails with docker’s own last error line and the exit code', async () => {
+    const output = runtimeFor(fakeDocker, 'docker').pullImage(ref('ghcr.io/acme/notfound:1'), new AbortController().signal);
+    const { text, error } = await drain(output.chunks);
+    expect(text).toContain('1: Pulling from acme/notfound\n');
+    expect(text).toContain('Error response from daemon: manifest for');
+    expect(error).toBeInstanceOf(RuntimeFailure);
+    expect((error as RuntimeFailure).message).toBe(
+      'manifest for ghcr.io/acme/notfound:1 not found: manifest unknown: manifest unknown',
+    );
+    expect((error as RuntimeFailure).details).toEqual({
+      exit_code: 1,
+      signal: null,
+      stderr_tail:
+        'Error response from daemon: manifest for ghcr.io/acme/notfound:1 not found: manifest unknown: manifest unknown\n',
+    });
+  });
+
+  it('fails with podman’s own last error line (captured podman 4.3 output), exit 125', async () => {
+    const podman = runtimeFor(fakePodman, 'podman');
+    const notFound = await drain(podman.pullImage(ref('q.io/acme/podman-notfound:1'), new AbortController().signal).chunks);
+    expect((notFound.error as RuntimeFailure).message).toBe(
+      'initializing source docker://127.0.0.1:5000/feas/nope:1: reading manifest 1 in 127.0.0.1:5000/feas/nope: manifest unknown: manifest unknown',
+    );
+    expect((notFound.error as RuntimeFailure).details).toMatchObject({ exit_code: 125, signal: null });
+
+    const retried = await drain(podman.pullImage(ref('q.io/acme/retried:1'), new AbortController().signal).chunks);
+    expect((retried.error as RuntimeFailure).message).toBe(
+      'initializing source docker://127.0.0.1:5999/x/y:1: pinging container registry 127.0.0.1:5999: Get "https://127.0.0.1:5999/v2/": dial tcp 127.0.0.1:5999: connect: connection refused',
+    );
+  });
+
+  it('says only the exit code or signal when the tool printed nothing', async () => {
+    const docker = runtimeFor(fakeDocker, 'docker');
+    const silent = await drain(docker.pullImage(ref('q.io/acme/silent:1'), new AbortController().signal).chunks);
+    expect((silent.error as RuntimeFailure).message).toMatch(/fake-docker pull" exited with code 3 without saying why$/);
+    expect((silent.error as RuntimeFailure).details).toEqual({ exit_code: 3, signal: null, stderr_tail: '' });
+    const killed = await drain(docker.pullImage(ref('q.io/acme/selfkill:1'), new AbortController().signal).chunks);
+    expect((killed.error as RuntimeFailure).message).toMatch(/was killed by SIGKILL without saying why$/);
+    expect((killed.error as RuntimeFailure).details).toMatchObject({ exit_code: null, signal: 'SIGKILL' });
+  });
+
+  it('fails the iterator, not the call, when the binary has gone', async () => {
+    const output = runtimeFor(join(dir, 'gone-docker'), 'docker').pullImage(ref('q.io/acme/ok:1'), new AbortController().signal);
+    const { error } = await drain(output.chunks);
+    expect((error as RuntimeFailure).message).toMatch(/could not start .*ENOENT/);
+  });
+});
+
+describe('cancelling a pull', () => {
+  it('sends SIGTERM on abort; the iterator ends once the child is gone (no zombie)', async () => {
+    const pidFile = join(dir, 'slow.pid');
+    const clock = countingClock();
+    const docker = runtimeFor(fakeDocker, 'docker', { clock, env: { ...process.env, FAKE_PIDFILE: pidFile } });
+    const controller = new AbortController();
+    const iterator = docker.pullImage(ref('q.io/acme/slow:1'), controller.signal).chunks[Symbol.asyncIterator]();
+    expect((await iterator.next()).value).toBe('1: Pulling from acme/slow\n');
+    const pid = await readPid(pidFile);
+    expect(processGone(pid)).toBe(false);
+    const started = Date.now();
+    controller.abort();
+    expect(await iterator.next()).toEqual({ value: undefined, done: true });
+    expect(Date.now() - started).toBeLessThan(2000); // SIGTERM did it; no SIGKILL grace was needed
+    expect(processGone(pid)).toBe(true);
+    expect(clock.liveTimers).toBe(0); // the grace timer was cleared when the child exited
+  });
+
+  it('sends SIGKILL after the grace when SIGTERM is ignored', async () => {
+    const pidFile = join(dir, 'stubborn.pid');
+    const docker = runtimeFor(fakeDocker, 'docker', { killGraceMs: 300, env: { ...process.env, FAKE_PIDFILE: pidFile } });
+    const controller = new AbortController();
+    const iterator = docker.pullImage(ref('q.io/acme/stubborn:1'), controller.signal).chunks[Symbol.asyncIterator]();
+    expect((await iterator.next()).value).toBe('1: Pulling from acme/stubborn\n');
+    const pid = await readPid(pidFile);
+    const started = Date.now();
+    controller.abort();
+    expect(await iterator.next()).toEqual({ value: undefined, done: true });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    expect(processGone(pid)).toBe(true);
+  });
+
+  it('stops the child when the consumer stops iterating', async () => {
+    const pidFile = join(dir, 'return.pid');
+    const docker = runtimeFor(fakeDocker, 'docker', { env: { ...process.env, FAKE_PIDFILE: pidFile } });
+    const controller = new AbortController();
+    for await (const chunk of docker.pullImage(ref('q.io/acme/slow:1'), controller.signal).chunks) {
+      expect(chunk).toBe('1: Pulling from acme/slow\n');
+      break;
+    }
+    expect(processGone(await readPid(pidFile))).toBe(true);
+  });
+
+  it('starts nothing for an already aborted signal', async () => {
+    const pidFile = join(dir, 'never.pid');
+    const docker = runtimeFor(fakeDocker, 'docker', { env: { ...process.env, FAKE_PIDFILE: pidFile } });
+    const { text, error } = await drain(docker.pullImage(ref('q.io/acme/slow:1'), AbortSignal.abort()).chunks);
+    expect([text, error]).toEqual(['', null]);
+    expect(existsSync(pidFile)).toBe(false);
+  });
+
+  it('never signals a pull that finished by itself (50 runs)', { timeout: 60_000 }, async () => {
+    const signals = join(dir, 'quick-signals.log');
+    const docker = runtimeFor(fakeDocker, 'docker', { env: { ...process.env, FAKE_SIGNALS: signals } });
+    for (let run = 0; run < 50; run += 1) {
+      const controller = new AbortController();
+      const output = docker.pullImage(ref('q.io/acme/quick:1'), controller.signal);
+      const { text, error } = await drain(output.chunks);
+      expect(error).toBeNull();
+      expect(text).toContain('Status: Downloaded newer image for q.io/acme/quick:1');
+      // What a job does when it ends: abort its controller, close its iterator.
+      controller.abort();
+      await output.chunks[Symbol.asyncIterator]().return?.();
+    }
+    expect(existsSync(signals) ? await readFile(signals, 'utf8') : '').toBe('');
+  });
+
+  it('lets a short command be cancelled', async () => {
+    const stubborn = await writeScript('fake-hang', '#!/usr/bin/env bash\nexec sleep 30\n');
+    const runtime = runtimeFor(stubborn, 'docker');
+    const controller = new AbortController();
+    const inspecting = runtime.inspectImage(ref('q.io/acme/x:1'), controller.signal);
+    controller.abort();
+    const failure = await inspecting.catch((error: unknown) => error);
+    expect((failure as RuntimeFailure).details).toMatchObject({ cancelled: true });
+  });
+
+  it('stops a short command that does not answer in time', async () => {
+    const hang = await writeScript('fake-hang-2', '#!/usr/bin/env bash\nexec sleep 30\n');
+    const runtime = runtimeFor(hang, 'docker', { commandTimeoutMs: 200 });
+    expect(await runtime.containerStatus('slot-x')).toEqual({
+      status: 'unknown',
+      error: expect.stringMatching(/did not answer within 200 ms$/),
+    });
+  });
+});
+
+/** Real binaries (npm test installs them when run as root): the words the fakes copy are really theirs. */
+function onPath(name: string): string {
+  try {
+    return execFileSync('which', [name], { encoding: 'utf8' }).trim();
+  } catch {
+    throw new Error(`${name} is not on PATH; run npm test as root to install it, or apt-get install ${name === 'docker' ? 'docker.io' : name}`);
+  }
+}
+
+describe('the real docker CLI without a daemon', () => {
+  it('is detected and rejects inspect instead of answering missing', async () => {
+    const realDocker = onPath('docker');
+    const env = { ...process.env, DOCKER_HOST: `unix://${join(tmpdir(), 'slotpull-no-such.sock')}` };
+    const docker = await detectCliRuntime(realDocker, { env });
+    expect(docker.name).toBe('cli:docker');
+    await expect(docker.inspectImage(ref('busybox:1'))).rejects.toThrow(/Cannot connect to the Docker daemon/);
+    expect((await docker.containerStatus('slot-chat')).status).toBe('unknown');
+  });
+});
+
+describe('the real podman CLI', () => {
+  let env: NodeJS.ProcessEnv;
+
+  beforeAll(async () => {
+    const root = join(dir, 'podman');
+    await mkdir(root, { recursive: true });
+    const storage = join(root, 'storage.conf');
+    await writeFile(storage, `[storage]\ndriver = "vfs"\ngraphroot = "${root}/graph"\nrunroot = "${root}/run"\n`);
+    env = { ...process.env, CONTAINERS_STORAGE_CONF: storage };
+  });
+
+  it('answers missing, absent, and stopped for a container never started', { timeout: 60_000 }, async () => {
+    const realPodman = onPath('podman');
+    const podman = await detectCliRuntime(realPodman, { env });
+    expect(podman.name).toBe('cli:podman');
+    expect(await podman.inspectImage(ref('ghcr.io/acme/nope:1'))).toBe('missing');
+    expect(await podman.containerStatus('slot-nope')).toEqual({ status: 'absent', error: null });
+
+    const context = join(dir, 'podman', 'context');
+    await mkdir(context, { recursive: true });
+    await writeFile(join(context, 'f'), 'x');
+    await writeFile(join(context, 'Containerfile'), 'FROM scratch\nCOPY f /f\n');
+    const run = (...args: string[]) => execFileSync(realPodman, args, { env, stdio: 'pipe' });
+    run('build', '-q', '-t', 'localhost/slotpull-test:1', context);
+    run('create', '--name', 'slot-created-real', 'localhost/slotpull-test:1', '/f');
+    expect(await podman.inspectImage(ref('localhost/slotpull-test:1'))).toBe('present');
+    expect(await podman.containerStatus('slot-created-real')).toEqual({ status: 'stopped', error: null });
+    run('rm', '-f', 'slot-created-real');
+    run('rmi', '-f', 'localhost/slotpull-test:1');
+  });
+});
