@@ -27,19 +27,7 @@ export class ConfigError extends Error {
 
 export async function loadConfig(path: string | undefined): Promise<LoadedConfig> {
   if (path === undefined) return { ...validated(demoSlotsFile, DEMO_CONFIG_NAME), isDemo: true };
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
-    throw new ConfigError([`${path}: cannot read the slots file (${reason}); check --config / SLOTPULL_CONFIG`]);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new ConfigError([`${path}: not valid JSON (${(error as Error).message})`]);
-  }
+  const json = await readJsonFile(path, 'the slots file', '--config / SLOTPULL_CONFIG');
   return { ...validated(json, path), isDemo: false };
 }
 
@@ -47,4 +35,20 @@ function validated(json: unknown, source: string): { slots: Slot[]; source: stri
   const result = validateSlotsFile(json, source);
   if (!result.ok) throw new ConfigError(result.problems);
   return { slots: result.slots, source };
+}
+
+/** Reads and parses a JSON file named on the command line; a missing or broken one is a ConfigError. */
+export async function readJsonFile(path: string, what: string, flag: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
+    throw new ConfigError([`${path}: cannot read ${what} (${reason}); check ${flag}`]);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError([`${path}: not valid JSON (${(error as Error).message})`]);
+  }
 }

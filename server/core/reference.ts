@@ -17,6 +17,8 @@ export interface ImageReference {
   readonly explicit: string;
   /** Canonical form (`docker.io/library/…`), so `nginx` and `docker.io/library/nginx:latest` are one job. */
   readonly key: string;
+  /** The registry host (`docker.io` when none is written), for credentials. */
+  readonly registry: string;
 }
 
 export const MAX_REFERENCE_LENGTH = 512;
@@ -63,5 +65,6 @@ export function parseImageReference(raw: string): ImageReference {
     pullTag: digest ?? (tag as string),
     explicit: `${name}${suffix}`,
     key: `${host}/${canonicalPath}${suffix}`,
+    registry: host,
   };
 }

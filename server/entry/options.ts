@@ -12,6 +12,10 @@ export interface ServerOptions {
   host: string;
   runtime: RuntimeMode;
   cli: string | undefined;
+  /** --engine: the engine's address (unix:// or tcp://). */
+  engine: string | undefined;
+  /** --docker-config: a docker config.json with registry credentials. */
+  dockerConfig: string | undefined;
   /** Seconds a finished pull stays visible. */
   keepFinishedS: number;
   /** Seed of the demo runtime, for repeatable demos and tests. */
@@ -34,6 +38,9 @@ Options:
   --host ADDR          address to listen on (default ${DEFAULT_HOST})
   --runtime MODE       auto | engine | cli | demo (default auto: the first that works)
   --cli PATH           docker or podman binary for the cli runtime (env SLOTPULL_CLI)
+  --engine ADDR        engine API address, unix:///path.sock or tcp://host:port
+                       (env DOCKER_HOST, CONTAINER_HOST; default: the usual sockets)
+  --docker-config PATH docker config.json whose credentials are sent to the engine
   --keep-finished S    seconds a finished pull stays visible (default ${DEFAULT_KEEP_FINISHED_S})
   --demo-seed N        seed of the demo runtime's simulated pulls
   --help               print this help
@@ -41,7 +48,7 @@ Options:
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-const VALUE_FLAGS = ['config', 'port', 'host', 'runtime', 'cli', 'keep-finished', 'demo-seed'] as const;
+const VALUE_FLAGS = ['config', 'port', 'host', 'runtime', 'cli', 'engine', 'docker-config', 'keep-finished', 'demo-seed'] as const;
 type ValueFlag = (typeof VALUE_FLAGS)[number];
 
 export function parseServerArgs(argv: readonly string[], env: Env): ParsedArgs {
@@ -76,6 +83,8 @@ export function parseServerArgs(argv: readonly string[], env: Env): ParsedArgs {
       host: values.get('host') ?? DEFAULT_HOST,
       runtime: runtime as RuntimeMode,
       cli: values.get('cli') ?? nonEmpty(env.SLOTPULL_CLI),
+      engine: values.get('engine'),
+      dockerConfig: values.get('docker-config'),
       keepFinishedS: keep as number,
       demoSeed: values.has('demo-seed') ? (seed as number) : undefined,
     },

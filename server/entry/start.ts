@@ -3,7 +3,8 @@
  * runtime, build the app. Node and Deno entries differ only in how they serve.
  */
 import { randomUUID } from 'node:crypto';
-import { loadConfig } from '../config/load.ts';
+import { ConfigError, loadConfig, readJsonFile } from '../config/load.ts';
+import { registryAuthFromDockerConfig, type RegistryAuth } from '../runtimes/engine/registry-auth.ts';
 import { createSlotpull, type Slotpull } from '../http/app.ts';
 import { selectRuntime } from '../runtimes/select.ts';
 import { systemClock } from '../system-clock.ts';
@@ -21,13 +22,16 @@ export async function prepareServer(
   log: (line: string) => void,
 ): Promise<PreparedServer> {
   const config = await loadConfig(options.config);
+  const auth = options.dockerConfig === undefined ? undefined : await loadRegistryAuth(options.dockerConfig);
   const { runtime, reason } = await selectRuntime({
     mode: options.runtime,
     cli: options.cli,
+    engine: options.engine,
+    auth,
     demoConfig: config.isDemo,
     clock: systemClock,
     demoSeed: options.demoSeed,
-    path: env.PATH ?? '',
+    env,
   });
   const slotpull = createSlotpull({
     slots: config.slots,
@@ -43,4 +47,14 @@ export async function prepareServer(
     `slots from ${config.source}: ${config.slots.map((slot) => slot.name).join(', ')}`,
   ];
   return { ...slotpull, banner };
+}
+
+/** Reads --docker-config; a bad file stops the server like a bad slots file. */
+async function loadRegistryAuth(path: string): Promise<RegistryAuth> {
+  const json = await readJsonFile(path, 'the docker config file', '--docker-config');
+  try {
+    return registryAuthFromDockerConfig(json, path);
+  } catch (error) {
+    throw new ConfigError([(error as Error).message]);
+  }
 }

@@ -1,7 +1,8 @@
 /**
- * Picks the runtime for `--runtime`: `demo`, `cli` (a docker or podman
- * binary), or `auto` (the first that works). The engine runtime arrives with
- * the Docker Engine API adapter; until then `engine` is refused with advice.
+ * Picks the runtime for `--runtime`: `engine` (the Docker Engine API of
+ * dockerd or podman), `cli` (a docker or podman binary), `demo`, or `auto`:
+ * the first engine that answers /_ping, else a CLI that reaches its engine,
+ * else the demo runtime. The choice and the reason go in the first log line.
  */
 import { access, constants } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
@@ -10,6 +11,9 @@ import type { ContainerRuntime } from '../core/runtime.ts';
 import type { RuntimeMode } from '../entry/options.ts';
 import { detectCliRuntime } from './cli.ts';
 import { createDemoRuntime } from './demo.ts';
+import { engineCandidates, parseEngineEndpoint } from './engine/endpoint.ts';
+import { connectEngine, type EngineRuntime } from './engine/engine.ts';
+import type { RegistryAuth } from './engine/registry-auth.ts';
 
 export interface RuntimeChoice {
   runtime: ContainerRuntime;
@@ -21,17 +25,22 @@ export interface SelectRuntimeOptions {
   mode: RuntimeMode;
   /** --cli / SLOTPULL_CLI. */
   cli: string | undefined;
+  /** --engine. */
+  engine: string | undefined;
+  auth: RegistryAuth | undefined;
   /** True when the built-in demo config is in use: its images exist only in the demo runtime. */
   demoConfig: boolean;
   clock: Clock;
   demoSeed: number | undefined;
-  /** PATH to search for docker and podman. */
-  path: string;
+  /** For PATH, DOCKER_HOST, CONTAINER_HOST and XDG_RUNTIME_DIR. */
+  env: Readonly<Record<string, string | undefined>>;
 }
 
 const CLI_NAMES = ['docker', 'podman'] as const;
 /** A container name no one uses: asking for it tells whether the CLI reaches its engine. */
 const PROBE_CONTAINER = 'slotpull-probe-absent';
+/** An engine that takes longer than this to answer /_ping is not picked by auto. */
+const PROBE_TIMEOUT_MS = 1500;
 
 export async function selectRuntime(options: SelectRuntimeOptions): Promise<RuntimeChoice> {
   const demo = (reason: string): RuntimeChoice => ({
@@ -41,54 +50,71 @@ export async function selectRuntime(options: SelectRuntimeOptions): Promise<Runt
   switch (options.mode) {
     case 'demo':
       return demo('--runtime demo');
-    case 'engine':
-      throw new Error('--runtime engine is not available in this version; use --runtime cli (with --cli PATH) or --runtime demo');
+    case 'engine': {
+      const { engine, tried } = await firstEngine(options, undefined);
+      if (engine === undefined) throw new Error(`--runtime engine: ${tried.join('; ')}`);
+      return { runtime: engine, reason: `--runtime engine: ${describe(engine)}` };
+    }
     case 'cli': {
-      const binary = options.cli ?? (await findOnPath(CLI_NAMES, options.path));
+      const binary = options.cli ?? (await findOnPath(CLI_NAMES, options.env.PATH ?? ''))[0];
       if (binary === undefined) throw new Error('--runtime cli found neither docker nor podman on PATH; pass --cli PATH');
       return { runtime: await detectCliRuntime(binary), reason: `--runtime cli with ${binary}` };
     }
     case 'auto': {
       if (options.demoConfig) return demo('no slots file was given, and the built-in demo config runs on the demo runtime');
-      const candidates = options.cli === undefined ? await findAllOnPath(CLI_NAMES, options.path) : [options.cli];
-      const tried: string[] = [];
-      for (const binary of candidates) {
+      const { engine, tried } = await firstEngine(options, PROBE_TIMEOUT_MS);
+      if (engine !== undefined) return { runtime: engine, reason: describe(engine) };
+      const binaries = options.cli === undefined ? await findOnPath(CLI_NAMES, options.env.PATH ?? '') : [options.cli];
+      for (const binary of binaries) {
         try {
           const runtime = await detectCliRuntime(binary);
           if ((await runtime.containerStatus(PROBE_CONTAINER)).status !== 'unknown') {
-            return { runtime, reason: `${binary} reaches its engine` };
+            return { runtime, reason: `no engine API answered (${tried.join('; ')}), but ${binary} reaches its engine` };
           }
           tried.push(`${binary} cannot reach its engine`);
         } catch (error) {
           tried.push((error as Error).message);
         }
       }
-      const why = tried.length === 0 ? 'no docker or podman on PATH' : tried.join('; ');
-      return demo(`no working container runtime (${why}); pulls are simulated`);
+      return demo(`no working container runtime (${tried.join('; ')}); pulls are simulated`);
     }
   }
 }
 
-async function findAllOnPath(names: readonly string[], path: string): Promise<string[]> {
-  const found: string[] = [];
-  for (const name of names) {
-    const binary = await findOnPath([name], path);
-    if (binary !== undefined) found.push(binary);
-  }
-  return found;
+function describe(engine: EngineRuntime): string {
+  return `${engine.name} ${engine.version} answers at ${engine.endpoint.display}`;
 }
 
-async function findOnPath(names: readonly string[], path: string): Promise<string | undefined> {
+async function firstEngine(
+  options: SelectRuntimeOptions,
+  timeoutMs: number | undefined,
+): Promise<{ engine: EngineRuntime | undefined; tried: string[] }> {
+  const tried: string[] = [];
+  for (const address of engineCandidates(options.engine, options.env)) {
+    try {
+      const engine = await connectEngine(parseEngineEndpoint(address), { auth: options.auth, requestTimeoutMs: timeoutMs });
+      return { engine, tried };
+    } catch (error) {
+      tried.push((error as Error).message);
+    }
+  }
+  return { engine: undefined, tried };
+}
+
+/** Every name found on PATH, in the order of `names`. */
+async function findOnPath(names: readonly string[], path: string): Promise<string[]> {
+  const found: string[] = [];
   for (const name of names) {
     for (const dir of path.split(delimiter).filter((entry) => entry !== '')) {
       const candidate = join(dir, name);
       try {
         await access(candidate, constants.X_OK);
-        return candidate;
+        found.push(candidate);
+        break;
       } catch {
         // Not in this directory: keep looking.
       }
     }
   }
-  return undefined;
+  return found;
 }

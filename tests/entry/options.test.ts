@@ -5,7 +5,10 @@ describe('parseServerArgs', () => {
   it('has the documented defaults', () => {
     expect(parseServerArgs([], {})).toEqual({
       kind: 'run',
-      options: { config: undefined, port: 8080, host: '127.0.0.1', runtime: 'auto', cli: undefined, keepFinishedS: 600, demoSeed: undefined },
+      options: {
+        config: undefined, port: 8080, host: '127.0.0.1', runtime: 'auto', cli: undefined, engine: undefined, dockerConfig: undefined,
+        keepFinishedS: 600, demoSeed: undefined,
+      },
     });
   });
 

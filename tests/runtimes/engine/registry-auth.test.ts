@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { registryAuthFromDockerConfig } from '../../../server/runtimes/engine/registry-auth.ts';
+
+const decode = (header: string | undefined) => JSON.parse(Buffer.from(header as string, 'base64url').toString('utf8'));
+
+describe('registryAuthFromDockerConfig', () => {
+  it('encodes user:password from "auth" as base64url JSON per registry host', () => {
+    const auth = registryAuthFromDockerConfig(
+      { auths: { 'https://ghcr.io/v2/': { auth: Buffer.from('me:s3cr?t>>').toString('base64') } } },
+      'config.json',
+    );
+    const header = auth('ghcr.io');
+    expect(header).not.toMatch(/[+/]/);
+    expect(decode(header)).toEqual({ username: 'me', password: 's3cr?t>>', serveraddress: 'ghcr.io' });
+    expect(auth('quay.io')).toBeUndefined();
+  });
+
+  it('maps Docker Hub keys to docker.io and prefers an identity token', () => {
+    const auth = registryAuthFromDockerConfig(
+      {
+        auths: {
+          'https://index.docker.io/v1/': { username: 'u', password: 'p' },
+          'registry.example:5000': { identitytoken: 'tok' },
+        },
+      },
+      'config.json',
+    );
+    expect(decode(auth('docker.io'))).toEqual({ username: 'u', password: 'p', serveraddress: 'docker.io' });
+    expect(decode(auth('registry.example:5000'))).toEqual({ identitytoken: 'tok', serveraddress: 'registry.example:5000' });
+  });
+
+  it('has nothing for a file without auths, and refuses a broken auth without quoting it', () => {
+    expect(registryAuthFromDockerConfig({ credsStore: 'desktop' }, 'c.json')('docker.io')).toBeUndefined();
+    const secret = Buffer.from('no-colon-here').toString('base64');
+    expect(() => registryAuthFromDockerConfig({ auths: { 'ghcr.io': { auth: secret } } }, 'c.json')).toThrow(
+      'c.json: the "auth" for ghcr.io is not base64 of user:password',
+    );
+    try {
+      registryAuthFromDockerConfig({ auths: { 'ghcr.io': { auth: secret } } }, 'c.json');
+    } catch (error) {
+      expect((error as Error).message).not.toContain(secret);
+    }
+  });
+});
