@@ -15,7 +15,7 @@ done
 if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then
     echo "installing ${missing[*]}"
-    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; } ||
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null; } ||
       { echo "apt-get install ${missing[*]} failed"; echo "0 passed, 1 failed"; exit 1; }
   else
     echo "missing system packages: ${missing[*]} (run npm test as root, or apt-get install them)"
