@@ -5,10 +5,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import { DEMO_CONFIG_NAME, demoSlotsFile } from './demo.ts';
-import { validateSlotsFile, type Slot } from './schema.ts';
+import { validateSlotsFile, type SlotsFile } from './schema.ts';
 
-export interface LoadedConfig {
-  slots: Slot[];
+export interface LoadedConfig extends SlotsFile {
   /** The file's path, or the demo config's name. */
   source: string;
   isDemo: boolean;
@@ -31,10 +30,10 @@ export async function loadConfig(path: string | undefined): Promise<LoadedConfig
   return { ...validated(json, path), isDemo: false };
 }
 
-function validated(json: unknown, source: string): { slots: Slot[]; source: string } {
+function validated(json: unknown, source: string): SlotsFile & { source: string } {
   const result = validateSlotsFile(json, source);
   if (!result.ok) throw new ConfigError(result.problems);
-  return { slots: result.slots, source };
+  return { slots: result.slots, engines: result.engines, source };
 }
 
 /** Reads and parses a JSON file named on the command line; a missing or broken one is a ConfigError. */

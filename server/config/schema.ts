@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { parseImageReference, referenceProblem, type ImageReference } from '../core/reference.ts';
+import { parseEngineEndpoint } from '../runtimes/engine/endpoint.ts';
 
 export const SLOT_NAME_PATTERN = /^[a-z0-9][a-z0-9_-]{0,31}$/;
 const CONTAINER_NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/;
@@ -21,6 +22,7 @@ const slotSchema = z
     model: z.string().optional(),
     labels: z.record(z.string(), z.string('must be a string')).optional(),
     url: z.url('must be a URL like http://127.0.0.1:8082').optional(),
+    engine: z.string().optional(),
   })
   .strict()
   .superRefine((slot, ctx) => {
@@ -31,12 +33,30 @@ const slotSchema = z
       }
       const problem = referenceProblem(slot.image);
       if (problem !== null) ctx.addIssue({ code: 'custom', path: ['image'], message: problem });
-    } else if (slot.image !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['image'], message: 'is not allowed on an external slot (it has no image)' });
+    } else {
+      if (slot.image !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['image'], message: 'is not allowed on an external slot (it has no image)' });
+      }
+      if (slot.engine !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['engine'], message: 'is not allowed on an external slot (nothing runs on an engine)' });
+      }
     }
   });
 
-const fileSchema = z.object({ slots: z.array(slotSchema, 'must be an array of slots') }).strict();
+const engineAddress = z.string().superRefine((address, ctx) => {
+  try {
+    parseEngineEndpoint(address);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: (error as Error).message });
+  }
+});
+
+const fileSchema = z
+  .object({
+    engines: z.record(z.string().regex(SLOT_NAME_PATTERN, 'engine names match ^[a-z0-9][a-z0-9_-]{0,31}$'), engineAddress).optional(),
+    slots: z.array(slotSchema, 'must be an array of slots'),
+  })
+  .strict();
 
 export type SlotFileEntry = z.infer<typeof slotSchema>;
 
@@ -51,6 +71,8 @@ export interface ContainerSlot extends SlotCommon {
   provider: 'container';
   image: ImageReference;
   container: string;
+  /** The named engine of the file's `engines`, or null for the server's own runtime. */
+  engine: string | null;
 }
 
 export interface ExternalSlot extends SlotCommon {
@@ -60,7 +82,13 @@ export interface ExternalSlot extends SlotCommon {
 
 export type Slot = ContainerSlot | ExternalSlot;
 
-export type ConfigResult = { ok: true; slots: Slot[] } | { ok: false; problems: string[] };
+export interface SlotsFile {
+  slots: Slot[];
+  /** Named engines: name → address (unix:// or tcp://). */
+  engines: Record<string, string>;
+}
+
+export type ConfigResult = ({ ok: true } & SlotsFile) | { ok: false; problems: string[] };
 
 /** Validates a parsed slots file; `fileName` only labels the messages. */
 export function validateSlotsFile(input: unknown, fileName: string): ConfigResult {
@@ -69,11 +97,19 @@ export function validateSlotsFile(input: unknown, fileName: string): ConfigResul
   const duplicates = duplicateNames(input).map(
     ({ name, index }) => `${fileName}: slot "${name}" (slots[${index}]): name: "${name}" is used by an earlier slot; names must be unique`,
   );
-  if (!parsed.success || duplicates.length > 0) {
+  const engines = parsed.success ? (parsed.data.engines ?? {}) : {};
+  const unknownEngines = parsed.success
+    ? parsed.data.slots.flatMap((slot, index) =>
+        slot.engine === undefined || slot.engine in engines
+          ? []
+          : [`${fileName}: slot "${slot.name}" (slots[${index}]): engine: "${slot.engine}" is not in "engines" (${Object.keys(engines).join(', ') || 'none are named'})`],
+      )
+    : [];
+  if (!parsed.success || duplicates.length > 0 || unknownEngines.length > 0) {
     const problems = parsed.success ? [] : parsed.error.issues.map((issue) => describeIssue(issue, input, fileName));
-    return { ok: false, problems: [...problems, ...duplicates] };
+    return { ok: false, problems: [...problems, ...duplicates, ...unknownEngines] };
   }
-  return { ok: true, slots: parsed.data.slots.map(toSlot) };
+  return { ok: true, slots: parsed.data.slots.map(toSlot), engines };
 }
 
 function duplicateNames(input: unknown): { name: string; index: number }[] {
@@ -101,6 +137,7 @@ function toSlot(entry: SlotFileEntry): Slot {
     provider: 'container',
     image: parseImageReference(entry.image as string),
     container: entry.container ?? `slot-${entry.name}`,
+    engine: entry.engine ?? null,
   };
 }
 
@@ -109,7 +146,9 @@ function describeIssue(issue: z.core.$ZodIssue, input: unknown, fileName: string
   const [root, index, ...field] = issue.path;
   if (root !== 'slots' || typeof index !== 'number') {
     const where = issue.path.length === 0 ? 'top level' : issue.path.join('.');
-    return `${fileName}: ${where}: ${issue.message}`;
+    // A bad record key: zod keeps the key's own message inside.
+    const message = issue.code === 'invalid_key' ? (issue.issues[0]?.message ?? issue.message) : issue.message;
+    return `${fileName}: ${where}: ${message}`;
   }
   const name = slotNameAt(input, index);
   const slot = name === null ? `slots[${index}]` : `slot "${name}" (slots[${index}])`;

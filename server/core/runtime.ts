@@ -31,6 +31,8 @@ export interface ContainerRuntime {
   pullImage(image: ImageReference, signal: AbortSignal): PullOutput;
   /** Resolves the container's state; `unknown` when the runtime cannot be asked. */
   containerStatus(name: string, signal?: AbortSignal): Promise<ContainerState>;
+  /** Why the runtime is known to be unreachable right now, or null; a pull is then refused with 503. */
+  unavailable?(): string | null;
 }
 
 /** A runtime's own failure, in its own words, with what else it said in `details`. */

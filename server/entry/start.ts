@@ -6,6 +6,8 @@ import { randomUUID } from 'node:crypto';
 import { ConfigError, loadConfig, readJsonFile } from '../config/load.ts';
 import { registryAuthFromDockerConfig, type RegistryAuth } from '../runtimes/engine/registry-auth.ts';
 import { createSlotpull, type Slotpull } from '../http/app.ts';
+import { parseEngineEndpoint } from '../runtimes/engine/endpoint.ts';
+import { createNamedEngine } from '../runtimes/engine/named-engine.ts';
 import { selectRuntime } from '../runtimes/select.ts';
 import { systemClock } from '../system-clock.ts';
 import { VERSION } from '../version.ts';
@@ -33,9 +35,22 @@ export async function prepareServer(
     demoSeed: options.demoSeed,
     env,
   });
+  const engines = new Map(
+    Object.entries(config.engines).map(([name, address]) => [name, createNamedEngine(name, parseEngineEndpoint(address), systemClock, { auth })]),
+  );
+  // Asked now so the log says at once which named engines answer; one that is down only affects its own slots.
+  const engineLines = await Promise.all(
+    [...engines.values()].map((engine) =>
+      engine.connect().then(
+        (connected) => `engine "${engine.label}": ${connected.name} ${connected.version} at ${engine.endpoint.display}`,
+        (error: Error) => `${error.message} — its slots show unknown until it answers`,
+      ),
+    ),
+  );
   const slotpull = createSlotpull({
     slots: config.slots,
     runtime,
+    engines,
     clock: systemClock,
     newJobId: () => `p_${randomUUID().replaceAll('-', '')}`,
     version: VERSION,
@@ -45,6 +60,7 @@ export async function prepareServer(
   const banner = [
     `slotpull ${VERSION}: runtime ${runtime.name} (${reason})`,
     `slots from ${config.source}: ${config.slots.map((slot) => slot.name).join(', ')}`,
+    ...engineLines,
   ];
   return { ...slotpull, banner };
 }

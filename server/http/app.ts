@@ -4,10 +4,10 @@
  * Node and Deno entries only call `app.fetch`.
  */
 import { Hono } from 'hono';
-import type { Slot } from '../config/schema.ts';
+import type { ContainerSlot, Slot } from '../config/schema.ts';
 import type { Clock } from '../core/clock.ts';
 import { PullRegistry, type PullJobView } from '../core/registry/pull-registry.ts';
-import { SlotViews } from '../core/registry/slot-views.ts';
+import { SlotViews, type SlotTarget } from '../core/registry/slot-views.ts';
 import type { ContainerRuntime } from '../core/runtime.ts';
 import { ApiError, errorResponse } from './errors.ts';
 import { homePage } from './home.ts';
@@ -17,7 +17,10 @@ import type { Services } from './services.ts';
 
 export interface SlotpullOptions {
   slots: readonly Slot[];
+  /** The runtime of slots that name no engine. */
   runtime: ContainerRuntime;
+  /** Engines named in the slots file, by name. */
+  engines?: ReadonlyMap<string, ContainerRuntime>;
   clock: Clock;
   newJobId: () => string;
   version: string;
@@ -31,7 +34,10 @@ export interface SlotpullOptions {
 
 export interface Slotpull {
   app: Hono;
+  /** The registry of the default runtime's pulls. */
   registry: PullRegistry;
+  /** One registry per runtime: pulls are deduplicated per engine and image. */
+  registries: ReadonlyMap<string | null, PullRegistry>;
   views: SlotViews;
   /** Cancels running pulls and drops every timer. */
   close(): void;
@@ -39,28 +45,42 @@ export interface Slotpull {
 
 export function createSlotpull(options: SlotpullOptions): Slotpull {
   const { runtime, clock, version, log } = options;
-  const registry = new PullRegistry({
-    runtime,
-    clock,
-    newJobId: options.newJobId,
-    retainFinishedMs: options.retainFinishedMs,
-    frameIntervalMs: options.frameIntervalMs,
-    inspectTtlMs: options.inspectTtlMs,
-    onJobEnd: log === undefined ? undefined : (job) => log(describeJobEnd(job)),
-  });
-  const views = new SlotViews({ registry, runtime, clock, lookupTtlMs: options.inspectTtlMs });
+  const runtimes = new Map<string | null, ContainerRuntime>([[null, runtime], ...(options.engines ?? [])]);
+  const targets = new Map<string | null, SlotTarget>();
+  for (const [engine, engineRuntime] of runtimes) {
+    const registry = new PullRegistry({
+      runtime: engineRuntime,
+      clock,
+      newJobId: options.newJobId,
+      retainFinishedMs: options.retainFinishedMs,
+      frameIntervalMs: options.frameIntervalMs,
+      inspectTtlMs: options.inspectTtlMs,
+      onJobEnd: log === undefined ? undefined : (job) => log(describeJobEnd(job, engine)),
+    });
+    targets.set(engine, { registry, runtime: engineRuntime });
+  }
+  const targetFor = (slot: ContainerSlot): SlotTarget => targets.get(slot.engine) as SlotTarget;
+  const views = new SlotViews({ targetFor, clock, lookupTtlMs: options.inspectTtlMs });
   const services: Services = {
     slots: new Map(options.slots.map((slot) => [slot.name, slot])),
-    registry,
+    targetFor,
     views,
     clock,
     version,
     heartbeatMs: options.heartbeatMs,
   };
+  const registries = new Map([...targets].map(([engine, target]) => [engine, target.registry]));
 
   const app = new Hono();
   app.get('/', (c) => c.html(homePage(services.slots.values(), runtime.name)));
-  app.get('/api/health', (c) => c.json({ ok: true, runtime: runtime.name, version }));
+  app.get('/api/health', (c) => {
+    if (options.engines === undefined || options.engines.size === 0) return c.json({ ok: true, runtime: runtime.name, version });
+    // Named engines: each one's kind and whether it is known to be down.
+    const engines = Object.fromEntries(
+      [...options.engines].map(([name, engine]) => [name, { runtime: engine.name, unavailable: engine.unavailable?.() ?? null }]),
+    );
+    return c.json({ ok: true, runtime: runtime.name, version, engines });
+  });
   app.route('/api', slotRoutes(services));
   app.route('/api', streamRoutes(services));
   app.notFound((c) =>
@@ -72,11 +92,20 @@ export function createSlotpull(options: SlotpullOptions): Slotpull {
     return errorResponse(c, new ApiError(500, 'system.internal', 'slotpull hit an internal error; the server log has the details.'));
   });
 
-  return { app, registry, views, close: () => registry.close() };
+  return {
+    app,
+    registry: (targets.get(null) as SlotTarget).registry,
+    registries,
+    views,
+    close: () => {
+      for (const registry of registries.values()) registry.close();
+    },
+  };
 }
 
-function describeJobEnd(job: PullJobView): string {
+function describeJobEnd(job: PullJobView, engine: string | null): string {
   const { state, error, bytes_done } = job.progress();
   const detail = error === null ? (bytes_done === null ? '' : ` (${bytes_done} bytes)`) : `: ${error}`;
-  return `pull ${job.id} of ${job.image.raw} ${state}${detail}`;
+  const where = engine === null ? '' : ` on engine "${engine}"`;
+  return `pull ${job.id} of ${job.image.raw}${where} ${state}${detail}`;
 }

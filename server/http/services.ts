@@ -1,12 +1,12 @@
-/** What the routes share: the slots, the registry and the clock. */
+/** What the routes share: the slots, where each slot's pulls go, the views and the clock. */
 import type { Slot } from '../config/schema.ts';
 import type { Clock } from '../core/clock.ts';
-import type { PullRegistry } from '../core/registry/pull-registry.ts';
-import type { SlotViews } from '../core/registry/slot-views.ts';
+import type { SlotTarget, SlotViews } from '../core/registry/slot-views.ts';
+import type { ContainerSlot } from '../config/schema.ts';
 
 export interface Services {
   slots: ReadonlyMap<string, Slot>;
-  registry: PullRegistry;
+  targetFor: (slot: ContainerSlot) => SlotTarget;
   views: SlotViews;
   clock: Clock;
   version: string;

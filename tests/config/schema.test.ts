@@ -63,4 +63,35 @@ describe('validateSlotsFile', () => {
     expect(images).toHaveLength(4);
     expect(new Set(images).size).toBe(3);
   });
+
+  it('reads named engines and checks that every slot names one that exists', () => {
+    const good = validateSlotsFile(
+      {
+        engines: { gpu1: 'unix:///run/podman/podman.sock', gpu2: 'tcp://127.0.0.1:2375' },
+        slots: [
+          { name: 'a', provider: 'container', image: 'x:1', engine: 'gpu1' },
+          { name: 'b', provider: 'container', image: 'x:1' },
+        ],
+      },
+      'f.json',
+    );
+    expect(good.ok && good.engines).toEqual({ gpu1: 'unix:///run/podman/podman.sock', gpu2: 'tcp://127.0.0.1:2375' });
+    expect(good.ok && good.slots.map((slot) => slot.provider === 'container' && slot.engine)).toEqual(['gpu1', null]);
+
+    const bad = validateSlotsFile(
+      {
+        engines: { gpu1: 'ssh://host', GPU: 'tcp://h:1' },
+        slots: [{ name: 'a', provider: 'container', image: 'x:1', engine: 'gpu9' }, { name: 'e', provider: 'external', engine: 'gpu1' }],
+      },
+      'f.json',
+    );
+    expect(bad.ok).toBe(false);
+    expect(!bad.ok && bad.problems).toEqual([
+      'f.json: engines.gpu1: engine address "ssh://host" is not understood; write unix:///path/to/engine.sock or tcp://host:port (https is not supported)',
+      'f.json: engines.GPU: engine names match ^[a-z0-9][a-z0-9_-]{0,31}$',
+      'f.json: slot "e" (slots[1]): engine: is not allowed on an external slot (nothing runs on an engine)',
+    ]);
+    const unknown = validateSlotsFile({ slots: [{ name: 'a', provider: 'container', image: 'x:1', engine: 'gpu9' }] }, 'f.json');
+    expect(!unknown.ok && unknown.problems).toEqual(['f.json: slot "a" (slots[0]): engine: "gpu9" is not in "engines" (none are named)']);
+  });
 });

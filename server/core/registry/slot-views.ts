@@ -35,9 +35,14 @@ export interface ExternalSlotView {
 
 export type SlotView = ContainerSlotView | ExternalSlotView;
 
-export interface SlotViewsOptions {
+/** The runtime a slot's pulls go to, and the registry of that runtime's jobs. */
+export interface SlotTarget {
   registry: PullRegistry;
   runtime: ContainerRuntime;
+}
+
+export interface SlotViewsOptions {
+  targetFor: (slot: ContainerSlot) => SlotTarget;
   clock: Clock;
   /** How long a container status is reused. */
   lookupTtlMs?: number;
@@ -46,13 +51,11 @@ export interface SlotViewsOptions {
 const UNKNOWN_CONTAINER: ContainerState = { status: 'unknown', error: null };
 
 export class SlotViews {
-  readonly #registry: PullRegistry;
-  readonly #runtime: ContainerRuntime;
+  readonly #targetFor: (slot: ContainerSlot) => SlotTarget;
   readonly #containers: TtlCache<string, ContainerState>;
 
   constructor(options: SlotViewsOptions) {
-    this.#registry = options.registry;
-    this.#runtime = options.runtime;
+    this.#targetFor = options.targetFor;
     this.#containers = createTtlCache(options.clock, options.lookupTtlMs ?? DEFAULT_INSPECT_TTL_MS);
   }
 
@@ -60,14 +63,15 @@ export class SlotViews {
   async snapshot(slot: ContainerSlot): Promise<PullSnapshot> {
     const active = this.jobSnapshot(slot);
     if (active !== null) return active;
-    const status = await this.#registry.imageStatus(slot.image);
+    const { registry } = this.#targetFor(slot);
+    const status = await registry.imageStatus(slot.image);
     // A job may have started while the engine was asked; it is the truth then.
-    return this.jobSnapshot(slot) ?? noJobSnapshot(slot, status === 'pulling' ? 'unknown' : status, this.#registry.runtimeName);
+    return this.jobSnapshot(slot) ?? noJobSnapshot(slot, status === 'pulling' ? 'unknown' : status, registry.runtimeName);
   }
 
   /** The snapshot of the slot's active or recent job; null when there is none. */
   jobSnapshot(slot: ContainerSlot): PullSnapshot | null {
-    const job = this.#registry.job(slot.image);
+    const job = this.#targetFor(slot).registry.job(slot.image);
     if (job === undefined) return null;
     return { slot_name: slot.name, image: slot.image.raw, job_id: job.id, runtime: job.runtime, ...job.progress() };
   }
@@ -75,10 +79,11 @@ export class SlotViews {
   async view(slot: Slot): Promise<SlotView> {
     const { name, port, model, labels } = slot;
     if (slot.provider === 'external') return { name, provider: 'external', url: slot.url, port, model, labels, pull: null };
+    const { registry, runtime } = this.#targetFor(slot);
     const [imageStatus, container] = await Promise.all([
-      this.#registry.imageStatus(slot.image),
-      this.#containers.get(slot.container, () =>
-        this.#runtime.containerStatus(slot.container).catch(() => UNKNOWN_CONTAINER),
+      registry.imageStatus(slot.image),
+      this.#containers.get(`${slot.engine ?? ''}/${slot.container}`, () =>
+        runtime.containerStatus(slot.container).catch(() => UNKNOWN_CONTAINER),
       ),
     ]);
     return {

@@ -15,7 +15,8 @@ export const HEARTBEAT_MS = 15_000;
 
 export interface SnapshotStreamOptions {
   slots: readonly ContainerSlot[];
-  registry: PullRegistry;
+  /** The registry whose jobs a slot follows (one per engine). */
+  registryFor: (slot: ContainerSlot) => PullRegistry;
   views: SlotViews;
   clock: Clock;
   /** End after every slot has sent a terminal frame (`?until=done`). */
@@ -28,11 +29,16 @@ export interface SnapshotStreamOptions {
 }
 
 export function createSnapshotStream(options: SnapshotStreamOptions): ReadableStream<Uint8Array> {
-  const { slots, registry, views, clock, signal, untilDone = false, heartbeatMs = HEARTBEAT_MS } = options;
+  const { slots, registryFor, views, clock, signal, untilDone = false, heartbeatMs = HEARTBEAT_MS } = options;
   const encoder = new TextEncoder();
   const slotsByName = new Map(slots.map((slot) => [slot.name, slot]));
-  const slotsByImage = new Map<string, ContainerSlot[]>();
-  for (const slot of slots) slotsByImage.set(slot.image.key, [...(slotsByImage.get(slot.image.key) ?? []), slot]);
+  // Per registry (engine), the slots that follow each image.
+  const watched = new Map<PullRegistry, Map<string, ContainerSlot[]>>();
+  for (const slot of slots) {
+    const registry = registryFor(slot);
+    const byImage = watched.get(registry) ?? new Map<string, ContainerSlot[]>();
+    watched.set(registry, byImage.set(slot.image.key, [...(byImage.get(slot.image.key) ?? []), slot]));
+  }
 
   // Every slot starts out due: the first frame per slot is its current snapshot.
   const due = new Set(slotsByName.keys());
@@ -44,15 +50,17 @@ export function createSnapshotStream(options: SnapshotStreamOptions): ReadableSt
   let heartbeat: TimerHandle | null = null;
   let controller: ReadableStreamDefaultController<Uint8Array> | null = null;
 
-  const unwatch = registry.watch(slotsByImage.keys(), (imageKey) => {
-    for (const slot of slotsByImage.get(imageKey) ?? []) due.add(slot.name);
-    wake?.();
-  });
+  const unwatches = [...watched].map(([registry, byImage]) =>
+    registry.watch(byImage.keys(), (imageKey) => {
+      for (const slot of byImage.get(imageKey) ?? []) due.add(slot.name);
+      wake?.();
+    }),
+  );
 
   const cleanup = (): void => {
     if (closed) return;
     closed = true;
-    unwatch();
+    for (const unwatch of unwatches) unwatch();
     signal?.removeEventListener('abort', onAbort);
     if (heartbeat !== null) clock.clearTimeout(heartbeat);
     heartbeat = null;

@@ -4,7 +4,7 @@ import { ApiError } from '../errors.ts';
 import { findContainerSlot, findSlot } from '../slot-lookup.ts';
 import type { Services } from '../services.ts';
 
-export function slotRoutes({ slots, registry, views }: Services): Hono {
+export function slotRoutes({ slots, targetFor, views }: Services): Hono {
   const routes = new Hono();
 
   routes.get('/slots', async (c) => c.json(await Promise.all([...slots.values()].map((slot) => views.view(slot)))));
@@ -13,6 +13,9 @@ export function slotRoutes({ slots, registry, views }: Services): Hono {
 
   routes.post('/slots/:name/pull', (c) => {
     const slot = findContainerSlot(slots, c.req.param('name'));
+    const { registry, runtime } = targetFor(slot);
+    const down = runtime.unavailable?.() ?? null;
+    if (down !== null) throw new ApiError(503, 'runtime.unavailable', `Cannot pull for slot "${slot.name}": ${down}`, { name: slot.name });
     // No await before start(): concurrent POSTs must find this job registered.
     const { resumed } = registry.start(slot.image);
     return c.json({ resumed, ...views.jobSnapshot(slot) }, 202);
@@ -20,7 +23,7 @@ export function slotRoutes({ slots, registry, views }: Services): Hono {
 
   routes.delete('/slots/:name/pull', (c) => {
     const slot = findContainerSlot(slots, c.req.param('name'));
-    if (registry.cancel(slot.image) === undefined) {
+    if (targetFor(slot).registry.cancel(slot.image) === undefined) {
       throw new ApiError(409, 'pull.not_active', `No pull is running for slot "${slot.name}"; there is nothing to cancel.`, {
         name: slot.name,
       });

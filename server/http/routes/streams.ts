@@ -45,7 +45,7 @@ function respond(c: Context, services: Services, chosen: ContainerSlot[]): Respo
   }
   const stream = createSnapshotStream({
     slots: chosen,
-    registry: services.registry,
+    registryFor: (slot) => services.targetFor(slot).registry,
     views: services.views,
     clock: services.clock,
     untilDone: until === 'done',

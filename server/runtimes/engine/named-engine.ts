@@ -1,0 +1,73 @@
+/**
+ * An engine named in the slots file (`"engines": {"gpu2": "tcp://…"}`). It
+ * connects on first use and again after a failure, at most every few
+ * seconds, so an engine that is down makes only its own slots `unknown` and
+ * its pulls refused, and comes back by itself.
+ */
+import type { Clock } from '../../core/clock.ts';
+import { RuntimeFailure, type ContainerRuntime } from '../../core/runtime.ts';
+import type { EngineEndpoint } from './endpoint.ts';
+import { connectEngine, type EngineOptions, type EngineRuntime } from './engine.ts';
+
+/** How long a failed connection is believed before the engine is asked again. */
+export const RECONNECT_AFTER_MS = 3000;
+
+export interface NamedEngine extends ContainerRuntime {
+  readonly label: string;
+  readonly endpoint: EngineEndpoint;
+  /** Connects now if not connected; rejects with why when the engine does not answer. */
+  connect(): Promise<EngineRuntime>;
+}
+
+export function createNamedEngine(label: string, endpoint: EngineEndpoint, clock: Clock, options: EngineOptions = {}): NamedEngine {
+  let engine: EngineRuntime | null = null;
+  let failure: { message: string; at: number } | null = null;
+  let connecting: Promise<EngineRuntime> | null = null;
+
+  const connect = (): Promise<EngineRuntime> => {
+    if (engine !== null) return Promise.resolve(engine);
+    if (failure !== null && clock.now() - failure.at < RECONNECT_AFTER_MS) return Promise.reject(new RuntimeFailure(failure.message));
+    connecting ??= connectEngine(endpoint, options)
+      .then(
+        (connected) => {
+          engine = connected;
+          failure = null;
+          return connected;
+        },
+        (error: Error) => {
+          failure = { message: `engine "${label}": ${error.message}`, at: clock.now() };
+          throw new RuntimeFailure(failure.message);
+        },
+      )
+      .finally(() => {
+        connecting = null;
+      });
+    return connecting;
+  };
+
+  return {
+    label,
+    endpoint,
+    connect,
+    get name() {
+      return engine?.name ?? 'unknown';
+    },
+    unavailable: () => (engine === null && failure !== null ? failure.message : null),
+    inspectImage: async (image, signal) => (await connect()).inspectImage(image, signal),
+    containerStatus: async (name, signal) => {
+      try {
+        return await (await connect()).containerStatus(name, signal);
+      } catch (error) {
+        return { status: 'unknown', error: (error as Error).message };
+      }
+    },
+    pullImage(image, signal) {
+      return {
+        format: 'engine-json',
+        chunks: (async function* () {
+          yield* (await connect()).pullImage(image, signal).chunks;
+        })(),
+      };
+    },
+  };
+}
