@@ -11,6 +11,7 @@ import { SlotViews, type SlotTarget } from '../core/registry/slot-views.ts';
 import type { ContainerRuntime } from '../core/runtime.ts';
 import { ApiError, errorResponse } from './errors.ts';
 import { homePage } from './home.ts';
+import { openApiDocument } from './openapi.ts';
 import { slotRoutes } from './routes/slots.ts';
 import { streamRoutes } from './routes/streams.ts';
 import type { Services } from './services.ts';
@@ -81,6 +82,8 @@ export function createSlotpull(options: SlotpullOptions): Slotpull {
     );
     return c.json({ ok: true, runtime: runtime.name, version, engines });
   });
+  const openApi = openApiDocument(version);
+  app.get('/api/openapi.json', (c) => c.json(openApi));
   app.route('/api', slotRoutes(services));
   app.route('/api', streamRoutes(services));
   app.notFound((c) =>

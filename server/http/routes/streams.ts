@@ -4,6 +4,7 @@ import type { ContainerSlot } from '../../config/schema.ts';
 import { lastEventId } from '../../core/sse/frame.ts';
 import { createSnapshotStream } from '../../core/sse/snapshot-stream.ts';
 import { ApiError } from '../errors.ts';
+import { UntilQuery } from '../schemas.ts';
 import { findContainerSlot } from '../slot-lookup.ts';
 import type { Services } from '../services.ts';
 
@@ -38,7 +39,7 @@ export function streamRoutes(services: Services): Hono {
 
 function respond(c: Context, services: Services, chosen: ContainerSlot[]): Response {
   const until = c.req.query('until');
-  if (until !== undefined && until !== 'done') {
+  if (!UntilQuery.safeParse(until).success) {
     throw new ApiError(400, 'validation.invalid', `until="${until}" is not understood; use until=done or leave it out.`, {
       field: 'until',
     });

@@ -1,0 +1,95 @@
+/**
+ * The OpenAPI 3.1 document of the API, generated from the zod schemas in
+ * schemas.ts (OpenAPI 3.1 speaks JSON Schema 2020-12, which zod emits).
+ */
+import { z } from 'zod';
+import { apiSchemas, SlotNameParam, SlotsQuery, UntilQuery } from './schemas.ts';
+
+const COMPONENTS_PATH = '#/components/schemas/';
+
+/** JSON Schema 2020-12 of one inline schema (a parameter). */
+function jsonSchema(schema: z.ZodType): Record<string, unknown> {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input' }) as Record<string, unknown>;
+  return rest;
+}
+
+/** Every registered schema as a component, referring to the others by $ref. */
+function componentSchemas(): Record<string, unknown> {
+  const { schemas } = z.toJSONSchema(apiSchemas, { target: 'draft-2020-12', uri: (id) => `${COMPONENTS_PATH}${id}` });
+  return Object.fromEntries(
+    Object.entries(schemas).map(([id, { $schema: _dialect, $id: _id, ...rest }]) => [id, rest]),
+  );
+}
+
+const ref = (id: 'Slot' | 'PullSnapshot' | 'PullAnswer' | 'Health' | 'Error') => ({ $ref: `${COMPONENTS_PATH}${id}` });
+const json = (schema: unknown, description: string) => ({ description, content: { 'application/json': { schema } } });
+const problem = (description: string) => json(ref('Error'), description);
+const sse = (description: string) => ({
+  description: `${description} Each frame's data is a PullSnapshot (unnamed events, increasing ids).`,
+  content: { 'text/event-stream': { schema: { type: 'string' } } },
+});
+
+const nameParam = { name: 'name', in: 'path', required: true, schema: jsonSchema(SlotNameParam) };
+const untilParam = { name: 'until', in: 'query', required: false, schema: jsonSchema(UntilQuery) };
+
+export function openApiDocument(version: string): Record<string, unknown> {
+  return {
+    openapi: '3.1.0',
+    info: { title: 'slotpull', version, description: 'Pull container images for model slots and follow honest progress over Server-Sent Events.' },
+    paths: {
+      '/api/health': { get: { summary: 'Server health and runtime', responses: { '200': json(ref('Health'), 'The server and its runtime.') } } },
+      '/api/slots': { get: { summary: 'All slots', responses: { '200': json({ type: 'array', items: ref('Slot') }, 'Every slot, in file order.') } } },
+      '/api/slots/{name}': {
+        get: {
+          summary: 'One slot',
+          parameters: [nameParam],
+          responses: { '200': json(ref('Slot'), 'The slot.'), '400': problem('The name is not a slot name.'), '404': problem('No slot has that name.') },
+        },
+      },
+      '/api/slots/{name}/pull': {
+        post: {
+          summary: "Start or join a pull of the slot's image",
+          parameters: [nameParam],
+          responses: {
+            '202': json(ref('PullAnswer'), 'The pull runs; resumed says whether it was already running.'),
+            '400': problem('An external slot has no image.'),
+            '404': problem('No slot has that name.'),
+            '503': problem("The slot's engine cannot be reached."),
+          },
+        },
+        delete: {
+          summary: "Cancel the pull of the slot's image",
+          parameters: [nameParam],
+          responses: {
+            '200': json(ref('PullSnapshot'), 'The cancelled pull.'),
+            '404': problem('No slot has that name.'),
+            '409': problem('No pull is running.'),
+          },
+        },
+      },
+      '/api/slots/{name}/pull/status': {
+        get: {
+          summary: 'The active or last pull, else the image presence',
+          parameters: [nameParam],
+          responses: { '200': json(ref('PullSnapshot'), 'The snapshot.'), '404': problem('No slot has that name.') },
+        },
+      },
+      '/api/slots/{name}/pull/stream': {
+        get: {
+          summary: "Follow one slot's pull",
+          parameters: [nameParam, untilParam],
+          responses: { '200': sse('The current snapshot first, then every change.'), '404': problem('No slot has that name.') },
+        },
+      },
+      '/api/events': {
+        get: {
+          summary: 'Follow several slots on one connection',
+          parameters: [{ name: 'slots', in: 'query', required: false, schema: jsonSchema(SlotsQuery) }, untilParam],
+          responses: { '200': sse('The current snapshot of each slot first, then every change.'), '404': problem('A named slot does not exist.') },
+        },
+      },
+      '/api/openapi.json': { get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1', content: { 'application/json': {} } } } } },
+    },
+    components: { schemas: componentSchemas() },
+  };
+}

@@ -1,0 +1,119 @@
+/**
+ * The API's wire shapes as zod schemas: the routes validate their inputs
+ * with them, tests check every answer against them, and /api/openapi.json is
+ * generated from them — one source, so the document cannot drift.
+ */
+import { z } from 'zod';
+import { SLOT_NAME_PATTERN } from '../config/schema.ts';
+
+/** The named schemas: each becomes a component of the OpenAPI document. */
+export const apiSchemas = z.registry<{ id: string; description?: string }>();
+
+export const SlotNameParam = z
+  .string()
+  .regex(SLOT_NAME_PATTERN)
+  .meta({ description: 'A slot name from the slots file.', example: 'chat' });
+
+export const UntilQuery = z
+  .literal('done')
+  .optional()
+  .meta({ description: 'End the stream once every slot on it has sent a terminal frame.' });
+
+export const SlotsQuery = z
+  .string()
+  .optional()
+  .meta({ description: 'Comma-separated slot names; all container slots when absent.', example: 'chat,code' });
+
+const nullableCount = z.int().min(0).nullable();
+const timestamp = z.iso.datetime().nullable();
+
+export const LayerSnapshotSchema = z
+  .object({
+    id: z.string(),
+    phase: z.enum(['waiting', 'downloading', 'verifying', 'downloaded', 'extracting', 'complete', 'cached']),
+    current: z.number().min(0).nullable(),
+    total: z.number().min(0).nullable(),
+  })
+  .register(apiSchemas, { id: 'LayerSnapshot' });
+
+export const PullSnapshotSchema = z
+  .object({
+    slot_name: z.string(),
+    image: z.string(),
+    job_id: z.string().nullable(),
+    runtime: z.string(),
+    state: z.enum(['pulling', 'completed', 'failed', 'cancelled', 'present', 'missing', 'unknown']),
+    phase: z.enum(['resolving', 'downloading', 'extracting', 'finalizing']).nullable(),
+    percent: z.number().min(0).max(100).nullable().meta({ description: 'null = indeterminate; never decreases within a job; 100 only when completed.' }),
+    bytes_done: nullableCount,
+    bytes_total: nullableCount,
+    bytes_total_exact: z.boolean(),
+    layer: nullableCount,
+    total_layers: nullableCount,
+    layers_cached: nullableCount,
+    layers: z.array(LayerSnapshotSchema),
+    speed_bps: z.number().min(0).nullable(),
+    eta_s: z.number().min(0).nullable(),
+    error: z.string().nullable(),
+    error_code: z.enum(['pull.not_found', 'pull.unauthorized', 'pull.registry_unreachable', 'pull.engine_error', 'pull.interrupted']).nullable(),
+    started_at: timestamp,
+    updated_at: timestamp,
+    finished_at: timestamp,
+  })
+  .strict()
+  .register(apiSchemas, { id: 'PullSnapshot', description: 'Every frame of every stream and every pull answer.' });
+
+export const PullAnswerSchema = PullSnapshotSchema.extend({
+  resumed: z.boolean().meta({ description: 'True when the POST joined a pull already running for this image.' }),
+}).register(apiSchemas, { id: 'PullAnswer' });
+
+const slotCommon = {
+  name: z.string(),
+  port: z.int().nullable(),
+  model: z.string().nullable(),
+  labels: z.record(z.string(), z.string()),
+};
+
+export const ContainerSlotSchema = z
+  .object({
+    ...slotCommon,
+    provider: z.literal('container'),
+    image: z.string(),
+    image_status: z.enum(['present', 'pulling', 'missing', 'unknown']),
+    container: z.string(),
+    container_status: z.enum(['running', 'stopped', 'crashed', 'absent', 'unknown']),
+    container_error: z.string().nullable(),
+    pull: PullSnapshotSchema.nullable(),
+  })
+  .strict()
+  .register(apiSchemas, { id: 'ContainerSlot' });
+
+export const ExternalSlotSchema = z
+  .object({ ...slotCommon, provider: z.literal('external'), url: z.string().nullable(), pull: z.null() })
+  .strict()
+  .register(apiSchemas, { id: 'ExternalSlot' });
+
+export const SlotSchema = z.discriminatedUnion('provider', [ContainerSlotSchema, ExternalSlotSchema]).register(apiSchemas, { id: 'Slot' });
+
+export const HealthSchema = z
+  .object({
+    ok: z.literal(true),
+    runtime: z.string().meta({ description: 'docker, podman, cli:docker, cli:podman or demo' }),
+    version: z.string(),
+    engines: z
+      .record(z.string(), z.object({ runtime: z.string(), unavailable: z.string().nullable() }))
+      .optional()
+      .meta({ description: 'Engines named in the slots file, when there are any.' }),
+  })
+  .strict()
+  .register(apiSchemas, { id: 'Health' });
+
+export const ErrorSchema = z
+  .object({
+    error: z.object({
+      code: z.string().meta({ example: 'slot.not_found' }),
+      message: z.string(),
+      details: z.record(z.string(), z.unknown()),
+    }),
+  })
+  .register(apiSchemas, { id: 'Error' });
