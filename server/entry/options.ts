@@ -48,6 +48,9 @@ Options:
 
 type Env = Readonly<Record<string, string | undefined>>;
 
+/** Every environment variable slotpull reads (Deno grants exactly these with --allow-env). */
+export const ENV_VARIABLES = ['PORT', 'SLOTPULL_CONFIG', 'SLOTPULL_CLI', 'DOCKER_HOST', 'CONTAINER_HOST', 'XDG_RUNTIME_DIR', 'PATH'] as const;
+
 const VALUE_FLAGS = ['config', 'port', 'host', 'runtime', 'cli', 'engine', 'docker-config', 'keep-finished', 'demo-seed'] as const;
 type ValueFlag = (typeof VALUE_FLAGS)[number];
 

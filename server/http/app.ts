@@ -40,7 +40,7 @@ export interface Slotpull {
   /** One registry per runtime: pulls are deduplicated per engine and image. */
   registries: ReadonlyMap<string | null, PullRegistry>;
   views: SlotViews;
-  /** Cancels running pulls and drops every timer. */
+  /** Ends open streams, cancels running pulls and drops every timer. */
   close(): void;
 }
 
@@ -62,6 +62,7 @@ export function createSlotpull(options: SlotpullOptions): Slotpull {
   }
   const targetFor = (slot: ContainerSlot): SlotTarget => targets.get(slot.engine) as SlotTarget;
   const views = new SlotViews({ targetFor, clock, lookupTtlMs: options.inspectTtlMs });
+  const shutdown = new AbortController();
   const services: Services = {
     slots: new Map(options.slots.map((slot) => [slot.name, slot])),
     targetFor,
@@ -69,6 +70,7 @@ export function createSlotpull(options: SlotpullOptions): Slotpull {
     clock,
     version,
     heartbeatMs: options.heartbeatMs,
+    shutdown: shutdown.signal,
   };
   const registries = new Map([...targets].map(([engine, target]) => [engine, target.registry]));
 
@@ -101,6 +103,7 @@ export function createSlotpull(options: SlotpullOptions): Slotpull {
     registries,
     views,
     close: () => {
+      shutdown.abort();
       for (const registry of registries.values()) registry.close();
     },
   };

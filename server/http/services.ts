@@ -11,4 +11,6 @@ export interface Services {
   clock: Clock;
   version: string;
   heartbeatMs?: number;
+  /** Aborted when the server closes: open streams end. */
+  shutdown: AbortSignal;
 }

@@ -1,56 +1,32 @@
-/**
- * The Node entry: `slotpull [options]`. Exit codes: 0 after a clean stop,
- * 2 for bad flags or a bad slots file, 1 when the server cannot start.
- */
+/** The Node entry (`slotpull`, `npm start`): @hono/node-server under the shared command line. */
 import { serve } from '@hono/node-server';
-import { ConfigError } from '../config/load.ts';
-import { parseServerArgs, USAGE } from '../entry/options.ts';
-import { prepareServer } from '../entry/start.ts';
+import type { AddressInfo } from 'node:net';
+import { runCommandLine, type Platform } from '../entry/run.ts';
 
-const log = (line: string): void => console.log(line);
+const node: Platform = {
+  serve: (fetch, port, hostname) =>
+    new Promise((resolve, reject) => {
+      const server = serve({ fetch, port, hostname }, (info: AddressInfo) => {
+        const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;
+        server.off('error', reject);
+        resolve({
+          url: `http://${host}:${info.port}/`,
+          stop: () =>
+            new Promise<void>((done) => {
+              server.close(() => done());
+              (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+            }),
+        });
+      });
+      server.once('error', reject);
+    }),
+  onStopSignal: (handler) => {
+    process.once('SIGINT', () => handler('SIGINT'));
+    process.once('SIGTERM', () => handler('SIGTERM'));
+  },
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+};
 
-async function main(): Promise<void> {
-  const parsed = parseServerArgs(process.argv.slice(2), process.env);
-  if (parsed.kind === 'help') {
-    process.stdout.write(USAGE);
-    return;
-  }
-  if (parsed.kind === 'error') {
-    console.error(`slotpull: ${parsed.message}`);
-    process.exitCode = 2;
-    return;
-  }
-  const { options } = parsed;
-  let prepared;
-  try {
-    prepared = await prepareServer(options, process.env, log);
-  } catch (error) {
-    const lines = error instanceof ConfigError ? error.problems : [(error as Error).message];
-    for (const line of lines) console.error(`slotpull: ${line}`);
-    process.exitCode = 2;
-    return;
-  }
-  for (const line of prepared.banner) log(line);
-
-  const server = serve({ fetch: prepared.app.fetch, port: options.port, hostname: options.host }, (info) => {
-    const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;
-    log(`listening on http://${host}:${info.port}/`);
-  });
-  server.on('error', (error) => {
-    console.error(`slotpull: cannot listen on ${options.host}:${options.port}: ${error.message}`);
-    prepared.close();
-    process.exitCode = 1;
-  });
-
-  const stop = (signal: string): void => {
-    log(`${signal}: stopping; running pulls are cancelled`);
-    prepared.close();
-    server.close();
-    // Open SSE responses would keep the server up; end them.
-    (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
-  };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
-}
-
-await main();
+const result = await runCommandLine(process.argv.slice(2), process.env, node);
+if (result !== 'serving') process.exitCode = result;

@@ -145,4 +145,13 @@ describe('SSE channels', () => {
       vi.useRealTimers();
     }
   });
+
+  it('ends open streams when the server closes', async () => {
+    const sse = readSse(await app.request('/api/events'));
+    await sse.next();
+    app.close();
+    await expect(sse.next()).rejects.toThrow('ended');
+    expect(app.registry.listenerCount).toBe(0);
+    expect(app.clock.liveTimers).toBe(0);
+  });
 });

@@ -23,13 +23,13 @@ export interface SnapshotStreamOptions {
   untilDone?: boolean;
   /** The last id the client saw; frames continue above it. */
   lastId?: number;
-  /** The request's signal: a disconnect ends the stream. */
-  signal?: AbortSignal;
+  /** The request's signal and the server's shutdown: either ends the stream. */
+  signals?: readonly AbortSignal[];
   heartbeatMs?: number;
 }
 
 export function createSnapshotStream(options: SnapshotStreamOptions): ReadableStream<Uint8Array> {
-  const { slots, registryFor, views, clock, signal, untilDone = false, heartbeatMs = HEARTBEAT_MS } = options;
+  const { slots, registryFor, views, clock, signals = [], untilDone = false, heartbeatMs = HEARTBEAT_MS } = options;
   const encoder = new TextEncoder();
   const slotsByName = new Map(slots.map((slot) => [slot.name, slot]));
   // Per registry (engine), the slots that follow each image.
@@ -61,7 +61,7 @@ export function createSnapshotStream(options: SnapshotStreamOptions): ReadableSt
     if (closed) return;
     closed = true;
     for (const unwatch of unwatches) unwatch();
-    signal?.removeEventListener('abort', onAbort);
+    for (const signal of signals) signal.removeEventListener('abort', onAbort);
     if (heartbeat !== null) clock.clearTimeout(heartbeat);
     heartbeat = null;
     wake?.();
@@ -71,8 +71,8 @@ export function createSnapshotStream(options: SnapshotStreamOptions): ReadableSt
     cleanup();
     controller?.close();
   }
-  signal?.addEventListener('abort', onAbort, { once: true });
-  if (signal?.aborted) cleanup();
+  for (const signal of signals) signal.addEventListener('abort', onAbort, { once: true });
+  if (signals.some((signal) => signal.aborted)) cleanup();
 
   /** Waits for a change or the heartbeat; true when it is time for a ping. */
   const idle = (): Promise<boolean> =>

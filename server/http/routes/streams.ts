@@ -51,7 +51,7 @@ function respond(c: Context, services: Services, chosen: ContainerSlot[]): Respo
     clock: services.clock,
     untilDone: until === 'done',
     lastId: lastEventId(c.req.header('Last-Event-ID')),
-    signal: c.req.raw.signal,
+    signals: [c.req.raw.signal, services.shutdown],
     heartbeatMs: services.heartbeatMs,
   });
   return new Response(stream, { headers: SSE_HEADERS });
