@@ -7,6 +7,7 @@
  * All timing goes through the injected Clock and all randomness through a
  * seeded PRNG: one seed, one line sequence, one timing.
  */
+import { seededRandom } from '../core/seeded-random.ts';
 import type { Clock, TimerHandle } from '../core/clock.ts';
 import type { ImageReference } from '../core/reference.ts';
 import { RuntimeFailure, type ContainerRuntime, type ContainerState } from '../core/runtime.ts';
@@ -62,7 +63,7 @@ export function createDemoRuntime(options: DemoRuntimeOptions): ContainerRuntime
     pullImage(image, signal) {
       const known = find(image);
       const channel = new OutputChannel();
-      const random = mulberry32(seed ^ fnv1a(image.key));
+      const random = seededRandom(seed ^ fnv1a(image.key));
       const plan: PullPlan = {
         image,
         known,
@@ -302,17 +303,6 @@ function clamp(value: number, min: number, max: number): number {
   return Math.min(max, Math.max(min, value));
 }
 
-/** mulberry32: a tiny seeded PRNG, uniform in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** FNV-1a, so each image gets its own stream of the seed. */
 function fnv1a(text: string): number {

@@ -1,3 +1,4 @@
+import { seededRandom } from '../../../server/core/seeded-random.ts';
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createLineStream, LineSplitter, MAX_LINE_LENGTH } from '../../../server/core/parse/lines.ts';
@@ -11,20 +12,9 @@ function splitAll(chunks: Iterable<string>, splitter = new LineSplitter()): stri
   return lines;
 }
 
-/** Deterministic PRNG (mulberry32) so a failing chunking can be replayed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomChunks(text: string, seed: number, maxSize: number): string[] {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const chunks: string[] = [];
   for (let at = 0; at < text.length; ) {
     const size = 1 + Math.floor(next() * maxSize);
