@@ -1,0 +1,116 @@
+/**
+ * The unchanged server under Deno (server/deno/main.ts, `Deno.serve`),
+ * with only the permissions the README documents, against the real podman
+ * service: the slot list, a real pull followed over SSE, and a cancel.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ENV_VARIABLES } from '../../server/entry/options.ts';
+import { useEngineEnv } from '../env/context.ts';
+import { runEngineCli } from '../env/engines.mjs';
+import { proxyClient } from '../env/proxy-client.ts';
+import { readSse } from '../helpers/sse-client.ts';
+
+const env = useEngineEnv();
+const proxy = proxyClient(env.proxy.controlUrl);
+const DENO = new URL('../../node_modules/.bin/deno', import.meta.url).pathname;
+const ENTRY = new URL('../../server/deno/main.ts', import.meta.url).pathname;
+const TIMEOUT_MS = 60_000;
+
+describe('slotpull on Deno against podman', () => {
+  let dir: string;
+  let deno: ChildProcess;
+  let output = '';
+  let base: string;
+
+  beforeAll(async () => {
+    const podman = env.podman;
+    if (podman === undefined) throw new Error('podman was not started by tests/env');
+    dir = await mkdtemp(join(tmpdir(), 'slotpull-deno-'));
+    const config = join(dir, 'slots.json');
+    await writeFile(
+      config,
+      JSON.stringify({
+        slots: [
+          { name: 'multi', provider: 'container', image: env.images.multi!.proxyRef },
+          { name: 'big', provider: 'container', image: env.images.big!.proxyRef },
+        ],
+      }),
+    );
+    for (const name of ['multi', 'big'] as const) await runEngineCli(env, 'podman', ['rmi', '-f', env.images[name]!.proxyRef], { allowFailure: true });
+    deno = spawn(
+      DENO,
+      [
+        'run',
+        `--allow-env=${ENV_VARIABLES.join(',')}`,
+        `--allow-read=.,${config},${podman.socketPath}`,
+        `--allow-write=${podman.socketPath}`,
+        `--allow-net=127.0.0.1,unix:${podman.socketPath}`,
+        ENTRY,
+        '--config', config,
+        '--runtime', 'engine',
+        '--engine', podman.socket,
+        '--port', '0',
+      ],
+      { env: { PATH: process.env.PATH ?? '', DENO_NO_UPDATE_CHECK: '1', DENO_NO_PROMPT: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    deno.stdout?.on('data', (chunk) => (output += chunk));
+    deno.stderr?.on('data', (chunk) => (output += chunk));
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const match = /listening on (http:\/\/\S+)\//.exec(output);
+      if (match !== null) {
+        base = match[1] as string;
+        break;
+      }
+      if (Date.now() > deadline || deno.exitCode !== null) throw new Error(`deno did not start:\n${output}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }, TIMEOUT_MS);
+
+  afterAll(async () => {
+    if (deno !== undefined && deno.exitCode === null) {
+      const exited = new Promise((resolve) => deno.once('close', resolve));
+      deno.kill('SIGTERM');
+      await exited;
+    }
+    if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('names podman, lists the slots, follows a real pull to completed and cancels another', { timeout: TIMEOUT_MS }, async () => {
+    expect(output).toMatch(/runtime podman \(--runtime engine: podman /);
+    expect(await (await fetch(`${base}/api/health`)).json()).toMatchObject({ ok: true, runtime: 'podman' });
+    const slots = await (await fetch(`${base}/api/slots`)).json();
+    expect(slots.map((slot: Record<string, unknown>) => [slot.name, slot.image_status])).toEqual([
+      ['multi', 'missing'],
+      ['big', 'missing'],
+    ]);
+
+    await proxy.setDown(false);
+    await proxy.setRate(3 * 1024 * 1024);
+    expect((await fetch(`${base}/api/slots/multi/pull`, { method: 'POST' })).status).toBe(202);
+    const sse = readSse(await fetch(`${base}/api/slots/multi/pull/stream?until=done`));
+    const done = await sse.until((frame) => frame.state !== 'pulling', TIMEOUT_MS);
+    expect(done).toMatchObject({ state: 'completed', percent: 100, total_layers: env.images.multi!.layers.length, runtime: 'podman' });
+    expect((await (await fetch(`${base}/api/slots/multi`)).json()).image_status).toBe('present');
+
+    await proxy.setRate(1024 * 1024);
+    await fetch(`${base}/api/slots/big/pull`, { method: 'POST' });
+    const big = readSse(await fetch(`${base}/api/slots/big/pull/stream`));
+    await big.until((frame) => (frame.bytes_done ?? 0) > 0, TIMEOUT_MS);
+    expect(await (await fetch(`${base}/api/slots/big/pull`, { method: 'DELETE' })).json()).toMatchObject({ state: 'cancelled' });
+    await big.until((frame) => frame.state === 'cancelled');
+    await big.close();
+    expect((await (await fetch(`${base}/api/slots/big`)).json()).image_status).toBe('missing');
+  });
+
+  it('stops cleanly on SIGTERM', { timeout: TIMEOUT_MS }, async () => {
+    const exited = new Promise<number | null>((resolve) => deno.once('close', resolve));
+    deno.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(output).toContain('SIGTERM: stopping');
+  });
+});
