@@ -5,6 +5,7 @@
  * throttling proxy (tests/env).
  */
 import { serve, type ServerType } from '@hono/node-server';
+import { globalAgent } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { validateSlotsFile } from '../../server/config/schema.ts';
@@ -174,6 +175,9 @@ for (const engineName of ['podman', 'docker'] as EngineName[]) {
       expect((await proxy.stats()).bytes).toBe(stopped.bytes);
       expect(stopped.bytes).toBeLessThan(big.totalSize);
       expect((await slotJson('big')).image_status).toBe('missing');
+      // No socket to the engine is left busy: the cancelled request's socket was destroyed.
+      const busy = Object.entries(globalAgent.sockets).filter(([name]) => name.includes(info!.socketPath));
+      expect(busy.flatMap(([, sockets]) => sockets ?? [])).toEqual([]);
     });
 
     it('serves two slots with one image from one engine pull', { timeout: PULL_TIMEOUT_MS }, async () => {
