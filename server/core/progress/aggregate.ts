@@ -246,7 +246,9 @@ export class PullProgress {
 
     const inSeconds = event.units === 's';
     if (event.total !== undefined && event.total > 0 && !inSeconds) {
-      if (event.phase === 'downloading' || layer.size === null) layer.size = event.total;
+      // dockerd resumes a broken download with a Range request and then reports only the
+      // remaining length as total: a layer's size is the largest total it was given.
+      layer.size = Math.max(layer.size ?? 0, event.total);
     }
     if (event.current !== undefined && event.total !== undefined && !inSeconds) this.#sawBytes = true;
 

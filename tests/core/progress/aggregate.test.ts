@@ -672,4 +672,19 @@ describe('fixture replay', () => {
     expect(snapshots.map((s) => s.total_layers)).toEqual([1, 2, 3, 3, 3, 3, 4, 4, 3]);
     expect(snapshots.at(-1)!.layers.map((l) => l.id)).not.toContain('005fbdb959a2');
   });
+
+  it('keeps a layer\'s size when dockerd resumes a download and reports only the remaining length', () => {
+    const progress = new PullProgress(0);
+    const layer = (phase: 'waiting' | 'downloading', current?: number, total?: number) =>
+      progress.apply({ kind: 'layer', id: 'aaaaaaaaaaaa', phase, ...(current === undefined ? {} : { current, total }) }, 1000);
+    progress.apply({ kind: 'resolving', message: 'Pulling from x', reportsExtraction: true }, 0);
+    layer('waiting');
+    layer('downloading', 500, 1000);
+    progress.apply({ kind: 'retry', id: 'aaaaaaaaaaaa', seconds: 5 }, 1000);
+    layer('downloading', 600, 400);
+    const snapshot = progress.snapshot(2000);
+    expect(snapshot.bytes_total).toBe(1000);
+    expect(snapshot.bytes_done).toBe(600);
+    expect(snapshot.layers[0]).toMatchObject({ total: 1000, current: 600 });
+  });
 });
