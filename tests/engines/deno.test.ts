@@ -100,7 +100,7 @@ describe('slotpull on Deno against podman', () => {
     await proxy.setRate(1024 * 1024);
     await fetch(`${base}/api/slots/big/pull`, { method: 'POST' });
     const big = readSse(await fetch(`${base}/api/slots/big/pull/stream`));
-    await big.until((frame) => (frame.bytes_done ?? 0) > 0, TIMEOUT_MS);
+    await big.until((frame) => Number(frame.bytes_done ?? 0) > 0, TIMEOUT_MS);
     expect(await (await fetch(`${base}/api/slots/big/pull`, { method: 'DELETE' })).json()).toMatchObject({ state: 'cancelled' });
     await big.until((frame) => frame.state === 'cancelled');
     await big.close();

@@ -146,7 +146,7 @@ for (const engineName of ['podman', 'docker'] as EngineName[]) {
       await removeImage(big.proxyRef);
       await post('big');
       const sse = readSse(await fetch(`${base}/api/slots/big/pull/stream?until=done`));
-      await sse.until((frame) => (frame.bytes_done ?? 0) > 0 || frame.state !== 'pulling', PULL_TIMEOUT_MS);
+      await sse.until((frame) => Number(frame.bytes_done ?? 0) > 0 || frame.state !== 'pulling', PULL_TIMEOUT_MS);
       expect(await proxy.breakAll()).toBeGreaterThan(0);
       await proxy.setDown(true);
       const last = await sse.until((frame) => frame.state !== 'pulling', PULL_TIMEOUT_MS);
@@ -161,7 +161,7 @@ for (const engineName of ['podman', 'docker'] as EngineName[]) {
       await proxy.setRate(2 * 1024 * 1024);
       await post('big');
       const sse = readSse(await fetch(`${base}/api/slots/big/pull/stream`));
-      await sse.until((frame) => (frame.bytes_done ?? 0) > 0, PULL_TIMEOUT_MS);
+      await sse.until((frame) => Number(frame.bytes_done ?? 0) > 0, PULL_TIMEOUT_MS);
       const cancelled = await fetch(`${base}/api/slots/big/pull`, { method: 'DELETE' });
       expect(await cancelled.json()).toMatchObject({ state: 'cancelled' });
       await sse.until((frame) => frame.state === 'cancelled');
