@@ -20,6 +20,11 @@ export interface ServerOptions {
   keepFinishedS: number;
   /** Seed of the demo runtime, for repeatable demos and tests. */
   demoSeed: number | undefined;
+  /** --token / SLOTPULL_TOKEN: required for POST and DELETE (and reads with --protect-reads). */
+  token: string | undefined;
+  protectReads: boolean;
+  /** --allow-origin, repeatable: origins a browser may call the API from. */
+  allowOrigins: string[];
 }
 
 export type ParsedArgs = { kind: 'help' } | { kind: 'run'; options: ServerOptions } | { kind: 'error'; message: string };
@@ -43,22 +48,43 @@ Options:
   --docker-config PATH docker config.json whose credentials are sent to the engine
   --keep-finished S    seconds a finished pull stays visible (default ${DEFAULT_KEEP_FINISHED_S})
   --demo-seed N        seed of the demo runtime's simulated pulls
+  --token TOKEN        require Authorization: Bearer TOKEN for POST and DELETE (env SLOTPULL_TOKEN)
+  --protect-reads      require the token for reads too (SSE routes also take ?access_token=)
+  --allow-origin URL   an origin that browsers may call the API from (repeatable), e.g. http://dash.lan:3000
   --help               print this help
 `;
 
 type Env = Readonly<Record<string, string | undefined>>;
 
 /** Every environment variable slotpull reads (Deno grants exactly these with --allow-env). */
-export const ENV_VARIABLES = ['PORT', 'SLOTPULL_CONFIG', 'SLOTPULL_CLI', 'DOCKER_HOST', 'CONTAINER_HOST', 'XDG_RUNTIME_DIR', 'PATH'] as const;
+export const ENV_VARIABLES = [
+  'PORT',
+  'SLOTPULL_CONFIG',
+  'SLOTPULL_CLI',
+  'SLOTPULL_TOKEN',
+  'DOCKER_HOST',
+  'CONTAINER_HOST',
+  'XDG_RUNTIME_DIR',
+  'PATH',
+] as const;
 
-const VALUE_FLAGS = ['config', 'port', 'host', 'runtime', 'cli', 'engine', 'docker-config', 'keep-finished', 'demo-seed'] as const;
+const VALUE_FLAGS = ['config', 'port', 'host', 'runtime', 'cli', 'engine', 'docker-config', 'keep-finished', 'demo-seed', 'token', 'allow-origin'] as const;
 type ValueFlag = (typeof VALUE_FLAGS)[number];
+const REPEATABLE: readonly ValueFlag[] = ['allow-origin'];
+const SWITCHES = ['protect-reads'] as const;
+const ORIGIN_PATTERN = /^https?:\/\/[^/\s]+$/;
 
 export function parseServerArgs(argv: readonly string[], env: Env): ParsedArgs {
   const values = new Map<ValueFlag, string>();
+  const origins: string[] = [];
+  const switches = new Set<string>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     if (arg === '--help' || arg === '-h') return { kind: 'help' };
+    if (SWITCHES.some((name) => arg === `--${name}`)) {
+      switches.add(arg.slice(2));
+      continue;
+    }
     const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
     const flag = VALUE_FLAGS.find((name) => name === match?.[1]);
     if (match === null || flag === undefined) {
@@ -66,7 +92,18 @@ export function parseServerArgs(argv: readonly string[], env: Env): ParsedArgs {
     }
     const value = match[2] ?? argv[++i];
     if (value === undefined || value === '') return { kind: 'error', message: `--${flag} needs a value; run slotpull --help` };
+    if (values.has(flag) && !REPEATABLE.includes(flag)) return { kind: 'error', message: `--${flag} is given twice; give it once` };
     values.set(flag, value);
+    if (flag === 'allow-origin') {
+      if (!ORIGIN_PATTERN.test(value)) {
+        return { kind: 'error', message: `--allow-origin "${value}" is not an origin; write scheme://host[:port] with no path, e.g. http://dash.lan:3000` };
+      }
+      origins.push(value);
+    }
+  }
+  const token = values.get('token') ?? nonEmpty(env.SLOTPULL_TOKEN);
+  if (switches.has('protect-reads') && token === undefined) {
+    return { kind: 'error', message: '--protect-reads needs a token: pass --token or set SLOTPULL_TOKEN' };
   }
 
   const runtime = values.get('runtime') ?? 'auto';
@@ -90,6 +127,9 @@ export function parseServerArgs(argv: readonly string[], env: Env): ParsedArgs {
       dockerConfig: values.get('docker-config'),
       keepFinishedS: keep as number,
       demoSeed: values.has('demo-seed') ? (seed as number) : undefined,
+      token,
+      protectReads: switches.has('protect-reads'),
+      allowOrigins: origins,
     },
   };
 }

@@ -56,11 +56,13 @@ export async function prepareServer(
     version: VERSION,
     retainFinishedMs: options.keepFinishedS * 1000,
     log,
+    access: { token: options.token ?? null, protectReads: options.protectReads, allowOrigins: options.allowOrigins },
   });
   const banner = [
     `slotpull ${VERSION}: runtime ${runtime.name} (${reason})`,
     `slots from ${config.source}: ${config.slots.map((slot) => slot.name).join(', ')}`,
     ...engineLines,
+    `access: ${options.token === undefined ? 'no token (anyone who can reach the port may pull)' : options.protectReads ? 'token for reads and writes' : 'token for writes'}; browser origins: ${options.allowOrigins.join(', ') || 'this server only'}`,
   ];
   return { ...slotpull, banner };
 }

@@ -9,6 +9,7 @@ import type { Clock } from '../core/clock.ts';
 import { PullRegistry, type PullJobView } from '../core/registry/pull-registry.ts';
 import { SlotViews, type SlotTarget } from '../core/registry/slot-views.ts';
 import type { ContainerRuntime } from '../core/runtime.ts';
+import { accessControl, type AccessOptions } from './access.ts';
 import { ApiError, errorResponse } from './errors.ts';
 import { homePage } from './home.ts';
 import { openApiDocument } from './openapi.ts';
@@ -31,6 +32,8 @@ export interface SlotpullOptions {
   heartbeatMs?: number;
   /** One line per event worth a log (a job's end, an internal error). */
   log?: (line: string) => void;
+  /** Token, protected reads and allowed origins (CONTRACT §7); default: open to this origin only. */
+  access?: Partial<AccessOptions>;
 }
 
 export interface Slotpull {
@@ -75,6 +78,10 @@ export function createSlotpull(options: SlotpullOptions): Slotpull {
   const registries = new Map([...targets].map(([engine, target]) => [engine, target.registry]));
 
   const app = new Hono();
+  app.use(
+    '/api/*',
+    accessControl({ token: options.access?.token ?? null, protectReads: options.access?.protectReads ?? false, allowOrigins: options.access?.allowOrigins ?? [] }),
+  );
   app.get('/', (c) => c.html(homePage(services.slots.values(), runtime.name)));
   app.get('/api/health', (c) => {
     if (options.engines === undefined || options.engines.size === 0) return c.json({ ok: true, runtime: runtime.name, version });

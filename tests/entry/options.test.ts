@@ -7,7 +7,7 @@ describe('parseServerArgs', () => {
       kind: 'run',
       options: {
         config: undefined, port: 8080, host: '127.0.0.1', runtime: 'auto', cli: undefined, engine: undefined, dockerConfig: undefined,
-        keepFinishedS: 600, demoSeed: undefined,
+        keepFinishedS: 600, demoSeed: undefined, token: undefined, protectReads: false, allowOrigins: [],
       },
     });
   });
@@ -40,5 +40,20 @@ describe('parseServerArgs', () => {
 
   it('names PORT when the bad port came from the environment', () => {
     expect(parseServerArgs([], { PORT: 'eighty' })).toEqual({ kind: 'error', message: 'PORT must be a whole number from 0 to 65535, got "eighty"' });
+  });
+
+  it('reads the access flags: token from flag or SLOTPULL_TOKEN, repeatable origins', () => {
+    expect(
+      parseServerArgs(['--token', 't0k', '--protect-reads', '--allow-origin', 'http://dash.lan:3000', '--allow-origin=https://ops.example'], {}),
+    ).toMatchObject({ options: { token: 't0k', protectReads: true, allowOrigins: ['http://dash.lan:3000', 'https://ops.example'] } });
+    expect(parseServerArgs([], { SLOTPULL_TOKEN: 'env' })).toMatchObject({ options: { token: 'env', protectReads: false } });
+  });
+
+  it.each([
+    [['--protect-reads'], '--protect-reads needs a token: pass --token or set SLOTPULL_TOKEN'],
+    [['--allow-origin', 'http://x/path'], '--allow-origin "http://x/path" is not an origin; write scheme://host[:port] with no path, e.g. http://dash.lan:3000'],
+    [['--port', '1', '--port', '2'], '--port is given twice; give it once'],
+  ])('refuses access flags %j', (argv, message) => {
+    expect(parseServerArgs(argv, {})).toEqual({ kind: 'error', message });
   });
 });

@@ -1,0 +1,88 @@
+/**
+ * Who may do what (CONTRACT §7): CORS for the allowed origins, a 403 for a
+ * POST or DELETE from any other origin before anything runs (no pull is
+ * started by a form on some other site), and a bearer token for writes —
+ * and for reads with `protectReads`, where the SSE routes also accept
+ * `?access_token=` because EventSource cannot send headers.
+ */
+import type { Context, MiddlewareHandler } from 'hono';
+import { ApiError } from './errors.ts';
+
+export interface AccessOptions {
+  /** Required as `Authorization: Bearer <token>`; null leaves the API open. */
+  token: string | null;
+  protectReads: boolean;
+  /** Origins allowed to call from a browser (CORS). The server's own origin always is. */
+  allowOrigins: readonly string[];
+}
+
+/** How long a browser may cache a preflight answer. */
+const PREFLIGHT_MAX_AGE_S = 600;
+const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const SSE_PATH = /^\/api\/(?:slots\/[^/]+\/pull\/stream|events)$/;
+
+export function accessControl(options: AccessOptions): MiddlewareHandler {
+  const allowed = new Set(options.allowOrigins);
+  const expected = options.token === null ? null : digest(options.token);
+
+  return async (c, next) => {
+    const origin = c.req.header('Origin');
+    const crossOrigin = origin !== undefined && origin !== new URL(c.req.url).origin;
+    const allowedOrigin = origin !== undefined && allowed.has(origin);
+
+    if (c.req.method === 'OPTIONS' && crossOrigin) {
+      if (!allowedOrigin) throw forbiddenOrigin(origin);
+      return preflight(c, origin);
+    }
+    if (crossOrigin && !allowedOrigin && UNSAFE_METHODS.has(c.req.method)) throw forbiddenOrigin(origin);
+    if (expected !== null && (UNSAFE_METHODS.has(c.req.method) || options.protectReads)) {
+      await checkToken(c, expected);
+    }
+    await next();
+    if (allowedOrigin) {
+      c.res.headers.set('Access-Control-Allow-Origin', origin);
+      c.res.headers.append('Vary', 'Origin');
+    }
+  };
+}
+
+function preflight(c: Context, origin: string): Response {
+  return c.body(null, 204, {
+    'Access-Control-Allow-Origin': origin,
+    'Access-Control-Allow-Methods': 'GET, POST, DELETE',
+    'Access-Control-Allow-Headers': 'Authorization, Content-Type, Last-Event-ID',
+    'Access-Control-Max-Age': String(PREFLIGHT_MAX_AGE_S),
+    Vary: 'Origin',
+  });
+}
+
+function forbiddenOrigin(origin: string): ApiError {
+  return new ApiError(403, 'auth.forbidden', `Requests from ${origin} are not allowed; start slotpull with --allow-origin ${origin} to allow them.`, {
+    origin,
+  });
+}
+
+async function checkToken(c: Context, expected: Promise<Uint8Array>): Promise<void> {
+  const header = c.req.header('Authorization');
+  const bearer = header === undefined ? undefined : /^Bearer\s+(.+)$/i.exec(header)?.[1];
+  const fromQuery = SSE_PATH.test(c.req.path) ? c.req.query('access_token') : undefined;
+  const presented = bearer ?? fromQuery;
+  if (presented === undefined) {
+    throw new ApiError(401, 'auth.required', 'This server needs a token: send Authorization: Bearer <token> (or ?access_token= on the SSE routes).');
+  }
+  if (!sameBytes(await digest(presented), await expected)) {
+    throw new ApiError(403, 'auth.forbidden', 'The token is not the one this server was started with.');
+  }
+}
+
+/** Hashing first gives equal lengths, so the comparison below leaks nothing about the token. */
+async function digest(text: string): Promise<Uint8Array> {
+  return new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
+}
+
+/** Constant time: every byte is compared whatever the first difference. */
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  let difference = a.length ^ b.length;
+  for (let i = 0; i < a.length; i++) difference |= (a[i] as number) ^ (b[i] ?? 0);
+  return difference === 0;
+}
