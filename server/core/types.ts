@@ -74,6 +74,8 @@ export interface PullSnapshot extends PullProgressFields {
   image: string;
   job_id: string | null;
   runtime: string;
+  /** 1 for the next queued job while the concurrent-pull cap holds it back; null otherwise. */
+  queue_position: number | null;
 }
 
 export type ContainerStatus = 'running' | 'stopped' | 'crashed' | 'absent' | 'unknown';

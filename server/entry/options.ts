@@ -25,6 +25,8 @@ export interface ServerOptions {
   protectReads: boolean;
   /** --allow-origin, repeatable: origins a browser may call the API from. */
   allowOrigins: string[];
+  /** --max-pulls: engine pulls at once per engine. */
+  maxPulls: number;
 }
 
 export type ParsedArgs = { kind: 'help' } | { kind: 'run'; options: ServerOptions } | { kind: 'error'; message: string };
@@ -32,6 +34,7 @@ export type ParsedArgs = { kind: 'help' } | { kind: 'run'; options: ServerOption
 export const DEFAULT_PORT = 8080;
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_KEEP_FINISHED_S = 600;
+export const DEFAULT_MAX_PULLS = 3;
 
 export const USAGE = `Usage: slotpull [options]
 
@@ -48,6 +51,7 @@ Options:
   --docker-config PATH docker config.json whose credentials are sent to the engine
   --keep-finished S    seconds a finished pull stays visible (default ${DEFAULT_KEEP_FINISHED_S})
   --demo-seed N        seed of the demo runtime's simulated pulls
+  --max-pulls N        engine pulls at once per engine; more wait in order (default 3)
   --token TOKEN        require Authorization: Bearer TOKEN for POST and DELETE (env SLOTPULL_TOKEN)
   --protect-reads      require the token for reads too (SSE routes also take ?access_token=)
   --allow-origin URL   an origin that browsers may call the API from (repeatable), e.g. http://dash.lan:3000
@@ -68,7 +72,7 @@ export const ENV_VARIABLES = [
   'PATH',
 ] as const;
 
-const VALUE_FLAGS = ['config', 'port', 'host', 'runtime', 'cli', 'engine', 'docker-config', 'keep-finished', 'demo-seed', 'token', 'allow-origin'] as const;
+const VALUE_FLAGS = ['config', 'port', 'host', 'runtime', 'cli', 'engine', 'docker-config', 'keep-finished', 'demo-seed', 'token', 'allow-origin', 'max-pulls'] as const;
 type ValueFlag = (typeof VALUE_FLAGS)[number];
 const REPEATABLE: readonly ValueFlag[] = ['allow-origin'];
 const SWITCHES = ['protect-reads'] as const;
@@ -113,7 +117,8 @@ export function parseServerArgs(argv: readonly string[], env: Env): ParsedArgs {
   const port = integerIn(values.get('port') ?? env.PORT, DEFAULT_PORT, 0, 65535, values.has('port') ? '--port' : 'PORT');
   const keep = integerIn(values.get('keep-finished'), DEFAULT_KEEP_FINISHED_S, 0, 7 * 24 * 3600, '--keep-finished');
   const seed = integerIn(values.get('demo-seed'), 0, 0, 2 ** 32 - 1, '--demo-seed');
-  for (const result of [port, keep, seed]) if (typeof result === 'string') return { kind: 'error', message: result };
+  const maxPulls = integerIn(values.get('max-pulls'), DEFAULT_MAX_PULLS, 1, 100, '--max-pulls');
+  for (const result of [port, keep, seed, maxPulls]) if (typeof result === 'string') return { kind: 'error', message: result };
 
   return {
     kind: 'run',
@@ -130,6 +135,7 @@ export function parseServerArgs(argv: readonly string[], env: Env): ParsedArgs {
       token,
       protectReads: switches.has('protect-reads'),
       allowOrigins: origins,
+      maxPulls: maxPulls as number,
     },
   };
 }

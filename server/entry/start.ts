@@ -55,6 +55,7 @@ export async function prepareServer(
     newJobId: () => `p_${randomUUID().replaceAll('-', '')}`,
     version: VERSION,
     retainFinishedMs: options.keepFinishedS * 1000,
+    maxConcurrentPulls: options.maxPulls,
     log,
     access: { token: options.token ?? null, protectReads: options.protectReads, allowOrigins: options.allowOrigins },
   });

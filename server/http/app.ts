@@ -29,6 +29,8 @@ export interface SlotpullOptions {
   retainFinishedMs?: number;
   frameIntervalMs?: number;
   inspectTtlMs?: number;
+  /** Engine pulls at once per engine; further jobs queue (default 3). */
+  maxConcurrentPulls?: number;
   heartbeatMs?: number;
   /** One line per event worth a log (a job's end, an internal error). */
   log?: (line: string) => void;
@@ -59,6 +61,7 @@ export function createSlotpull(options: SlotpullOptions): Slotpull {
       retainFinishedMs: options.retainFinishedMs,
       frameIntervalMs: options.frameIntervalMs,
       inspectTtlMs: options.inspectTtlMs,
+      maxConcurrentPulls: options.maxConcurrentPulls,
       onJobEnd: log === undefined ? undefined : (job) => log(describeJobEnd(job, engine)),
     });
     targets.set(engine, { registry, runtime: engineRuntime });

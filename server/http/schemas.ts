@@ -42,6 +42,7 @@ export const PullSnapshotSchema = z
     image: z.string(),
     job_id: z.string().nullable(),
     runtime: z.string(),
+    queue_position: z.int().min(1).nullable().meta({ description: 'While the concurrent-pull cap holds the job back: 1 = next to start.' }),
     state: z.enum(['pulling', 'completed', 'failed', 'cancelled', 'present', 'missing', 'unknown']),
     phase: z.enum(['resolving', 'downloading', 'extracting', 'finalizing']).nullable(),
     percent: z.number().min(0).max(100).nullable().meta({ description: 'null = indeterminate; never decreases within a job; 100 only when completed.' }),

@@ -7,7 +7,7 @@ describe('parseServerArgs', () => {
       kind: 'run',
       options: {
         config: undefined, port: 8080, host: '127.0.0.1', runtime: 'auto', cli: undefined, engine: undefined, dockerConfig: undefined,
-        keepFinishedS: 600, demoSeed: undefined, token: undefined, protectReads: false, allowOrigins: [],
+        keepFinishedS: 600, demoSeed: undefined, token: undefined, protectReads: false, allowOrigins: [], maxPulls: 3,
       },
     });
   });

@@ -43,7 +43,13 @@ interface Layer {
   phase: LayerPhase;
   /** Size in bytes; null until the engine says. */
   size: number | null;
-  /** Download bytes received in the current attempt. */
+  /**
+   * Bytes already in hand when the current attempt began. dockerd resumes a
+   * broken download with a Range request from this offset and then reports
+   * `current` from 0 against `total` = size − offset.
+   */
+  offset: number;
+  /** Download bytes received in the current attempt (the engine's `current`). */
   received: number;
   /** The engine reported download bytes for this layer. */
   hasBytes: boolean;
@@ -64,6 +70,16 @@ function sameImage(a: string, b: string): boolean {
   if (a === b) return true;
   const [short, long] = a.length < b.length ? [a, b] : [b, a];
   return short.length >= MIN_PREFIX_ID_LENGTH && long.startsWith(short);
+}
+
+function newLayer(id: string): Layer {
+  return { id, phase: 'waiting', size: null, offset: 0, received: 0, hasBytes: false, extracted: null };
+}
+
+/** Download bytes of a layer on disk: a resumed attempt's offset plus what it received, at most the size. */
+function inHand(layer: Layer): number {
+  const bytes = layer.offset + layer.received;
+  return layer.size === null ? bytes : Math.min(layer.size, bytes);
 }
 
 /**
@@ -146,7 +162,7 @@ export class PullProgress {
       if (layer.phase === 'cached') continue;
       layer.phase = 'complete';
       if (layer.size !== null) {
-        layer.received = layer.size;
+        layer.received = Math.max(0, layer.size - layer.offset);
         layer.extracted = layer.size;
       }
     }
@@ -177,7 +193,7 @@ export class PullProgress {
     const exact = fetched.length > 0 && sizes.length === fetched.length;
     const hasByteInfo = fetched.some((layer) => layer.size !== null || layer.hasBytes);
     const bytesTotal = sizes.length > 0 ? sizes.reduce((a, b) => a + b, 0) : null;
-    const bytesDone = hasByteInfo ? fetched.reduce((sum, layer) => sum + layer.received, 0) : null;
+    const bytesDone = hasByteInfo ? fetched.reduce((sum, layer) => sum + inHand(layer), 0) : null;
     const phase = this.#phase(layers);
 
     let speed: number | null = null;
@@ -237,7 +253,7 @@ export class PullProgress {
     }
 
     if (layer === undefined) {
-      layer = { id, phase: 'waiting', size: null, received: 0, hasBytes: false, extracted: null };
+      layer = newLayer(id);
       this.#layers.set(id, layer);
     }
     const rank = RANK[event.phase];
@@ -247,8 +263,10 @@ export class PullProgress {
     const inSeconds = event.units === 's';
     if (event.total !== undefined && event.total > 0 && !inSeconds) {
       // dockerd resumes a broken download with a Range request and then reports only the
-      // remaining length as total: a layer's size is the largest total it was given.
+      // remaining length as total: a layer's size is the largest total it was given…
       layer.size = Math.max(layer.size ?? 0, event.total);
+      // …and the bytes it had before are the difference, which its `current` leaves out.
+      if (event.phase === 'downloading') layer.offset = layer.size - event.total;
     }
     if (event.current !== undefined && event.total !== undefined && !inSeconds) this.#sawBytes = true;
 
@@ -287,17 +305,18 @@ export class PullProgress {
     if (this.#isImageId(id)) return;
     let layer = this.#layers.get(id);
     if (layer === undefined) {
-      layer = { id, phase: 'waiting', size: null, received: 0, hasBytes: false, extracted: null };
+      layer = newLayer(id);
       this.#layers.set(id, layer);
     }
     if (layer.phase === 'complete' || layer.phase === 'cached') return;
     layer.phase = 'waiting';
+    layer.offset = 0;
     layer.received = 0;
     layer.extracted = null;
     this.#speed.record(now, this.#receivedTotal);
   }
 
-  /** Download progress to `bytes`; only a rise counts as received. */
+  /** The current attempt's download progress to `bytes`; only a rise counts as received. */
   #receive(layer: Layer, bytes: number): void {
     if (bytes <= layer.received) return;
     this.#receivedTotal += bytes - layer.received;
@@ -306,7 +325,7 @@ export class PullProgress {
 
   /** The download is done: the rest of a known size has been received. */
   #receiveAll(layer: Layer): void {
-    if (layer.size !== null) this.#receive(layer, layer.size);
+    if (layer.size !== null) this.#receive(layer, layer.size - layer.offset);
   }
 
   #noteImageId(rawId: string): void {
@@ -335,7 +354,7 @@ export class PullProgress {
     const rank = RANK[layer.phase];
     let download = 0;
     if (rank >= RANK.verifying) download = 1;
-    else if (layer.phase === 'downloading' && layer.size !== null) download = Math.min(1, layer.received / layer.size);
+    else if (layer.phase === 'downloading' && layer.size !== null) download = Math.min(1, inHand(layer) / layer.size);
     if (!this.#reportsExtraction) return download;
 
     let extract = 0;
@@ -387,11 +406,11 @@ export class PullProgress {
         current = null;
         break;
       case 'downloading':
-        current = layer.hasBytes ? layer.received : null;
+        current = layer.hasBytes ? inHand(layer) : null;
         break;
       case 'verifying':
       case 'downloaded':
-        current = layer.size ?? (layer.hasBytes ? layer.received : null);
+        current = layer.size ?? (layer.hasBytes ? inHand(layer) : null);
         break;
       case 'extracting':
         current = layer.extracted;

@@ -22,6 +22,8 @@ export interface PullRegistryOptions {
   frameIntervalMs?: number;
   /** How long an inspect answer is reused (about 2 s). */
   inspectTtlMs?: number;
+  /** Engine pulls at once; further jobs wait in order (default 3). */
+  maxConcurrentPulls?: number;
   /** Told when a job ends, for the log. */
   onJobEnd?: (job: PullJobView) => void;
 }
@@ -29,6 +31,13 @@ export interface PullRegistryOptions {
 export const DEFAULT_RETAIN_FINISHED_MS = 10 * 60 * 1000;
 export const DEFAULT_FRAME_INTERVAL_MS = 200;
 export const DEFAULT_INSPECT_TTL_MS = 2000;
+export const DEFAULT_MAX_CONCURRENT_PULLS = 3;
+
+/** A job's progress as the wire shows it: the aggregator's fields and its place in the queue. */
+export type JobProgress = PullProgressFields & {
+  /** 1 for the next job to start; null once the engine pulls it. */
+  queue_position: number | null;
+};
 
 /** What callers may read of a job. */
 export interface PullJobView {
@@ -36,7 +45,7 @@ export interface PullJobView {
   readonly image: ImageReference;
   readonly runtime: string;
   readonly state: JobState;
-  progress(): PullProgressFields;
+  progress(): JobProgress;
 }
 
 /** Called with the image key whose job changed. */
@@ -60,6 +69,9 @@ export class PullRegistry {
   readonly #jobs = new Map<string, Job>();
   readonly #listeners = new Map<string, Set<JobListener>>();
   readonly #presence: TtlCache<string, ImagePresence>;
+  readonly #maxConcurrentPulls: number;
+  /** Jobs waiting for a free pull slot, first come first served. */
+  readonly #queue: Job[] = [];
   #runningPulls = 0;
 
   constructor(options: PullRegistryOptions) {
@@ -70,6 +82,10 @@ export class PullRegistry {
     this.#frameIntervalMs = options.frameIntervalMs ?? DEFAULT_FRAME_INTERVAL_MS;
     this.#onJobEnd = options.onJobEnd;
     this.#presence = createTtlCache(options.clock, options.inspectTtlMs ?? DEFAULT_INSPECT_TTL_MS);
+    this.#maxConcurrentPulls = options.maxConcurrentPulls ?? DEFAULT_MAX_CONCURRENT_PULLS;
+    if (!Number.isInteger(this.#maxConcurrentPulls) || this.#maxConcurrentPulls < 1) {
+      throw new RangeError(`maxConcurrentPulls must be a positive integer, got ${this.#maxConcurrentPulls}`);
+    }
   }
 
   get runtimeName(): string {
@@ -114,13 +130,36 @@ export class PullRegistry {
       get state() {
         return tracker.state;
       },
-      progress: () => tracker.snapshot(this.#clock.now()),
+      progress: () => {
+        const place = this.#queue.indexOf(job);
+        return { ...tracker.snapshot(this.#clock.now()), queue_position: place < 0 ? null : place + 1 };
+      },
     };
     this.#jobs.set(image.key, job);
-    this.#runningPulls += 1;
-    void this.#run(job);
+    if (this.#runningPulls < this.#maxConcurrentPulls) this.#launch(job);
+    else this.#queue.push(job);
     this.#emit(job);
     return { job, resumed: false };
+  }
+
+  /** Jobs waiting for a free pull slot. */
+  get queuedPulls(): number {
+    return this.#queue.length;
+  }
+
+  #launch(job: Job): void {
+    this.#runningPulls += 1;
+    void this.#run(job);
+  }
+
+  /** Starts waiting jobs while there is room; the ones still waiting have moved up. */
+  #startQueued(): void {
+    let moved = false;
+    while (this.#runningPulls < this.#maxConcurrentPulls && this.#queue.length > 0) {
+      this.#launch(this.#queue.shift() as Job);
+      moved = true;
+    }
+    if (moved) for (const waiting of this.#queue) this.#emit(waiting);
   }
 
   /** Cancels the image's active job; undefined when none is pulling. */
@@ -129,6 +168,12 @@ export class PullRegistry {
     if (job?.state !== 'pulling') return undefined;
     job.tracker.cancel(this.#clock.now());
     job.abort.abort();
+    const place = this.#queue.indexOf(job);
+    // A queued job never reached the engine: it only leaves the queue.
+    if (place >= 0) {
+      this.#queue.splice(place, 1);
+      for (const waiting of this.#queue.slice(place)) this.#emit(waiting);
+    }
     this.#finish(job);
     return job;
   }
@@ -194,6 +239,7 @@ export class PullRegistry {
       }
     } finally {
       this.#runningPulls -= 1;
+      this.#startQueued();
       // A cancel has already finished the job; anything else finishes here.
       if (job.expiry === null && this.#jobs.get(job.image.key) === job) this.#finish(job);
     }

@@ -109,6 +109,7 @@ export function noJobSnapshot(slot: ContainerSlot, presence: ImagePresence, runt
     image: slot.image.raw,
     job_id: null,
     runtime,
+    queue_position: null,
     state: presence,
     phase: null,
     percent: null,

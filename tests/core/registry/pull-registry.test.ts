@@ -178,4 +178,31 @@ describe('PullRegistry', () => {
     expect(registry.jobCount).toBe(0);
     expect(clock.liveTimers).toBe(0);
   });
+
+  it('caps concurrent engine pulls: later jobs wait in order as resolving, with their place', async () => {
+    const capped = new PullRegistry({ runtime, clock, newJobId: () => `q_${++ids}`, maxConcurrentPulls: 2 });
+    const images = ['a', 'b', 'c', 'd'].map((name) => parseImageReference(`ghcr.io/acme/${name}:1`));
+    const jobs = images.map((ref) => capped.start(ref).job);
+    expect(runtime.pulls.map((pull) => pull.image.raw)).toEqual(['ghcr.io/acme/a:1', 'ghcr.io/acme/b:1']);
+    expect(jobs.map((job) => job.progress().queue_position)).toEqual([null, null, 1, 2]);
+    expect(jobs[2]!.progress()).toMatchObject({ state: 'pulling', phase: 'resolving', percent: null });
+    expect(capped.queuedPulls).toBe(2);
+
+    // Cancelling a queued job never reaches the engine, and the one behind it moves up.
+    expect(capped.cancel(images[2]!)?.state).toBe('cancelled');
+    expect(jobs[3]!.progress().queue_position).toBe(1);
+
+    runtime.pulls[0]!.end();
+    await settle();
+    await settle();
+    expect(runtime.pulls.map((pull) => pull.image.raw)).toEqual(['ghcr.io/acme/a:1', 'ghcr.io/acme/b:1', 'ghcr.io/acme/d:1']);
+    expect(jobs[3]!.progress().queue_position).toBeNull();
+    expect(capped.queuedPulls).toBe(0);
+    capped.close();
+    expect(clock.liveTimers).toBe(0);
+  });
+
+  it('refuses a cap that is not a positive integer', () => {
+    expect(() => new PullRegistry({ runtime, clock, newJobId: () => 'x', maxConcurrentPulls: 0 })).toThrow('maxConcurrentPulls must be a positive integer, got 0');
+  });
 });
