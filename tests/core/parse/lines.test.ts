@@ -1,8 +1,8 @@
 import { seededRandom } from '../../../server/core/seeded-random.ts';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createLineStream, LineSplitter, MAX_LINE_LENGTH } from '../../../server/core/parse/lines.ts';
-import { FIXTURES_DIR } from '../replay.ts';
+import { FIXTURES_DIR, fixtureFiles as listFixtureFiles, RECORDED_SUBDIR } from '../replay.ts';
 
 function splitAll(chunks: Iterable<string>, splitter = new LineSplitter()): string[] {
   const lines: string[] = [];
@@ -24,7 +24,7 @@ function randomChunks(text: string, seed: number, maxSize: number): string[] {
   return chunks;
 }
 
-const fixtureFiles = readdirSync(FIXTURES_DIR).filter((file) => file !== 'README.md');
+const fixtureFiles = [...listFixtureFiles(), ...listFixtureFiles(RECORDED_SUBDIR)];
 
 describe('LineSplitter', () => {
   it('splits on LF, strips one trailing CR and drops blank lines', () => {
