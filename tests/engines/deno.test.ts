@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENV_VARIABLES } from '../../server/entry/options.ts';
 import { useEngineEnv } from '../env/context.ts';
-import { runEngineCli } from '../env/engines.mjs';
 import { proxyClient } from '../env/proxy-client.ts';
+import { resetEngineEnv } from '../env/reset.ts';
 import { readSse } from '../helpers/sse-client.ts';
 
 const env = useEngineEnv();
@@ -40,7 +40,7 @@ describe('slotpull on Deno against podman', () => {
         ],
       }),
     );
-    for (const name of ['multi', 'big'] as const) await runEngineCli(env, 'podman', ['rmi', '-f', env.images[name]!.proxyRef], { allowFailure: true });
+    await resetEngineEnv(env);
     deno = spawn(
       DENO,
       [

@@ -7,6 +7,7 @@ import { useEngineEnv } from '../env/context.ts';
 import type { EngineInfo, EngineName, SeededImage } from '../env/engines.mjs';
 import { runEngineCli } from '../env/engines.mjs';
 import { blobBytes, proxyClient } from '../env/proxy-client.ts';
+import { resetEngineEnv } from '../env/reset.ts';
 import { engineRequest, openEngineRequest } from '../env/unix-http.mjs';
 
 const env = useEngineEnv();
@@ -20,6 +21,7 @@ const WAIT_TIMEOUT_MS = 20_000;
 
 let initialRate = 0;
 beforeAll(async () => {
+  await resetEngineEnv(env);
   initialRate = (await proxy.stats()).rate;
 });
 afterEach(async () => {

@@ -17,6 +17,7 @@ import { useEngineEnv } from '../env/context.ts';
 import type { EngineName, ImageName } from '../env/engines.d.mts';
 import { runEngineCli } from '../env/engines.mjs';
 import { blobBytes, proxyClient } from '../env/proxy-client.ts';
+import { resetEngineEnv } from '../env/reset.ts';
 import { readSse } from '../helpers/sse-client.ts';
 
 const env = useEngineEnv();
@@ -58,6 +59,7 @@ for (const engineName of ['podman', 'docker'] as EngineName[]) {
 
     beforeAll(async () => {
       if (info === undefined) throw new Error(`${engineName} was not started by tests/env`);
+      await resetEngineEnv(env);
       engine = await connectEngine(parseEngineEndpoint(info.socket));
       const config = validateSlotsFile(slotsFile(), 'engines test');
       if (!config.ok) throw new Error(config.problems.join('\n'));
@@ -230,6 +232,8 @@ for (const engineName of ['podman', 'docker'] as EngineName[]) {
 }
 
 describe('both engines behind one server', () => {
+  beforeAll(() => resetEngineEnv(env));
+
   it('serves slots on each engine, pulling on the right one', { timeout: PULL_TIMEOUT_MS }, async () => {
     const tiny = image('tiny');
     for (const engineName of ['podman', 'docker'] as const) await runEngineCli(env, engineName, ['rmi', '-f', tiny.proxyRef], { allowFailure: true });
