@@ -10,7 +10,10 @@ import { PullRegistry, type PullJobView } from '../core/registry/pull-registry.t
 import { SlotViews, type SlotTarget } from '../core/registry/slot-views.ts';
 import type { ContainerRuntime } from '../core/runtime.ts';
 import { accessControl, type AccessOptions } from './access.ts';
-import { ApiError, errorResponse } from './errors.ts';
+import { allowedMethods } from './allowed-methods.ts';
+import { bodyLimit } from './body-limit.ts';
+import { requestId } from './request-id.ts';
+import { ApiError, clip, errorResponse } from './errors.ts';
 import { homePage } from './home.ts';
 import { openApiDocument } from './openapi.ts';
 import { slotRoutes } from './routes/slots.ts';
@@ -80,11 +83,15 @@ export function createSlotpull(options: SlotpullOptions): Slotpull {
   };
   const registries = new Map([...targets].map(([engine, target]) => [engine, target.registry]));
 
+  const openApi = openApiDocument(version);
   const app = new Hono();
+  app.use('*', requestId({ log }));
+  app.use('*', bodyLimit());
   app.use(
     '/api/*',
     accessControl({ token: options.access?.token ?? null, protectReads: options.access?.protectReads ?? false, allowOrigins: options.access?.allowOrigins ?? [] }),
   );
+  app.use('/api/*', allowedMethods({ openApi }));
   app.get('/', (c) => c.html(homePage(services.slots.values(), runtime.name)));
   app.get('/api/health', (c) => {
     if (options.engines === undefined || options.engines.size === 0) return c.json({ ok: true, runtime: runtime.name, version });
@@ -94,16 +101,15 @@ export function createSlotpull(options: SlotpullOptions): Slotpull {
     );
     return c.json({ ok: true, runtime: runtime.name, version, engines });
   });
-  const openApi = openApiDocument(version);
   app.get('/api/openapi.json', (c) => c.json(openApi));
   app.route('/api', slotRoutes(services));
   app.route('/api', streamRoutes(services));
   app.notFound((c) =>
-    errorResponse(c, new ApiError(404, 'route.not_found', `${c.req.method} ${c.req.path} is not a slotpull route; see docs/api.md.`)),
+    errorResponse(c, new ApiError(404, 'route.not_found', `${c.req.method} ${clip(c.req.path)} is not a slotpull route; see docs/api.md.`)),
   );
   app.onError((error, c) => {
     if (error instanceof ApiError) return errorResponse(c, error);
-    log?.(`internal error on ${c.req.method} ${c.req.path}: ${error.stack ?? error.message}`);
+    log?.(`internal error on ${c.req.method} ${clip(c.req.path)}: ${error.stack ?? error.message}`);
     return errorResponse(c, new ApiError(500, 'system.internal', 'slotpull hit an internal error; the server log has the details.'));
   });
 

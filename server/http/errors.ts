@@ -7,29 +7,51 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
 export type ErrorCode =
   | 'validation.invalid'
+  | 'validation.too_large'
   | 'slot.not_found'
   | 'slot.no_image'
   | 'pull.not_active'
   | 'route.not_found'
+  | 'route.method_not_allowed'
   | 'runtime.unavailable'
   | 'auth.required'
   | 'auth.forbidden'
   | 'system.internal';
 
+/** Longest piece of a request quoted back in a message; a 10 kB name is not worth echoing. */
+export const MAX_ECHO_LENGTH = 64;
+
+/** `text` cut to `max` characters, with `…` when something was cut: for quoting request input in messages and logs. */
+export function clip(text: string, max: number = MAX_ECHO_LENGTH): string {
+  return text.length <= max ? text : `${text.slice(0, max)}…`;
+}
+
 export class ApiError extends Error {
   readonly status: ContentfulStatusCode;
   readonly code: ErrorCode;
   readonly details: Record<string, unknown>;
+  /** Headers the answer carries besides the envelope's (e.g. `Allow` on a 405). */
+  readonly headers: Readonly<Record<string, string>>;
 
-  constructor(status: ContentfulStatusCode, code: ErrorCode, message: string, details: Record<string, unknown> = {}) {
+  constructor(
+    status: ContentfulStatusCode,
+    code: ErrorCode,
+    message: string,
+    details: Record<string, unknown> = {},
+    headers: Readonly<Record<string, string>> = {},
+  ) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
     this.details = details;
+    this.headers = headers;
   }
 }
 
+/** The envelope; a 5xx also names its request id (see request-id.ts), which the server log carries too. */
 export function errorResponse(c: Context, error: ApiError): Response {
-  return c.json({ error: { code: error.code, message: error.message, details: error.details } }, error.status);
+  const requestId = c.get('requestId');
+  const details = error.status >= 500 && typeof requestId === 'string' ? { ...error.details, request_id: requestId } : error.details;
+  return c.json({ error: { code: error.code, message: error.message, details } }, error.status, { ...error.headers });
 }

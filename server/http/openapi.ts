@@ -85,7 +85,11 @@ export function openApiDocument(version: string): Record<string, unknown> {
         get: {
           summary: 'Follow several slots on one connection',
           parameters: [{ name: 'slots', in: 'query', required: false, schema: jsonSchema(SlotsQuery) }, untilParam],
-          responses: { '200': sse('The current snapshot of each slot first, then every change.'), '404': problem('A named slot does not exist.') },
+          responses: {
+            '200': sse('The current snapshot of each slot first, then every change.'),
+            '400': problem('slots= names no slot, too many, or an external one; or a name is not a slot name.'),
+            '404': problem('A named slot does not exist.'),
+          },
         },
       },
       '/api/openapi.json': { get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1', content: { 'application/json': {} } } } } },

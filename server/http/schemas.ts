@@ -19,10 +19,16 @@ export const UntilQuery = z
   .optional()
   .meta({ description: 'End the stream once every slot on it has sent a terminal frame.' });
 
+/** Most names one `slots=` list may hold; a longer list is refused (400), and leaving `slots=` out follows every slot. */
+export const MAX_STREAM_SLOTS = 100;
+
 export const SlotsQuery = z
   .string()
   .optional()
-  .meta({ description: 'Comma-separated slot names; all container slots when absent.', example: 'chat,code' });
+  .meta({
+    description: `Comma-separated slot names, at most ${MAX_STREAM_SLOTS}; all container slots when absent.`,
+    example: 'chat,code',
+  });
 
 const nullableCount = z.int().min(0).nullable();
 const timestamp = z.iso.datetime().nullable();

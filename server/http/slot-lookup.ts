@@ -1,11 +1,12 @@
 /** Turns a `:name` from a URL into a configured slot, or the right 400/404. */
 import { SLOT_NAME_PATTERN, type ContainerSlot, type Slot } from '../config/schema.ts';
-import { ApiError } from './errors.ts';
+import { ApiError, clip } from './errors.ts';
 import { SlotNameParam } from './schemas.ts';
 
 export function findSlot(slots: ReadonlyMap<string, Slot>, name: string): Slot {
   if (!SlotNameParam.safeParse(name).success) {
-    throw new ApiError(400, 'validation.invalid', `"${name}" is not a slot name: names match ${SLOT_NAME_PATTERN.source}.`, {
+    // Quoted clipped: the input may be a 10 kB path segment.
+    throw new ApiError(400, 'validation.invalid', `"${clip(name)}" is not a slot name: names match ${SLOT_NAME_PATTERN.source}.`, {
       field: 'name',
     });
   }

@@ -17,8 +17,9 @@ function nonEmptyString(value: unknown): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value : undefined;
 }
 
+/** A count of bytes: a whole number that adds up exactly (a fraction or 1e308 would break the snapshot's integers). */
 function byteCount(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
 }
 
 /** Reads `progressDetail`, keeping only well-formed numbers (a total of 0 means unknown). */

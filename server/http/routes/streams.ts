@@ -4,7 +4,7 @@ import type { ContainerSlot } from '../../config/schema.ts';
 import { lastEventId } from '../../core/sse/frame.ts';
 import { createSnapshotStream } from '../../core/sse/snapshot-stream.ts';
 import { ApiError } from '../errors.ts';
-import { UntilQuery } from '../schemas.ts';
+import { MAX_STREAM_SLOTS, UntilQuery } from '../schemas.ts';
 import { findContainerSlot } from '../slot-lookup.ts';
 import type { Services } from '../services.ts';
 
@@ -25,7 +25,16 @@ export function streamRoutes(services: Services): Hono {
     if (requested === undefined) {
       return respond(c, services, [...slots.values()].filter((slot): slot is ContainerSlot => slot.provider === 'container'));
     }
-    const names = new Set(requested.split(',').map((name) => name.trim()).filter((name) => name !== ''));
+    const listed = requested.split(',').map((name) => name.trim()).filter((name) => name !== '');
+    if (listed.length > MAX_STREAM_SLOTS) {
+      throw new ApiError(
+        400,
+        'validation.invalid',
+        `slots= lists ${listed.length} names; one stream follows at most ${MAX_STREAM_SLOTS}: leave slots= out to follow every slot.`,
+        { field: 'slots', limit: MAX_STREAM_SLOTS },
+      );
+    }
+    const names = new Set(listed);
     if (names.size === 0) {
       throw new ApiError(400, 'validation.invalid', 'slots= names no slot; list names like slots=chat,code or leave it out for all.', {
         field: 'slots',

@@ -42,6 +42,20 @@ describe('parseEngineJsonLine', () => {
     ]);
   });
 
+  // Found by tests/core/properties/progress.test.ts: a fraction or 1e308 went through to
+  // bytes_done/bytes_total, which the wire schema (and the OpenAPI document) says are integers,
+  // and a sum of huge sizes became Infinity, which JSON sends as null.
+  it('drops byte counts that are not whole, exactly representable numbers (fractions, 1e308, beyond 2^53)', () => {
+    for (const detail of ['{"current":1.5,"total":2.25}', '{"current":1e308,"total":1e308}', '{"current":9007199254740993,"total":18014398509481984}']) {
+      expect(parseEngineJsonLine(`{"status":"Downloading","progressDetail":${detail},"id":"aaaaaaaaaaaa"}`)).toEqual([
+        { kind: 'layer', id: 'aaaaaaaaaaaa', phase: 'downloading' },
+      ]);
+    }
+    expect(
+      parseEngineJsonLine('{"status":"Downloading","progressDetail":{"current":9007199254740991,"total":9007199254740991},"id":"aaaaaaaaaaaa"}'),
+    ).toEqual([{ kind: 'layer', id: 'aaaaaaaaaaaa', phase: 'downloading', current: Number.MAX_SAFE_INTEGER, total: Number.MAX_SAFE_INTEGER }]);
+  });
+
   it('reads an error line, preferring errorDetail.message', () => {
     const message =
       'initializing source docker://127.0.0.1:5000/feas/multi:1: pinging container registry 127.0.0.1:5000: Get "https://127.0.0.1:5000/v2/": http: server gave HTTP response to HTTPS client';
