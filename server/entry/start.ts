@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { ConfigError, loadConfig, readJsonFile } from '../config/load.ts';
 import { registryAuthFromDockerConfig, type RegistryAuth } from '../runtimes/engine/registry-auth.ts';
+import { LOOPBACK_HOSTS } from '../http/access.ts';
 import { createSlotpull, type Slotpull } from '../http/app.ts';
 import { parseEngineEndpoint } from '../runtimes/engine/endpoint.ts';
 import { createNamedEngine } from '../runtimes/engine/named-engine.ts';
@@ -12,6 +13,8 @@ import { selectRuntime } from '../runtimes/select.ts';
 import { systemClock } from '../system-clock.ts';
 import { VERSION } from '../version.ts';
 import type { ServerOptions } from './options.ts';
+
+const LOOPBACK_NAMES = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
 export interface PreparedServer extends Slotpull {
   /** The lines to print first: which config and runtime, and why. */
@@ -57,7 +60,13 @@ export async function prepareServer(
     retainFinishedMs: options.keepFinishedS * 1000,
     maxConcurrentPulls: options.maxPulls,
     log,
-    access: { token: options.token ?? null, protectReads: options.protectReads, allowOrigins: options.allowOrigins },
+    access: {
+      token: options.token ?? null,
+      protectReads: options.protectReads,
+      allowOrigins: options.allowOrigins,
+      // On loopback, only loopback names: a DNS-rebound page cannot pose as this origin.
+      allowedHosts: LOOPBACK_NAMES.has(options.host) ? LOOPBACK_HOSTS : null,
+    },
   });
   const banner = [
     `slotpull ${VERSION}: runtime ${runtime.name} (${reason})`,

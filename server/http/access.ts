@@ -14,7 +14,16 @@ export interface AccessOptions {
   protectReads: boolean;
   /** Origins allowed to call from a browser (CORS). The server's own origin always is. */
   allowOrigins: readonly string[];
+  /**
+   * Host names the API answers to; null for any. A server on loopback answers
+   * only to loopback names, so a page that rebinds its own DNS name to
+   * 127.0.0.1 cannot pass as same-origin.
+   */
+  allowedHosts?: readonly string[] | null;
 }
+
+/** The names a loopback server answers to. */
+export const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '[::1]'] as const;
 
 /** How long a browser may cache a preflight answer. */
 const PREFLIGHT_MAX_AGE_S = 600;
@@ -24,8 +33,15 @@ const SSE_PATH = /^\/api\/(?:slots\/[^/]+\/pull\/stream|events)$/;
 export function accessControl(options: AccessOptions): MiddlewareHandler {
   const allowed = new Set(options.allowOrigins);
   const expected = options.token === null ? null : digest(options.token);
+  const hosts = options.allowedHosts === undefined || options.allowedHosts === null ? null : new Set(options.allowedHosts);
 
   return async (c, next) => {
+    const host = new URL(c.req.url).hostname;
+    if (hosts !== null && !hosts.has(host)) {
+      throw new ApiError(403, 'auth.forbidden', `This server answers only to ${[...hosts].join(', ')}; start it with --host to serve other names.`, {
+        host: host.slice(0, 64),
+      });
+    }
     const origin = c.req.header('Origin');
     const crossOrigin = origin !== undefined && origin !== new URL(c.req.url).origin;
     const allowedOrigin = origin !== undefined && allowed.has(origin);

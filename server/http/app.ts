@@ -89,7 +89,12 @@ export function createSlotpull(options: SlotpullOptions): Slotpull {
   app.use('*', bodyLimit());
   app.use(
     '/api/*',
-    accessControl({ token: options.access?.token ?? null, protectReads: options.access?.protectReads ?? false, allowOrigins: options.access?.allowOrigins ?? [] }),
+    accessControl({
+      token: options.access?.token ?? null,
+      protectReads: options.access?.protectReads ?? false,
+      allowOrigins: options.access?.allowOrigins ?? [],
+      allowedHosts: options.access?.allowedHosts ?? null,
+    }),
   );
   app.use('/api/*', allowedMethods({ openApi }));
   app.get('/', (c) => c.html(homePage(services.slots.values(), runtime.name)));

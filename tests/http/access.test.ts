@@ -55,6 +55,16 @@ describe('access control', () => {
     expect((await app.request('/api/slots/chat/pull', { method: 'POST', headers: { Origin: 'http://127.0.0.1' } })).status).toBe(202);
   });
 
+  it('on loopback, answers only to loopback host names (no DNS rebinding)', async () => {
+    start({ allowedHosts: ['127.0.0.1', 'localhost', '[::1]'] });
+    const rebound = await app.app.request('http://evil.example:8080/api/slots/chat/pull', { method: 'POST', headers: { Origin: 'http://evil.example:8080' } });
+    expect(rebound.status).toBe(403);
+    expect(await rebound.json()).toMatchObject({ error: { code: 'auth.forbidden', details: { host: 'evil.example' } } });
+    expect(runtime.pulls).toHaveLength(0);
+    expect((await app.app.request('http://localhost:8080/api/slots')).status).toBe(200);
+    expect((await app.app.request('http://[::1]:8080/api/slots')).status).toBe(200);
+  });
+
   it('answers preflights and adds CORS headers for allowed origins only, without credentials', async () => {
     start({ allowOrigins: [DASHBOARD] });
     const preflight = await app.request('/api/slots/chat/pull', {
