@@ -277,8 +277,12 @@ function pullFailure(binary: string, exit: ChildExit, child: ChildRun): RuntimeF
     });
   }
   const said = lastErrorLine(child.stderr) ?? lastErrorLine(child.stdout, false);
-  const how = exit.code === null ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
-  return new RuntimeFailure(said ?? `"${binary} pull" ${how} without saying why`, {
+  // Killed by someone else: the signal is the news, whatever the tool said before.
+  const message =
+    exit.code === null
+      ? `"${binary} pull" was killed by ${exit.signal}${said === null ? '' : ` (it last said: ${said})`}`
+      : (said ?? `"${binary} pull" exited with code ${exit.code} without saying why`);
+  return new RuntimeFailure(message, {
     exit_code: exit.code,
     signal: exit.signal,
     stderr_tail: child.stderr.text,

@@ -344,7 +344,7 @@ describe('pullImage', () => {
     expect((silent.error as RuntimeFailure).message).toMatch(/fake-docker pull" exited with code 3 without saying why$/);
     expect((silent.error as RuntimeFailure).details).toEqual({ exit_code: 3, signal: null, stderr_tail: '' });
     const killed = await drain(docker.pullImage(ref('q.io/acme/selfkill:1'), new AbortController().signal).chunks);
-    expect((killed.error as RuntimeFailure).message).toMatch(/was killed by SIGKILL without saying why$/);
+    expect((killed.error as RuntimeFailure).message).toMatch(/fake-docker pull" was killed by SIGKILL$/);
     expect((killed.error as RuntimeFailure).details).toMatchObject({ exit_code: null, signal: 'SIGKILL' });
   });
 

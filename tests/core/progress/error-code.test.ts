@@ -7,6 +7,7 @@ describe('errorCodeFor', () => {
     ['reading manifest 1 in 127.0.0.1:5000/feas/nope: manifest unknown', 'pull.not_found'],
     ['repository feas/nope not found', 'pull.not_found'],
     ['image does not exist', 'pull.not_found'],
+    ['"/usr/bin/docker pull" was killed by SIGKILL', 'pull.interrupted'],
     ['No such image: feas/x:1', 'pull.not_found'],
     ['unauthorized: incorrect username or password', 'pull.unauthorized'],
     ['authentication required', 'pull.unauthorized'],
