@@ -1,13 +1,62 @@
 // Element tests run in Debian's Chromium; nothing is downloaded.
-// `npm test` runs this runner only once element tests exist (tests/run.sh).
-import { chromeLauncher } from '@web/test-runner';
+// `npm test` runs this runner only once element tests exist (tests/run.sh),
+// after `npm run build`: the real slotpull app (dist/server) is mounted here
+// on the demo runtime, as "worlds" (tests/elements/support/worlds.mjs), and
+// streams SSE unbuffered by writing the raw Node response.
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { chromeLauncher, defaultReporter } from '@web/test-runner';
+import { countReporter } from './tests/elements/support/count-reporter.mjs';
+import { createWorlds } from './tests/elements/support/worlds.mjs';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** A pull on the demo runtime at test speed takes seconds; a test waits for it by events, within this. */
+const TEST_TIMEOUT_MS = 30_000;
+
+const worlds = createWorlds();
+
+/** Hands test routes to the worlds as raw Node responses (koa must not buffer an event stream). */
+const worldsPlugin = {
+  name: 'slotpull-worlds',
+  async serverStart() {
+    await worlds.start();
+  },
+  async serverStop() {
+    await worlds.stop();
+  },
+};
+
+/** Emulates forced colors (emulateMedia has no such option for Chromium via puppeteer). */
+const forcedColorsPlugin = {
+  name: 'forced-colors-command',
+  async executeCommand({ command, payload, session }) {
+    if (command !== 'emulate-forced-colors') return undefined;
+    const page = session.browser.getPage(session.id);
+    const cdp = await page.createCDPSession();
+    await cdp.send('Emulation.setEmulatedMedia', {
+      features: [{ name: 'forced-colors', value: payload?.active ? 'active' : 'none' }],
+    });
+    return true;
+  },
+};
 
 export default {
-  files: ['tests/elements/**/*.test.js'],
+  files: ['tests/elements/**/*.browser-test.ts'],
   nodeResolve: true,
   concurrency: 1,
+  testsFinishTimeout: 300_000,
+  testFramework: { config: { timeout: TEST_TIMEOUT_MS } },
+  middleware: [
+    (ctx, next) => {
+      if (!ctx.path.startsWith('/__test/') && ctx.path !== '/elements/slotpull.js') return next();
+      ctx.respond = false;
+      ctx.status = 200; // what koa logs; the world writes the real status itself
+      worlds.handle(ctx.req, ctx.res);
+      return undefined;
+    },
+  ],
+  // tests/run.sh sets SLOTPULL_WTR_COUNTS to add this runner's counts to its closing line.
+  reporters: [defaultReporter(), ...(process.env.SLOTPULL_WTR_COUNTS ? [countReporter(process.env.SLOTPULL_WTR_COUNTS)] : [])],
+  plugins: [esbuildPlugin({ ts: true, target: 'es2022' }), forcedColorsPlugin, worldsPlugin],
   browsers: [
     chromeLauncher({
       launchOptions: {

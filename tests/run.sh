@@ -34,12 +34,20 @@ if ! npm run --silent build; then
   exit 1
 fi
 
-npx vitest run --reporter=default --reporter=json --outputFile="$results/vitest.json"
+npx vitest run --config tests/vitest.config.ts --reporter=default --reporter=json --outputFile="$results/vitest.json"
 vitest_status=$?
 
-node --input-type=module - "$results" "$vitest_status" <<'JS'
+# Element tests (web-test-runner in Chromium, against the built server) when
+# there are any; a runner with no tests is left out of the closing line.
+wtr_status=none
+if [ -n "$(find tests/elements -name '*.browser-test.ts' 2>/dev/null | head -n 1)" ]; then
+  SLOTPULL_WTR_COUNTS="$results/wtr.json" npx web-test-runner
+  wtr_status=$?
+fi
+
+node --input-type=module - "$results" "$vitest_status" "$wtr_status" <<'JS'
 import { existsSync, readFileSync } from 'node:fs';
-const [dir, vitestStatus] = process.argv.slice(2);
+const [dir, vitestStatus, wtrStatus] = process.argv.slice(2);
 let passed = 0;
 let failed = 0;
 const file = `${dir}/vitest.json`;
@@ -53,6 +61,17 @@ if (existsSync(file)) {
   failed += 1;
 }
 if (Number(vitestStatus) !== 0 && failed === 0) failed = 1;
+const parts = [`vitest ${passed} passed ${failed} failed`];
+if (wtrStatus !== 'none') {
+  // Element test files exist, so the runner must have counted something.
+  const counts = `${dir}/wtr.json`;
+  const wtr = existsSync(counts) ? JSON.parse(readFileSync(counts, 'utf8')) : { passed: 0, failed: 0 };
+  if (wtr.passed + wtr.failed === 0 || (Number(wtrStatus) !== 0 && wtr.failed === 0)) wtr.failed += 1;
+  passed += wtr.passed;
+  failed += wtr.failed;
+  parts.push(`web-test-runner ${wtr.passed} passed ${wtr.failed} failed`);
+}
+console.log(`runners: ${parts.join('; ')}`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);
 JS

@@ -18,6 +18,7 @@ import { homePage } from './home.ts';
 import { openApiDocument } from './openapi.ts';
 import { slotRoutes } from './routes/slots.ts';
 import { streamRoutes } from './routes/streams.ts';
+import { elementRoutes } from './routes/elements.ts';
 import type { Services } from './services.ts';
 
 export interface SlotpullOptions {
@@ -109,6 +110,7 @@ export function createSlotpull(options: SlotpullOptions): Slotpull {
   app.get('/api/openapi.json', (c) => c.json(openApi));
   app.route('/api', slotRoutes(services));
   app.route('/api', streamRoutes(services));
+  app.route('/', elementRoutes());
   app.notFound((c) =>
     errorResponse(c, new ApiError(404, 'route.not_found', `${c.req.method} ${clip(c.req.path)} is not a slotpull route; see docs/api.md.`)),
   );

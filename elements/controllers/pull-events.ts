@@ -1,0 +1,89 @@
+/**
+ * Turns a slot's snapshots into the `slot-pull-*` events on the host
+ * (CONTRACT §6). The first snapshot is the baseline and fires nothing; after
+ * it, each event describes a change seen while connected. Progress events
+ * are throttled to PROGRESS_INTERVAL_MS with a trailing call, so the newest
+ * state of a burst always arrives; an end of the pull drops a pending one.
+ */
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { SlotPullCancelledEvent } from '../events/slot-pull-cancelled.ts';
+import { SlotPullCompleteEvent } from '../events/slot-pull-complete.ts';
+import { SlotPullFailedEvent } from '../events/slot-pull-failed.ts';
+import { SlotPullProgressEvent } from '../events/slot-pull-progress.ts';
+import { SlotPullStartEvent } from '../events/slot-pull-start.ts';
+import type { PullSnapshot } from '../wire.ts';
+
+/** At most 4 `slot-pull-progress` a second. */
+export const PROGRESS_INTERVAL_MS = 250;
+
+export class PullEventsController implements ReactiveController {
+  readonly #host: ReactiveControllerHost & EventTarget;
+  #lastProgressAt = Number.NEGATIVE_INFINITY;
+  #pending: PullSnapshot | null = null;
+  #timer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(host: ReactiveControllerHost & EventTarget) {
+    this.#host = host;
+    host.addController(this);
+  }
+
+  hostDisconnected(): void {
+    this.#dropPending();
+  }
+
+  /** Call with every snapshot the host receives. */
+  observe(next: PullSnapshot, previous: PullSnapshot | undefined): void {
+    if (previous === undefined) return;
+    const newJob = next.job_id !== null && next.job_id !== previous.job_id;
+    if (next.state === 'pulling') {
+      if (newJob) {
+        this.#dropPending();
+        this.#host.dispatchEvent(new SlotPullStartEvent(next));
+      } else if (previous.state === 'pulling') {
+        this.#progress(next);
+      }
+      return;
+    }
+    if (next.job_id === null || (!newJob && previous.state === next.state)) return;
+    this.#dropPending();
+    switch (next.state) {
+      case 'completed':
+        this.#host.dispatchEvent(new SlotPullCompleteEvent(next));
+        break;
+      case 'failed':
+        this.#host.dispatchEvent(new SlotPullFailedEvent(next));
+        break;
+      case 'cancelled':
+        this.#host.dispatchEvent(new SlotPullCancelledEvent(next));
+        break;
+      default:
+        break; // present/missing/unknown only come without a job (handled above)
+    }
+  }
+
+  #progress(snapshot: PullSnapshot): void {
+    const wait = this.#lastProgressAt + PROGRESS_INTERVAL_MS - performance.now();
+    if (wait <= 0 && this.#timer === null) {
+      this.#emitProgress(snapshot);
+      return;
+    }
+    this.#pending = snapshot;
+    this.#timer ??= setTimeout(() => {
+      this.#timer = null;
+      const pending = this.#pending;
+      this.#pending = null;
+      if (pending !== null) this.#emitProgress(pending);
+    }, Math.ceil(Math.max(0, wait)));
+  }
+
+  #emitProgress(snapshot: PullSnapshot): void {
+    this.#lastProgressAt = performance.now();
+    this.#host.dispatchEvent(new SlotPullProgressEvent(snapshot));
+  }
+
+  #dropPending(): void {
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    this.#timer = null;
+    this.#pending = null;
+  }
+}

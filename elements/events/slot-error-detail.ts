@@ -1,0 +1,14 @@
+import type { PullSnapshot } from '../wire.ts';
+
+/** What `<slot-error-banner>` is showing. */
+export type SlotErrorReason = 'missing' | 'failed' | 'crashed' | 'unreachable' | 'problem';
+
+/** The `detail` of `slot-error-action` and `slot-error-dismiss`. */
+export interface SlotErrorDetail {
+  readonly slot_name: string;
+  readonly reason: SlotErrorReason;
+  /** The banner's text. */
+  readonly message: string;
+  /** The slot's PullSnapshot when one has arrived. */
+  readonly snapshot: PullSnapshot | null;
+}

@@ -1,0 +1,8 @@
+/** The shape shared by the five `slot-pull-*` events: bubbling, composed, `detail` = the PullSnapshot. */
+import type { PullSnapshot } from '../wire.ts';
+
+export abstract class SlotPullEvent extends CustomEvent<PullSnapshot> {
+  constructor(type: string, snapshot: PullSnapshot) {
+    super(type, { bubbles: true, composed: true, cancelable: false, detail: snapshot });
+  }
+}

@@ -1,0 +1,15 @@
+import type { PullSnapshot } from '../wire.ts';
+import { SlotPullEvent } from './slot-pull-event.ts';
+
+/** A running pull moved; at most 4 a second (the last one of a burst is never lost). */
+export class SlotPullProgressEvent extends SlotPullEvent {
+  constructor(snapshot: PullSnapshot) {
+    super('slot-pull-progress', snapshot);
+  }
+}
+
+declare global {
+  interface GlobalEventHandlersEventMap {
+    'slot-pull-progress': SlotPullProgressEvent;
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * Numbers, bytes, speeds and durations through `Intl`, in the element's
+ * language. Bytes are decimal (1 MB = 10^6 B), as container engines print them.
+ */
+
+/** The language that applies to `element`: the nearest `lang`, looking through shadow roots, else the browser's. */
+export function langOf(element: Element): string {
+  let node: Node | null = element;
+  while (node !== null) {
+    if (node instanceof HTMLElement && node.lang !== '') return node.lang;
+    node = node.parentNode ?? (node instanceof ShadowRoot ? node.host : null);
+  }
+  return navigator.language;
+}
+
+const BYTE_UNITS = ['byte', 'kilobyte', 'megabyte', 'gigabyte', 'terabyte'] as const;
+const SECONDS_PER_MINUTE = 60;
+const SECONDS_PER_HOUR = 3600;
+/** Under a minute, an ETA moves in steps of this many seconds ("about 35 s"). */
+const ETA_STEP_S = 5;
+
+/** Short forms for the screen ("612 MB"), long forms for words ("612 megabytes"). */
+export type Display = 'short' | 'long';
+
+const cache = new Map<string, Intl.NumberFormat>();
+
+function numberFormat(lang: string, options: Intl.NumberFormatOptions): Intl.NumberFormat {
+  const key = `${lang}|${JSON.stringify(options)}`;
+  let format = cache.get(key);
+  if (format === undefined) {
+    try {
+      format = new Intl.NumberFormat(lang, options);
+    } catch {
+      // A `lang` Intl does not accept (e.g. "xx-"), fall back to the browser's language rather than throw in render.
+      format = new Intl.NumberFormat(undefined, options);
+    }
+    cache.set(key, format);
+  }
+  return format;
+}
+
+export class Formatter {
+  readonly lang: string;
+  constructor(lang: string) {
+    this.lang = lang;
+  }
+
+  /** A count: "9". */
+  count(value: number): string {
+    return numberFormat(this.lang, { maximumFractionDigits: 0 }).format(value);
+  }
+
+  /** A percentage of 0–100: "42%". */
+  percent(value: number): string {
+    return numberFormat(this.lang, { style: 'percent', maximumFractionDigits: 0, roundingMode: 'floor' }).format(value / 100);
+  }
+
+  /** "612 MB", "1.5 GB"; `atLeast` rounds down, for totals that may still grow. */
+  bytes(value: number, display: Display = 'short', atLeast = false): string {
+    let scaled = Math.max(0, value);
+    let unit = 0;
+    while (scaled >= 1000 && unit < BYTE_UNITS.length - 1) {
+      scaled /= 1000;
+      unit += 1;
+    }
+    return numberFormat(this.lang, {
+      style: 'unit',
+      unit: BYTE_UNITS[unit],
+      unitDisplay: display,
+      maximumFractionDigits: scaled < 100 && unit > 0 ? 1 : 0,
+      roundingMode: atLeast ? 'floor' : 'halfExpand',
+    }).format(scaled);
+  }
+
+  /** "24.5 MB/s". */
+  speed(bytesPerSecond: number, display: Display = 'short'): string {
+    let scaled = Math.max(0, bytesPerSecond);
+    let unit = 0;
+    while (scaled >= 1000 && unit < BYTE_UNITS.length - 1) {
+      scaled /= 1000;
+      unit += 1;
+    }
+    return numberFormat(this.lang, {
+      style: 'unit',
+      unit: `${BYTE_UNITS[unit]}-per-second`,
+      unitDisplay: display,
+      maximumFractionDigits: scaled < 100 && unit > 0 ? 1 : 0,
+    }).format(scaled);
+  }
+
+  /** A rough duration: "35 sec", "4 min", "1.5 hr" (the caller adds "about"). */
+  duration(seconds: number, display: Display = 'short'): string {
+    const s = Math.max(1, seconds);
+    if (s < SECONDS_PER_MINUTE) {
+      const rounded = s < 10 ? Math.round(s) : Math.round(s / ETA_STEP_S) * ETA_STEP_S;
+      return numberFormat(this.lang, { style: 'unit', unit: 'second', unitDisplay: display }).format(rounded);
+    }
+    if (s < SECONDS_PER_HOUR) {
+      return numberFormat(this.lang, { style: 'unit', unit: 'minute', unitDisplay: display }).format(Math.round(s / SECONDS_PER_MINUTE));
+    }
+    return numberFormat(this.lang, { style: 'unit', unit: 'hour', unitDisplay: display, maximumFractionDigits: 1 }).format(
+      s / SECONDS_PER_HOUR,
+    );
+  }
+}

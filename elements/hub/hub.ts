@@ -1,0 +1,55 @@
+/**
+ * The page-wide hub: one HubConnection per server base URL, reference-counted
+ * by subscription, closed when the last element goes. It lives on globalThis
+ * under a registered Symbol, so two copies of the bundle on one page (a
+ * dashboard and a widget) share it instead of opening two connections. Its
+ * shape is versioned in the key: a copy that changes it must change the key.
+ */
+import type { PullSnapshot } from '../wire.ts';
+import { HubConnection, type SlotListener } from './connection.ts';
+import { offerSupersedes } from './snapshot-order.ts';
+
+export type { SlotListener } from './connection.ts';
+
+export interface SlotHub {
+  /** Delivers `slot`'s snapshots from the server at `base` until the returned function is called. */
+  subscribe(base: string, slot: string, listener: SlotListener): () => void;
+  /** Offers the answer of a POST or DELETE; it replaces the held snapshot only if newer. */
+  offer(base: string, snapshot: PullSnapshot): void;
+  /** Servers with an open connection (for diagnostics). */
+  readonly bases: readonly string[];
+}
+
+const HUB_KEY = Symbol.for('slotpull.hub.v1');
+
+type HubGlobal = typeof globalThis & { [HUB_KEY]?: SlotHub };
+
+/** The hub of this page, created by whichever copy of the elements asks first. */
+export function slotHub(): SlotHub {
+  const global = globalThis as HubGlobal;
+  return (global[HUB_KEY] ??= createHub());
+}
+
+function createHub(): SlotHub {
+  const connections = new Map<string, HubConnection>();
+  return {
+    subscribe(base, slot, listener) {
+      let connection = connections.get(base);
+      if (connection === undefined) {
+        const created = new HubConnection(base, () => {
+          if (connections.get(base) !== created) return;
+          connections.delete(base);
+          created.close();
+        });
+        connections.set(base, (connection = created));
+      }
+      return connection.subscribe(slot, listener);
+    },
+    offer(base, snapshot) {
+      connections.get(base)?.offer(snapshot, offerSupersedes);
+    },
+    get bases() {
+      return [...connections.keys()];
+    },
+  };
+}

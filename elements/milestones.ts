@@ -1,0 +1,36 @@
+/**
+ * What the pull bar's polite status region says, and when: the start, each
+ * quarter (25, 50, 75 %), the end. Not every frame — a screen reader
+ * would read nothing else. The first snapshot is the baseline and says nothing.
+ */
+import type { Formatter } from './format.ts';
+import { messages } from './messages.ts';
+import type { PullSnapshot } from './wire.ts';
+
+const QUARTER = 25;
+
+const quarter = (s: PullSnapshot): number => (s.percent === null ? 0 : Math.min(3, Math.floor(s.percent / QUARTER)));
+
+export function milestone(next: PullSnapshot, previous: PullSnapshot | undefined, f: Formatter): string | null {
+  if (previous === undefined) return null;
+  const newJob = next.job_id !== null && next.job_id !== previous.job_id;
+  const image = next.image;
+  switch (next.state) {
+    case 'pulling': {
+      if (newJob || previous.state !== 'pulling') return messages.announceStart(image);
+      const reached = quarter(next);
+      return reached > quarter(previous) ? messages.announcePercent(image, f.percent(reached * QUARTER)) : null;
+    }
+    case 'completed':
+    case 'failed':
+    case 'cancelled':
+      if (!newJob && previous.state === next.state) return null;
+      if (next.state === 'completed') return messages.announceDone(image);
+      if (next.state === 'failed') return messages.announceFailed(image, next.error ?? messages.unknownError);
+      return messages.announceCancelled(image);
+    case 'present':
+    case 'missing':
+    case 'unknown':
+      return null;
+  }
+}

@@ -1,0 +1,116 @@
+import { css } from 'lit';
+import { sharedStyles } from './shared.styles.ts';
+
+export const pullBarStyles = [
+  sharedStyles,
+  css`
+    :host {
+      display: block;
+    }
+    :host([state='idle']:not([show-idle])),
+    :host([state='connecting']:not([show-idle])) {
+      display: none;
+    }
+    .base {
+      display: grid;
+      grid-template-columns: 1fr auto;
+      grid-template-areas: 'label actions' 'track track' 'meta meta';
+      align-items: center;
+      gap: 0.25rem 0.5rem;
+    }
+    .label {
+      grid-area: label;
+      overflow-wrap: anywhere;
+    }
+    .actions {
+      grid-area: actions;
+      display: flex;
+      gap: 0.375rem;
+    }
+    .track {
+      grid-area: track;
+      position: relative;
+      overflow: hidden;
+      block-size: var(--slotpull-height, 0.5rem);
+      border-radius: var(--slotpull-radius, 999px);
+      background: var(--slotpull-color-track, #e5e7eb);
+    }
+    .indicator {
+      block-size: 100%;
+      inline-size: var(--_value, 0%);
+      border-radius: inherit;
+      background: var(--slotpull-color-indicator, #2563eb);
+      transition: inline-size 200ms linear;
+    }
+    .indeterminate .indicator {
+      inline-size: 30%;
+      animation: sweep 1.4s ease-in-out infinite;
+    }
+    .completed .indicator {
+      background: var(--slotpull-color-success, #15803d);
+    }
+    .failed .indicator {
+      background: var(--slotpull-color-danger, #b91c1c);
+    }
+    .cancelled .indicator,
+    .reconnecting .indicator {
+      background: var(--slotpull-color-muted, #4b5563);
+    }
+    .failed .label {
+      color: var(--slotpull-color-danger, #b91c1c);
+    }
+    .reconnecting .label,
+    .problem .label {
+      color: var(--slotpull-color-warning, #92400e);
+    }
+    .meta {
+      grid-area: meta;
+      display: flex;
+      flex-wrap: wrap;
+      gap: 0 0.75em;
+      font-size: 0.875em;
+      color: var(--slotpull-color-muted, #4b5563);
+    }
+    .meta:empty {
+      display: none;
+    }
+    .request-error {
+      grid-column: 1 / -1;
+      margin: 0;
+      font-size: 0.875em;
+      color: var(--slotpull-color-danger, #b91c1c);
+    }
+    @keyframes sweep {
+      from {
+        transform: translateX(-100%);
+      }
+      to {
+        transform: translateX(340%);
+      }
+    }
+    @media (prefers-reduced-motion: reduce) {
+      .indicator {
+        transition: none;
+      }
+      .indeterminate .indicator {
+        animation: none;
+        inline-size: 100%;
+        opacity: 0.35;
+      }
+    }
+    @media (forced-colors: active) {
+      .track {
+        border: 1px solid CanvasText;
+        background: Canvas;
+      }
+      .indicator,
+      .completed .indicator,
+      .failed .indicator,
+      .cancelled .indicator,
+      .reconnecting .indicator {
+        forced-color-adjust: none;
+        background: Highlight;
+      }
+    }
+  `,
+];

@@ -1,0 +1,53 @@
+import { css } from 'lit';
+import { sharedStyles } from './shared.styles.ts';
+
+export const statusStyles = [
+  sharedStyles,
+  css`
+    :host {
+      display: inline-block;
+      vertical-align: middle;
+    }
+    .base {
+      display: inline-flex;
+      align-items: center;
+      gap: 0.375em;
+      padding: 0.125em 0.5em;
+      border: 1px solid var(--_color);
+      border-radius: var(--slotpull-chip-radius, 999px);
+      background: var(--slotpull-chip-background, transparent);
+      font-size: 0.875em;
+      line-height: 1.4;
+      white-space: nowrap;
+      --_color: var(--slotpull-color-muted, #4b5563);
+    }
+    .indicator {
+      inline-size: 0.625em;
+      block-size: 0.625em;
+      border-radius: 50%;
+      background: var(--_color);
+    }
+    .present {
+      --_color: var(--slotpull-color-success, #15803d);
+    }
+    .pulling {
+      --_color: var(--slotpull-color-indicator, #2563eb);
+    }
+    .missing,
+    .unreachable {
+      --_color: var(--slotpull-color-warning, #92400e);
+    }
+    .failed {
+      --_color: var(--slotpull-color-danger, #b91c1c);
+    }
+    @media (forced-colors: active) {
+      .base {
+        border-color: CanvasText;
+      }
+      .indicator {
+        forced-color-adjust: none;
+        background: CanvasText;
+      }
+    }
+  `,
+];

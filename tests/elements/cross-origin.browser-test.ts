@@ -1,0 +1,63 @@
+// A page on another origin embedding the bundle by script tag (the API on a second port).
+import { expect } from 'chai';
+import type { SlotErrorBanner, SlotImagePullBar, SlotImageStatus } from '../../elements/index.ts';
+import { cleanup, crossOrigin, fixture, newWorld, part, text, until } from './support/harness.ts';
+
+describe('a page on another origin', () => {
+  let other = '';
+
+  before(async () => {
+    other = await crossOrigin();
+    expect(new URL(other).origin).to.not.equal(location.origin);
+    await new Promise<void>((resolve, reject) => {
+      const script = document.createElement('script');
+      script.type = 'module';
+      script.src = `${other}/elements/slotpull.js`;
+      script.onload = () => resolve();
+      script.onerror = () => reject(new Error(`the bundle did not load from ${script.src}`));
+      document.head.append(script);
+    });
+    expect(customElements.get('slot-image-pull-bar')).to.not.equal(undefined);
+  });
+
+  afterEach(cleanup);
+
+  it('works when the server allows the origin (access.allowOrigins, what --allow-origin sets)', async () => {
+    const world = await newWorld({ speed: 10, allowOrigin: location.origin }, other);
+    const bar = fixture<SlotImagePullBar>(`<slot-image-pull-bar slot-name="chat" base-url="${world.base}" show-idle></slot-image-pull-bar>`);
+    await until(bar, () => bar.getAttribute('state') === 'idle', 'idle');
+    expect(text(part(bar, 'label'))).to.equal('Image not pulled yet');
+    const started = await fetch(`${world.base}/api/slots/chat/pull`, { method: 'POST' });
+    expect(started.status).to.equal(202);
+    await until(bar, () => bar.getAttribute('state') === 'completed', 'completed');
+    expect(text(part(bar, 'label'))).to.equal('Image ready');
+
+    // Cancel is a DELETE: a preflighted request, answered by the server's CORS.
+    const vision = fixture<SlotImagePullBar>(`<slot-image-pull-bar slot-name="vision" base-url="${world.base}" cancelable></slot-image-pull-bar>`);
+    await until(vision, () => vision.getAttribute('state') === 'idle', 'vision idle');
+    await world.control('pause-engine');
+    expect((await fetch(`${world.base}/api/slots/vision/pull`, { method: 'POST' })).status).to.equal(202);
+    await until(vision, () => vision.getAttribute('state') === 'indeterminate', 'vision pulling');
+    part<HTMLButtonElement>(vision, 'cancel-button').click();
+    await until(vision, () => vision.getAttribute('state') === 'cancelled', 'cancelled across origins');
+  });
+
+  it('says "cannot reach server" when the server does not allow the origin — no endless spinner', async () => {
+    const world = await newWorld({}, other);
+    const holder = fixture('<div></div>');
+    holder.innerHTML = ['slot-image-pull-bar', 'slot-image-status', 'slot-error-banner']
+      .map((tag) => `<${tag} slot-name="chat" base-url="${world.base}"></${tag}>`)
+      .join('');
+    const [bar, chip, banner] = [...holder.children] as [SlotImagePullBar, SlotImageStatus, SlotErrorBanner];
+    await until(
+      [bar, chip, banner],
+      () => bar.getAttribute('state') === 'problem' && chip.getAttribute('status') === 'unreachable' && banner.getAttribute('state') === 'unreachable',
+      'all three saying the server cannot be reached',
+      10_000,
+    );
+    const message = `Cannot reach the slotpull server at ${world.base}`;
+    expect(text(part(bar, 'label'))).to.equal(message);
+    expect(text(part(banner, 'message'))).to.equal(message);
+    expect(part(bar, 'base').querySelector('[role=progressbar]')).to.equal(null);
+  });
+});

@@ -1,0 +1,94 @@
+import { expect } from 'chai';
+import { Formatter, langOf } from '../../elements/format.ts';
+import { offerSupersedes, supersedes } from '../../elements/hub/snapshot-order.ts';
+import { bytesPhrase, etaPhrase, layerPhrase, speedPhrase } from '../../elements/messages.ts';
+import { milestone } from '../../elements/milestones.ts';
+import type { PullSnapshot } from '../../elements/wire.ts';
+
+const plain = (s: string): string => s.replace(/\s/g, ' ');
+
+function snap(fields: Partial<PullSnapshot>): PullSnapshot {
+  return {
+    slot_name: 'chat', image: 'x:1', job_id: 'p_1', runtime: 'demo', state: 'pulling', phase: 'downloading',
+    percent: null, bytes_done: null, bytes_total: null, bytes_total_exact: false, layer: null, total_layers: null,
+    layers_cached: null, layers: [], speed_bps: null, eta_s: null, error: null, error_code: null,
+    started_at: null, updated_at: null, finished_at: null, ...fields,
+  };
+}
+
+describe('formatting', () => {
+  const en = new Formatter('en');
+
+  it('bytes, decimal, with "≥" rounded down for a total that may grow', () => {
+    const s = snap({ bytes_done: 612_000_000, bytes_total: 1_468_000_000 });
+    expect(bytesPhrase(s, en)).to.equal('612 MB of ≥1.4 GB');
+    expect(bytesPhrase(s, en, 'long')).to.equal('612 megabytes of at least 1.4 gigabytes');
+    expect(bytesPhrase({ ...s, bytes_total_exact: true }, en)).to.equal('612 MB of 1.5 GB');
+    expect(bytesPhrase(snap({ bytes_done: 999 }), en)).to.equal('999 byte');
+    expect(bytesPhrase(snap({}), en)).to.equal(null);
+  });
+
+  it('speed, ETA and layers', () => {
+    expect(speedPhrase(snap({ speed_bps: 24_500_000 }), en)).to.equal('24.5 MB/s');
+    expect(speedPhrase(snap({ speed_bps: 24_500_000 }), en, 'long')).to.equal('24.5 megabytes per second');
+    expect(etaPhrase(snap({ eta_s: 35 }), en)).to.equal('about 35 sec left');
+    expect(etaPhrase(snap({ eta_s: 37 }), en)).to.equal('about 35 sec left');
+    expect(etaPhrase(snap({ eta_s: 4 }), en)).to.equal('about 4 sec left');
+    expect(etaPhrase(snap({ eta_s: 235 }), en)).to.equal('about 4 min left');
+    expect(etaPhrase(snap({ eta_s: 235 }), en, 'long')).to.equal('about 4 minutes left');
+    expect(etaPhrase(snap({ eta_s: 5400 }), en)).to.equal('about 1.5 hr left');
+    expect(layerPhrase(snap({ layer: 3, total_layers: 9 }), en)).to.equal('layer 3/9');
+    expect(layerPhrase(snap({ layer: 3, total_layers: 9 }), en, 'long')).to.equal('layer 3 of 9');
+    expect(layerPhrase(snap({ layer: null, total_layers: 9 }), en)).to.equal(null);
+  });
+
+  it('follows the language', () => {
+    const de = new Formatter('de');
+    expect(plain(de.bytes(48_300_000))).to.equal('48,3 MB');
+    expect(plain(de.percent(41.7))).to.equal('41 %');
+    expect(plain(de.speed(24_500_000))).to.equal('24,5 MB/s');
+    expect(new Formatter('not a language!').count(1234)).to.match(/^1.?234$/);
+  });
+
+  it('finds the lang through shadow roots', () => {
+    const outer = document.createElement('div');
+    outer.lang = 'fr';
+    const host = document.createElement('div');
+    outer.append(host);
+    const inner = document.createElement('span');
+    host.attachShadow({ mode: 'open' }).append(inner);
+    expect(langOf(inner)).to.equal('fr');
+  });
+});
+
+describe('milestones', () => {
+  const en = new Formatter('en');
+  it('announces the start, each quarter passed, and the end — nothing for the baseline', () => {
+    expect(milestone(snap({ percent: 30 }), undefined, en)).to.equal(null);
+    expect(milestone(snap({ percent: 0 }), snap({ job_id: null, state: 'missing' }), en)).to.equal('Pulling image x:1 started');
+    expect(milestone(snap({ percent: 24 }), snap({ percent: 10 }), en)).to.equal(null);
+    expect(milestone(snap({ percent: 26 }), snap({ percent: 24 }), en)).to.equal('Pulling image x:1: 25%');
+    expect(milestone(snap({ percent: 80 }), snap({ percent: 24 }), en)).to.equal('Pulling image x:1: 75%');
+    expect(milestone(snap({ percent: 99 }), snap({ percent: 80 }), en)).to.equal(null);
+    expect(milestone(snap({ state: 'completed', percent: 100 }), snap({ percent: 99 }), en)).to.equal('Image x:1 is ready');
+    expect(milestone(snap({ state: 'failed', error: 'boom' }), snap({}), en)).to.equal('Pull of image x:1 failed: boom');
+    expect(milestone(snap({ state: 'failed', error: 'boom' }), snap({ state: 'failed' }), en)).to.equal(null);
+    expect(milestone(snap({ state: 'cancelled' }), snap({}), en)).to.equal('Pull of image x:1 cancelled');
+  });
+});
+
+describe('snapshot order', () => {
+  const at = (t: string, fields: Partial<PullSnapshot> = {}): PullSnapshot => snap({ updated_at: `2026-01-01T00:00:0${t}.000Z`, ...fields });
+  it('keeps time and state moving forward within a job', () => {
+    expect(supersedes(at('2'), at('1'))).to.equal(true);
+    expect(supersedes(at('1'), at('2'))).to.equal(false);
+    expect(supersedes(at('3'), at('2', { state: 'cancelled' })), 'a job that ended does not resume').to.equal(false);
+    expect(supersedes(at('1', { job_id: 'p_2' }), at('2')), 'another job').to.equal(true);
+    expect(supersedes(snap({ job_id: null, state: 'missing' }), at('2')), 'a no-job snapshot').to.equal(true);
+  });
+  it('lets an offered answer replace another job only once that job has ended', () => {
+    expect(offerSupersedes(at('3', { job_id: 'p_2' }), at('2'))).to.equal(false);
+    expect(offerSupersedes(at('3', { job_id: 'p_2' }), at('2', { state: 'failed' }))).to.equal(true);
+    expect(offerSupersedes(at('3', { state: 'cancelled' }), at('2'))).to.equal(true);
+  });
+});

@@ -1,0 +1,186 @@
+import { expect } from 'chai';
+import { SlotErrorActionEvent, SlotErrorBanner, SlotErrorDismissEvent, type PullSnapshot, type SlotImagePullBar } from '../../elements/index.ts';
+import { cleanup, expectAccessible, fixture, hasPart, newWorld, nextEvent, part, record, shadow, text, until, type World } from './support/harness.ts';
+
+const CHAT_IMAGE = 'ghcr.io/acme/llama-server:vulkan';
+const VISION_IMAGE = 'ghcr.io/acme/vision-server:0.9';
+const VISION_ERROR = 'received unexpected HTTP status: 503 Service Unavailable';
+/** A slot whose image is present and whose container is not crashed: healthy. */
+const HEALTHY_SLOTS = {
+  slots: [{ name: 'ok', provider: 'container', image: 'ghcr.io/acme/rerank-server:1.2', container: 'slot-ok' }],
+};
+
+const stateOf = (el: Element): string | null => el.getAttribute('state');
+const mountBanner = (world: World, slot: string): SlotErrorBanner =>
+  fixture<SlotErrorBanner>(`<slot-error-banner slot-name="${slot}" base-url="${world.base}"></slot-error-banner>`);
+const messageRole = (banner: Element): string | null => part(banner, 'message').parentElement!.getAttribute('role');
+const pullStatus = async (world: World, slot: string): Promise<PullSnapshot> =>
+  (await (await world.api(`/api/slots/${slot}/pull/status`)).json()) as PullSnapshot;
+
+describe('<slot-error-banner>', () => {
+  afterEach(cleanup);
+
+  describe('hidden', () => {
+    it('is in the DOM from the start and hidden while the slot is healthy', async () => {
+      const world = await newWorld({ slots: HEALTHY_SLOTS });
+      const banner = mountBanner(world, 'ok');
+      await banner.updateComplete;
+      expect(banner.isConnected).to.equal(true);
+      expect(stateOf(banner)).to.equal('hidden');
+      expect(getComputedStyle(banner).display).to.equal('none');
+      // A hidden banner renders nothing, so watch a chip on the same slot (the hub serves the banner first).
+      const chip = fixture(`<slot-image-status slot-name="ok" base-url="${world.base}"></slot-image-status>`);
+      await until([banner, chip], () => banner.snapshot?.state === 'present', 'the first snapshot');
+      await banner.updateComplete;
+      expect(stateOf(banner)).to.equal('hidden');
+      expect(getComputedStyle(banner).display).to.equal('none');
+      expect(hasPart(banner, 'base')).to.equal(false);
+    });
+  });
+
+  describe('missing image', () => {
+    it('is a status when present at load, with Re-pull and Dismiss', async () => {
+      const world = await newWorld();
+      const banner = mountBanner(world, 'chat');
+      await until(banner, () => stateOf(banner) === 'missing', 'missing');
+      expect(text(part(banner, 'message'))).to.equal(`Image ${CHAT_IMAGE} is missing`);
+      expect(messageRole(banner)).to.equal('status');
+      expect(text(part(banner, 'repull-button'))).to.equal('Re-pull');
+      expect(part(banner, 'dismiss-button').getAttribute('aria-label')).to.equal('Dismiss this message');
+      for (const name of ['base', 'icon', 'message', 'actions', 'button']) expect(hasPart(banner, name), `part ${name}`).to.equal(true);
+      await expectAccessible(banner, 'missing');
+    });
+
+    it('re-pulls: POST, "Pulling…" while in flight, an inline bar, and hides on success', async () => {
+      const world = await newWorld({ speed: 8 });
+      const banner = mountBanner(world, 'chat');
+      await until(banner, () => stateOf(banner) === 'missing', 'missing');
+      const action = nextEvent<SlotErrorActionEvent>(banner, 'slot-error-action');
+      const completed = nextEvent(banner, 'slot-pull-complete');
+      part<HTMLButtonElement>(banner, 'repull-button').click();
+      const event = await action;
+      expect(event).to.be.instanceOf(SlotErrorActionEvent);
+      expect(event.bubbles && event.composed && event.cancelable).to.equal(true);
+      expect(event.detail).to.include({ slot_name: 'chat', reason: 'missing', action: 're-pull', message: `Image ${CHAT_IMAGE} is missing` });
+      expect(event.detail.snapshot?.state).to.equal('missing');
+      await banner.updateComplete;
+      expect(part<HTMLButtonElement>(banner, 'repull-button').disabled).to.equal(true);
+      expect(text(part(banner, 'repull-button'))).to.equal('Pulling…');
+
+      await until(banner, () => stateOf(banner) === 'pulling', 'the inline bar');
+      const bar = part<SlotImagePullBar>(banner, 'pull-bar');
+      expect(bar.localName).to.equal('slot-image-pull-bar');
+      await until(bar, () => ['determinate', 'indeterminate'].includes(bar.getAttribute('state') ?? ''), 'the inline bar pulling');
+      expect(part<HTMLButtonElement>(banner, 'repull-button').disabled).to.equal(true);
+      expect(messageRole(banner)).to.equal('status');
+      await expectAccessible(banner, 'pulling');
+
+      await completed; // the inline bar's event, out through the banner's shadow root
+      await until(banner, () => stateOf(banner) === 'hidden', 'the banner hiding');
+      expect(hasPart(banner, 'base')).to.equal(false);
+      expect((await pullStatus(world, 'chat')).state).to.equal('completed');
+    });
+
+    it('sends no request when slot-error-action is cancelled', async () => {
+      const world = await newWorld();
+      const banner = mountBanner(world, 'chat');
+      await until(banner, () => stateOf(banner) === 'missing', 'missing');
+      banner.addEventListener('slot-error-action', (event) => event.preventDefault(), { once: true });
+      part<HTMLButtonElement>(banner, 'repull-button').click();
+      await banner.updateComplete;
+      expect(text(part(banner, 'repull-button'))).to.equal('Re-pull');
+      expect(stateOf(banner)).to.equal('missing');
+      expect((await pullStatus(world, 'chat')).state).to.equal('missing');
+    });
+  });
+
+  describe('failed pull', () => {
+    it('is an alert when it appears while the page is open; Dismiss hides it until a different error', async () => {
+      const world = await newWorld({ speed: 10 });
+      const banner = mountBanner(world, 'vision');
+      await until(banner, () => stateOf(banner) === 'missing', 'missing');
+      expect(messageRole(banner)).to.equal('status');
+      await world.api('/api/slots/vision/pull', { method: 'POST' }); // someone else pulls
+      await until(banner, () => stateOf(banner) === 'failed', 'failed');
+      expect(text(part(banner, 'message'))).to.equal(`Pull of image ${VISION_IMAGE} failed: ${VISION_ERROR}`);
+      expect(messageRole(banner)).to.equal('alert');
+      expect(text(part(banner, 'repull-button'))).to.equal('Re-pull');
+      await expectAccessible(banner, 'failed');
+
+      const firstJob = banner.snapshot!.job_id;
+      const dismissed = nextEvent<SlotErrorDismissEvent>(banner, 'slot-error-dismiss');
+      part<HTMLButtonElement>(banner, 'dismiss-button').click();
+      const event = await dismissed;
+      expect(event).to.be.instanceOf(SlotErrorDismissEvent);
+      expect(event.detail).to.include({ slot_name: 'vision', reason: 'failed' });
+      expect(event.detail.snapshot?.job_id).to.equal(firstJob);
+      await banner.updateComplete;
+      expect(stateOf(banner)).to.equal('hidden');
+
+      // The same error stays dismissed; another failure (a new job) shows again.
+      const events = record(banner, ['slot-pull-failed']);
+      await world.api('/api/slots/vision/pull', { method: 'POST' });
+      await until(banner, () => banner.snapshot?.state === 'failed' && banner.snapshot.job_id !== firstJob, 'the second failure');
+      await banner.updateComplete;
+      events.stop();
+      expect(stateOf(banner)).to.equal('failed');
+      expect(messageRole(banner)).to.equal('alert');
+    });
+
+    it('re-pulls after a failure, and shows the new failure', async () => {
+      const world = await newWorld({ speed: 10 });
+      await world.api('/api/slots/vision/pull', { method: 'POST' });
+      const banner = mountBanner(world, 'vision');
+      await until(banner, () => stateOf(banner) === 'failed', 'failed');
+      const first = banner.snapshot!.job_id;
+      part<HTMLButtonElement>(banner, 'repull-button').click();
+      await until(banner, () => stateOf(banner) === 'failed' && banner.snapshot?.job_id !== first, 'the Re-pull failing again');
+      expect(messageRole(banner)).to.equal('alert');
+    });
+  });
+
+  describe('crashed container', () => {
+    it('says so with container_error, offers no Re-pull', async () => {
+      const world = await newWorld();
+      const banner = mountBanner(world, 'rerank');
+      await until(banner, () => stateOf(banner) === 'crashed', 'crashed');
+      expect(text(part(banner, 'message'))).to.equal('Container slot-rerank crashed: exited with code 137 (out of memory)');
+      expect(hasPart(banner, 'repull-button')).to.equal(false);
+      expect(hasPart(banner, 'dismiss-button')).to.equal(true);
+      expect(messageRole(banner)).to.equal('status');
+      await expectAccessible(banner, 'crashed');
+    });
+  });
+
+  describe('problems', () => {
+    it('says when the server cannot be reached', async () => {
+      const banner = fixture<SlotErrorBanner>('<slot-error-banner slot-name="chat" base-url="http://127.0.0.1:9"></slot-error-banner>');
+      await until(banner, () => stateOf(banner) === 'unreachable', 'unreachable');
+      expect(text(part(banner, 'message'))).to.equal('Cannot reach the slotpull server at http://127.0.0.1:9');
+      await expectAccessible(banner, 'unreachable');
+    });
+
+    it('says when the slot does not exist', async () => {
+      const world = await newWorld();
+      const banner = mountBanner(world, 'nope');
+      await until(banner, () => stateOf(banner) === 'problem', 'problem');
+      expect(text(part(banner, 'message'))).to.equal('No slot is named "nope" on this server');
+      await expectAccessible(banner, 'problem');
+    });
+  });
+
+  describe('styling', () => {
+    it('takes its colors from custom properties', async () => {
+      const world = await newWorld();
+      const banner = mountBanner(world, 'chat');
+      banner.style.cssText =
+        '--slotpull-color-danger-surface: rgb(1, 2, 3); --slotpull-color-danger-text: rgb(250, 251, 252); --slotpull-color-danger: rgb(7, 8, 9)';
+      await until(banner, () => stateOf(banner) === 'missing', 'missing');
+      const base = getComputedStyle(part(banner, 'base'));
+      expect(base.backgroundColor).to.equal('rgb(1, 2, 3)');
+      expect(base.color).to.equal('rgb(250, 251, 252)');
+      expect(base.borderTopColor).to.equal('rgb(7, 8, 9)');
+      expect(shadow(banner).querySelector('slot-image-pull-bar')).to.equal(null);
+    });
+  });
+});

@@ -1,0 +1,376 @@
+import { emulateMedia, executeServerCommand } from '@web/test-runner-commands';
+import { expect } from 'chai';
+import {
+  SlotImagePullBar,
+  SlotPullCancelledEvent,
+  SlotPullCompleteEvent,
+  SlotPullFailedEvent,
+  SlotPullProgressEvent,
+  SlotPullStartEvent,
+  type PullSnapshot,
+} from '../../elements/index.ts';
+import { cleanup, expectAccessible, fixture, hasPart, newWorld, nextEvent, part, record, shadow, text, until, type World } from './support/harness.ts';
+
+const CHAT_IMAGE = 'ghcr.io/acme/llama-server:vulkan';
+const VISION_IMAGE = 'ghcr.io/acme/vision-server:0.9';
+const VISION_ERROR = 'received unexpected HTTP status: 503 Service Unavailable';
+const PULL_EVENTS = ['slot-pull-start', 'slot-pull-progress', 'slot-pull-complete', 'slot-pull-failed', 'slot-pull-cancelled'];
+
+const stateOf = (el: Element): string | null => el.getAttribute('state');
+const valueNow = (bar: Element): string | null => part(bar, 'track').getAttribute('aria-valuenow');
+const mountBar = (world: World, slot: string, attributes = ''): SlotImagePullBar =>
+  fixture<SlotImagePullBar>(`<slot-image-pull-bar slot-name="${slot}" base-url="${world.base}" ${attributes}></slot-image-pull-bar>`);
+const startPull = async (world: World, slot: string): Promise<PullSnapshot> => {
+  const response = await world.api(`/api/slots/${slot}/pull`, { method: 'POST' });
+  expect(response.status, 'POST …/pull').to.equal(202);
+  return (await response.json()) as PullSnapshot;
+};
+
+/** A vision pull at real speed, held once speed and ETA are known (both need seconds of history). */
+async function heldDeterminate(world: World, bar: SlotImagePullBar): Promise<void> {
+  await until(bar, () => stateOf(bar) !== 'connecting', 'the first snapshot');
+  await startPull(world, 'vision');
+  await until(bar, () => stateOf(bar) === 'determinate' && bar.snapshot?.eta_s != null && bar.snapshot.speed_bps != null, 'speed and ETA');
+  await world.control('pause-engine');
+  await bar.updateComplete;
+}
+
+describe('<slot-image-pull-bar>', () => {
+  afterEach(async () => {
+    cleanup();
+    await emulateMedia({ reducedMotion: 'no-preference' });
+  });
+
+  describe('idle', () => {
+    it('is hidden while no pull runs, and says so with show-idle', async () => {
+      const world = await newWorld();
+      const hidden = mountBar(world, 'chat');
+      const shown = mountBar(world, 'chat', 'show-idle');
+      await until([hidden, shown], () => stateOf(hidden) === 'idle' && stateOf(shown) === 'idle', 'both bars idle');
+      expect(getComputedStyle(hidden).display).to.equal('none');
+      expect(getComputedStyle(shown).display).to.equal('block');
+      expect(text(part(shown, 'label'))).to.equal('Image not pulled yet');
+      expect(hasPart(shown, 'track'), 'no progressbar while idle').to.equal(false);
+      await expectAccessible(shown, 'idle (show-idle)');
+    });
+
+    it('says "Image present" for a present image', async () => {
+      const world = await newWorld();
+      const bar = mountBar(world, 'rerank', 'show-idle');
+      await until(bar, () => stateOf(bar) === 'idle', 'idle');
+      expect(text(part(bar, 'label'))).to.equal('Image present');
+    });
+  });
+
+  describe('indeterminate', () => {
+    it('sweeps without aria-valuenow while no byte counts are known', async () => {
+      const world = await newWorld();
+      await world.control('pause-engine'); // the pull stays in "resolving": no bytes, no percent
+      const bar = mountBar(world, 'chat', 'cancelable');
+      await until(bar, () => stateOf(bar) === 'idle', 'idle');
+      await startPull(world, 'chat');
+      await until(bar, () => stateOf(bar) === 'indeterminate', 'indeterminate');
+
+      const track = part(bar, 'track');
+      expect(track.getAttribute('role')).to.equal('progressbar');
+      expect(track.hasAttribute('aria-valuenow'), 'aria-valuenow while indeterminate').to.equal(false);
+      expect(track.getAttribute('aria-valuetext')).to.equal('waiting for size information');
+      const labelId = track.getAttribute('aria-labelledby') as string;
+      expect(text(shadow(bar).getElementById(labelId) as HTMLElement)).to.equal(`Pulling image ${CHAT_IMAGE}…`);
+      const indicator = part(bar, 'indicator');
+      expect(indicator.getAnimations().map((a) => a.playState)).to.deep.equal(['running']);
+      expect(text(shadow(bar).querySelector('[role=status]') as HTMLElement)).to.equal(`Pulling image ${CHAT_IMAGE} started`);
+      await expectAccessible(bar, 'indeterminate');
+    });
+
+    it('has no running animation under prefers-reduced-motion', async () => {
+      const world = await newWorld();
+      await world.control('pause-engine');
+      const bar = mountBar(world, 'chat');
+      await until(bar, () => stateOf(bar) === 'idle', 'idle');
+      await emulateMedia({ reducedMotion: 'reduce' });
+      await startPull(world, 'chat');
+      await until(bar, () => stateOf(bar) === 'indeterminate', 'indeterminate');
+      expect(shadow(bar).getAnimations().filter((a) => a.playState === 'running')).to.have.length(0);
+      expect(getComputedStyle(part(bar, 'indicator')).animationName).to.equal('none');
+      await expectAccessible(bar, 'indeterminate, reduced motion');
+    });
+  });
+
+  describe('determinate', () => {
+    it('shows percent, bytes, speed, ETA and layers, in words for aria-valuetext', async () => {
+      const world = await newWorld({ speed: 1 });
+      const bar = mountBar(world, 'vision');
+      await heldDeterminate(world, bar);
+      const s = bar.snapshot as PullSnapshot;
+      const track = part(bar, 'track');
+      expect(text(part(bar, 'label'))).to.equal(`Pulling image ${VISION_IMAGE}…`);
+      expect(track.getAttribute('aria-valuenow')).to.equal(String(Math.floor(s.percent as number)));
+      expect(track.getAttribute('aria-valuemin')).to.equal('0');
+      expect(track.getAttribute('aria-valuemax')).to.equal('100');
+      const meta = text(part(bar, 'meta'));
+      expect(meta).to.match(/^\d+% [\d.]+ MB of [\d.]+ MB [\d.]+ MB\/s about \d+ sec left layer \d\/5$/);
+      const words = track.getAttribute('aria-valuetext') as string;
+      expect(words).to.match(/^\d+%, [\d.]+ megabytes of [\d.]+ megabytes, [\d.]+ megabytes per second, about \d+ seconds left, layer \d of 5$/);
+      expect(part(bar, 'indicator').style.getPropertyValue('--_value')).to.equal(`${s.percent}%`);
+      await expectAccessible(bar, 'determinate');
+    });
+
+    it('formats numbers in the language of the page around it', async () => {
+      const world = await newWorld({ speed: 1 });
+      const holder = fixture<HTMLDivElement>(`<div lang="de"><slot-image-pull-bar slot-name="vision" base-url="${world.base}"></slot-image-pull-bar></div>`);
+      const bar = holder.querySelector('slot-image-pull-bar') as SlotImagePullBar;
+      await heldDeterminate(world, bar);
+      expect(text(part(bar, 'meta'))).to.match(/^\d+ % .* \d+,\d MB\/s about \d+ Sek\. left layer \d\/5$/);
+    });
+
+    it('exposes its parts, styled by the --slotpull-* custom properties', async () => {
+      const world = await newWorld({ speed: 1 });
+      const bar = mountBar(world, 'vision', 'cancelable');
+      bar.style.cssText = [
+        '--slotpull-color-indicator: rgb(1, 2, 3)',
+        '--slotpull-color-track: rgb(4, 5, 6)',
+        '--slotpull-color-text: rgb(7, 8, 9)',
+        '--slotpull-color-muted: rgb(10, 11, 12)',
+        '--slotpull-height: 13px',
+        '--slotpull-radius: 3px',
+        '--slotpull-font: italic 17px serif',
+      ].join(';');
+      await heldDeterminate(world, bar);
+      for (const name of ['base', 'label', 'track', 'indicator', 'meta', 'actions', 'button', 'cancel-button']) {
+        expect(hasPart(bar, name), `part ${name}`).to.equal(true);
+      }
+      const track = getComputedStyle(part(bar, 'track'));
+      expect(getComputedStyle(part(bar, 'indicator')).backgroundColor).to.equal('rgb(1, 2, 3)');
+      expect(track.backgroundColor).to.equal('rgb(4, 5, 6)');
+      expect(track.height).to.equal('13px');
+      expect(track.borderTopLeftRadius).to.equal('3px');
+      expect(getComputedStyle(part(bar, 'label')).color).to.equal('rgb(7, 8, 9)');
+      expect(getComputedStyle(part(bar, 'meta')).color).to.equal('rgb(10, 11, 12)');
+      expect(getComputedStyle(part(bar, 'base')).fontStyle).to.equal('italic');
+      expect(getComputedStyle(part(bar, 'base')).fontFamily).to.equal('serif');
+    });
+
+    it('keeps a visible track and bar in forced-colors mode', async () => {
+      const world = await newWorld({ speed: 1 });
+      const bar = mountBar(world, 'vision');
+      await heldDeterminate(world, bar);
+      await executeServerCommand('emulate-forced-colors', { active: true });
+      try {
+        expect(matchMedia('(forced-colors: active)').matches).to.equal(true);
+        const track = getComputedStyle(part(bar, 'track'));
+        const indicator = getComputedStyle(part(bar, 'indicator'));
+        expect(track.borderTopStyle).to.equal('solid');
+        expect(parseFloat(track.borderTopWidth)).to.be.greaterThan(0);
+        expect(indicator.backgroundColor).to.not.equal(track.backgroundColor);
+        expect(parseFloat(indicator.width)).to.be.greaterThan(0);
+      } finally {
+        await executeServerCommand('emulate-forced-colors', { active: false });
+      }
+    });
+  });
+
+  describe('a pull followed to the end', () => {
+    it('goes from the first frame to "Image ready", with events and milestone announcements', async () => {
+      const world = await newWorld({ speed: 8 });
+      const bar = mountBar(world, 'chat', 'hide-after="0.5"');
+      const sticky = mountBar(world, 'chat', 'sticky hide-after="0.5"');
+      await until([bar, sticky], () => stateOf(bar) === 'idle' && stateOf(sticky) === 'idle', 'idle');
+      const events = record(bar, PULL_EVENTS);
+      const announced: string[] = [];
+      const region = shadow(bar).querySelector('[role=status]') as HTMLElement;
+      const note = (): void => {
+        const said = text(region);
+        if (said !== '' && said !== announced.at(-1)) announced.push(said);
+      };
+      const watcher = new MutationObserver(note);
+      watcher.observe(region, { childList: true, characterData: true, subtree: true });
+
+      const started = await startPull(world, 'chat');
+      await nextEvent(bar, 'slot-pull-complete');
+      events.stop();
+      await bar.updateComplete;
+      watcher.takeRecords();
+      note();
+      watcher.disconnect();
+
+      expect(stateOf(bar)).to.equal('completed');
+      expect(text(part(bar, 'label'))).to.equal('Image ready');
+      expect(valueNow(bar)).to.equal('100');
+      expect(part(bar, 'track').getAttribute('aria-valuetext')).to.equal('complete, 100%');
+      expect(text(part(bar, 'meta'))).to.match(/^1\.4 GB of 1\.4 GB$/);
+      await expectAccessible(bar, 'completed');
+
+      const [start] = events.of('slot-pull-start');
+      expect(events.of('slot-pull-start')).to.have.length(1);
+      expect(start!.event).to.be.instanceOf(SlotPullStartEvent);
+      expect(start!.event.bubbles && start!.event.composed, 'bubbles and composed').to.equal(true);
+      const startDetail = (start!.event as SlotPullStartEvent).detail;
+      expect([startDetail.slot_name, startDetail.state, startDetail.job_id]).to.deep.equal(['chat', 'pulling', started.job_id]);
+
+      const progress = events.of('slot-pull-progress').map((r) => ({ at: r.at, detail: (r.event as SlotPullProgressEvent).detail }));
+      expect(progress.length, 'progress events').to.be.greaterThan(3);
+      for (const [i, p] of progress.entries()) {
+        expect(p.detail.state).to.equal('pulling');
+        expect(p.detail.job_id).to.equal(started.job_id);
+        if (i === 0) continue;
+        const before = progress[i - 1]!;
+        expect(p.at - before.at, `gap before progress event ${i}`).to.be.at.least(249); // at most 4 a second
+        expect(p.detail.percent ?? 0).to.be.at.least(before.detail.percent ?? 0);
+      }
+      const complete = events.of('slot-pull-complete');
+      expect(complete).to.have.length(1);
+      expect(complete[0]!.event).to.be.instanceOf(SlotPullCompleteEvent);
+      expect((complete[0]!.event as SlotPullCompleteEvent).detail).to.include({ state: 'completed', percent: 100, job_id: started.job_id });
+      expect(events.of('slot-pull-failed').length + events.of('slot-pull-cancelled').length).to.equal(0);
+      expect(events.all.at(-1)!.event.type, 'complete comes last').to.equal('slot-pull-complete');
+
+      // Start, some of the quarters in order, the end: not every frame.
+      expect(announced[0]).to.equal(`Pulling image ${CHAT_IMAGE} started`);
+      expect(announced.at(-1)).to.equal(`Image ${CHAT_IMAGE} is ready`);
+      const quarters = announced.slice(1, -1).map((said) => {
+        const match = new RegExp(`^Pulling image ${CHAT_IMAGE.replaceAll('.', '\\.')}: (25|50|75)%$`).exec(said);
+        expect(match, `announcement "${said}"`).to.not.equal(null);
+        return Number(match![1]);
+      });
+      expect(quarters).to.deep.equal([...quarters].sort((a, b) => a - b));
+      expect(quarters.length).to.be.greaterThan(0);
+
+      // "Image ready" hides after hide-after seconds; a sticky bar keeps it.
+      await until(bar, () => stateOf(bar) === 'idle', 'the bar hiding after hide-after');
+      expect(getComputedStyle(bar).display).to.equal('none');
+      expect(stateOf(sticky)).to.equal('completed');
+    });
+  });
+
+  describe('failed', () => {
+    it('says why and retries with a real POST', async () => {
+      const world = await newWorld({ speed: 10 });
+      const bar = mountBar(world, 'vision');
+      await until(bar, () => stateOf(bar) === 'idle', 'idle');
+      const first = await startPull(world, 'vision');
+      const failed = await nextEvent<SlotPullFailedEvent>(bar, 'slot-pull-failed');
+      await bar.updateComplete;
+      expect(failed).to.be.instanceOf(SlotPullFailedEvent);
+      expect(failed.detail).to.include({ state: 'failed', job_id: first.job_id, error: VISION_ERROR });
+      expect(stateOf(bar)).to.equal('failed');
+      expect(text(part(bar, 'label'))).to.equal(`Pull failed: ${VISION_ERROR}`);
+      const percent = Number(valueNow(bar));
+      expect(percent).to.be.within(40, 65); // the demo image fails at about 60 % of its bytes (downloads weigh 80 %)
+      expect(part(bar, 'track').getAttribute('aria-valuetext')).to.equal(`failed, ${percent}%`);
+      expect(text(shadow(bar).querySelector('[role=status]') as HTMLElement)).to.equal(`Pull of image ${VISION_IMAGE} failed: ${VISION_ERROR}`);
+      await expectAccessible(bar, 'failed');
+
+      const retry = part<HTMLButtonElement>(bar, 'retry-button');
+      expect(text(retry)).to.equal('Retry');
+      const restarted = nextEvent<SlotPullStartEvent>(bar, 'slot-pull-start');
+      retry.click();
+      await bar.updateComplete;
+      expect(part<HTMLButtonElement>(bar, 'retry-button').disabled).to.equal(true);
+      expect(text(part(bar, 'retry-button'))).to.equal('Retrying…');
+      await expectAccessible(bar, 'failed, retry in flight');
+      const second = (await restarted).detail;
+      expect(second.job_id).to.not.equal(first.job_id);
+      expect(second.state).to.equal('pulling');
+      const failedAgain = await nextEvent<SlotPullFailedEvent>(bar, 'slot-pull-failed');
+      expect(failedAgain.detail.job_id).to.equal(second.job_id);
+    });
+  });
+
+  describe('cancelled', () => {
+    it('cancels with a real DELETE when cancelable', async () => {
+      const world = await newWorld({ speed: 2 });
+      const bar = mountBar(world, 'chat', 'cancelable');
+      const plain = mountBar(world, 'chat');
+      await until(bar, () => stateOf(bar) === 'idle', 'idle');
+      const started = await startPull(world, 'chat');
+      await until([bar, plain], () => stateOf(bar) === 'determinate' && stateOf(plain) === 'determinate', 'determinate');
+      await world.control('pause-engine');
+      expect(hasPart(plain, 'cancel-button'), 'Cancel without cancelable').to.equal(false);
+
+      const cancelled = nextEvent<SlotPullCancelledEvent>(bar, 'slot-pull-cancelled');
+      part<HTMLButtonElement>(bar, 'cancel-button').click();
+      await bar.updateComplete;
+      expect(part<HTMLButtonElement>(bar, 'cancel-button').disabled).to.equal(true);
+      expect(text(part(bar, 'cancel-button'))).to.equal('Cancelling…');
+      const event = await cancelled;
+      expect(event).to.be.instanceOf(SlotPullCancelledEvent);
+      expect(event.detail).to.include({ state: 'cancelled', job_id: started.job_id, slot_name: 'chat' });
+      await bar.updateComplete;
+      expect(stateOf(bar)).to.equal('cancelled');
+      expect(text(part(bar, 'label'))).to.equal('Pull cancelled');
+      expect(hasPart(bar, 'cancel-button')).to.equal(false);
+      const status = (await (await world.api('/api/slots/chat/pull/status')).json()) as PullSnapshot;
+      expect(status.state).to.equal('cancelled');
+      await expectAccessible(bar, 'cancelled');
+    });
+  });
+
+  describe('transport', () => {
+    it('says "Reconnecting…" when the server drops the stream, keeps the data, and recovers without "failed"', async () => {
+      const world = await newWorld({ speed: 4 });
+      const bar = mountBar(world, 'chat');
+      await until(bar, () => stateOf(bar) === 'idle', 'idle');
+      const events = record(bar, PULL_EVENTS);
+      await startPull(world, 'chat');
+      await until(bar, () => Number(bar.snapshot?.percent ?? 0) >= 5, 'some progress');
+      await world.control('pause-engine');
+      const held = await world.control<{ dropped: number }>('drop-streams');
+      expect(held.dropped).to.equal(1);
+      await until(bar, () => stateOf(bar) === 'reconnecting', '"Reconnecting…"');
+      const before = bar.snapshot as PullSnapshot;
+      expect(text(part(bar, 'label'))).to.equal('Reconnecting…');
+      expect(valueNow(bar)).to.equal(String(Math.floor(before.percent as number)));
+      expect(text(part(bar, 'meta'))).to.contain('MB of');
+      expect(part(bar, 'track').getAttribute('aria-valuetext')).to.match(/^reconnecting, \d+%/);
+      await expectAccessible(bar, 'reconnecting');
+
+      await until(bar, () => stateOf(bar) === 'determinate', 'the stream to come back (the browser retries after 3 s)');
+      await world.control('resume-engine');
+      await nextEvent(bar, 'slot-pull-complete');
+      events.stop();
+      expect(events.of('slot-pull-failed')).to.have.length(0);
+      expect(events.of('slot-pull-start'), 'no second start: the reconnect snapshot is the same job').to.have.length(1);
+      expect((await world.stats()).opened).to.equal(2);
+    });
+
+    it('backs off and opens a new connection when the browser gives up (non-200)', async () => {
+      const world = await newWorld({ speed: 4 });
+      await world.control('pause-engine');
+      const bar = mountBar(world, 'chat');
+      await until(bar, () => stateOf(bar) === 'idle', 'idle');
+      await startPull(world, 'chat');
+      await until(bar, () => stateOf(bar) === 'indeterminate', 'indeterminate');
+      const failures = record(bar, ['slot-pull-failed']);
+      await world.control('refuse-streams', { count: 2 });
+      await world.control('drop-streams');
+      await until(bar, () => stateOf(bar) === 'reconnecting', '"Reconnecting…"');
+      // 3 s browser retry → 503 → CLOSED → 1 s → 503 → 2 s → a new EventSource.
+      await until(bar, () => stateOf(bar) === 'indeterminate', 'a new connection after backoff', 25_000);
+      failures.stop();
+      expect(failures.all).to.have.length(0);
+      expect(await world.stats()).to.deep.equal({ open: 1, opened: 2, refused: 2 });
+    });
+  });
+
+  describe('problems', () => {
+    const cases: [string, (base: string) => string, string | ((base: string) => string)][] = [
+      ['an unknown slot', (base) => `slot-name="nope" base-url="${base}"`, 'No slot is named "nope" on this server'],
+      ['an external slot', (base) => `slot-name="embed" base-url="${base}"`, 'Slot "embed" is served elsewhere and has no image'],
+      ['no slot-name', (base) => `base-url="${base}"`, 'No slot-name is set on this element'],
+      ['a base-url that is not http(s)', () => 'slot-name="chat" base-url="ftp://example.test"', 'base-url "ftp://example.test" is not an http(s) URL'],
+      ['a server that is not there', () => 'slot-name="chat" base-url="http://127.0.0.1:9/"', 'Cannot reach the slotpull server at http://127.0.0.1:9'],
+    ];
+    for (const [what, attributes, message] of cases) {
+      it(`says so for ${what}, without a progressbar`, async () => {
+        const world = await newWorld();
+        const bar = fixture<SlotImagePullBar>(`<slot-image-pull-bar ${attributes(world.base)}></slot-image-pull-bar>`);
+        await until(bar, () => stateOf(bar) === 'problem', 'the problem state');
+        expect(text(part(bar, 'label'))).to.equal(typeof message === 'string' ? message : message(world.base));
+        expect(hasPart(bar, 'track')).to.equal(false);
+        expect(getComputedStyle(bar).display).to.equal('block');
+        await expectAccessible(bar, `problem: ${what}`);
+      });
+    }
+  });
+});

@@ -1,0 +1,260 @@
+// Test-only server side of the element tests (Node, loaded by
+// web-test-runner.config.mjs). Each "world" is a real slotpull app (the
+// compiled server from `npm run build`) on the demo runtime with its own
+// seed, speed and slots, so tests do not see each other's pulls. A world is
+// reached under /__test/worlds/<id>/ (its base URL); the controls beside it
+// let a test drop streams, refuse them, and count EventSource connections at
+// the server. A world's `allowOrigin` is the server's own CORS
+// (`access.allowOrigins`, what --allow-origin sets).
+import { getRequestListener } from '@hono/node-server';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { fileURLToPath } from 'node:url';
+
+const dist = new URL('../../../dist/server/', import.meta.url);
+if (!existsSync(fileURLToPath(new URL('http/app.js', dist)))) {
+  throw new Error('element tests need the compiled server: run `npm run build` first (dist/server/http/app.js is missing)');
+}
+const { createSlotpull } = await import(new URL('http/app.js', dist).href);
+const { createDemoRuntime } = await import(new URL('runtimes/demo.js', dist).href);
+const { validateSlotsFile } = await import(new URL('config/schema.js', dist).href);
+const { demoSlotsFile } = await import(new URL('config/demo.js', dist).href);
+const { systemClock } = await import(new URL('system-clock.js', dist).href);
+
+const WORLD_PATH = /^\/__test\/worlds\/(\d+)(\/.*)?$/;
+const EVENT_STREAM_PATH = /^\/api\/(events|slots\/[^/]+\/pull\/stream)(\?|$)/;
+const DEFAULT_SEED = 7;
+const DEFAULT_SPEED = 10;
+
+/** Creates the worlds and the one handler that serves them (on any number of servers). */
+export function createWorlds() {
+  const worlds = new Map();
+  let nextId = 0;
+
+  function createWorld({ seed = DEFAULT_SEED, speed = DEFAULT_SPEED, slots = demoSlotsFile, allowOrigin = null, failInspect = false } = {}) {
+    const config = validateSlotsFile(slots, 'test world');
+    if (!config.ok) throw new Error(config.problems.join('\n'));
+    const id = nextId++;
+    let jobs = 0;
+    // The simulated engine runs on its own clock, which a test can pause to hold a pull in one state.
+    const engineClock = pausableClock(systemClock);
+    const demo = createDemoRuntime({ clock: engineClock, seed, speedFactor: speed });
+    const runtime = failInspect
+      ? { ...demo, inspectImage: async () => Promise.reject(new Error('the test made this engine unreachable')) }
+      : demo;
+    const slotpull = createSlotpull({
+      slots: config.slots,
+      runtime,
+      clock: systemClock,
+      newJobId: () => `p_w${id}_${++jobs}`,
+      version: 'test',
+      access: { allowOrigins: allowOrigin === null ? [] : [allowOrigin] },
+    });
+    const world = {
+      id,
+      slotpull,
+      listener: getRequestListener(slotpull.app.fetch, { overrideGlobalObjects: false }),
+      streams: new Set(),
+      opened: 0,
+      refused: 0,
+      refuseNext: 0,
+      engineClock,
+      /** Resolvers waiting for the number of open streams to reach a count. */
+      openWaiters: new Set(),
+    };
+    worlds.set(id, world);
+    return world;
+  }
+
+  const defaultWorld = createWorld();
+
+  async function control(world, action, req, res) {
+    switch (action) {
+      case 'drop-streams': {
+        const dropped = world.streams.size;
+        for (const stream of world.streams) stream.destroy();
+        return json(res, 200, { dropped });
+      }
+      case 'refuse-streams': {
+        const { count = 1 } = await readJson(req);
+        world.refuseNext = count;
+        return json(res, 200, { refuseNext: count });
+      }
+      case 'stats':
+        return json(res, 200, stats(world));
+      case 'pause-engine':
+        world.engineClock.pause();
+        return json(res, 200, { paused: true });
+      case 'resume-engine':
+        world.engineClock.resume();
+        return json(res, 200, { paused: false });
+      case 'wait-open': {
+        // Answers once the server has exactly `count` open event streams (event-driven, not polled).
+        const { count = 0, ms = 10_000 } = await readJson(req);
+        const reached = await new Promise((resolve) => {
+          if (world.streams.size === count) return resolve(true);
+          const waiter = { count, resolve };
+          world.openWaiters.add(waiter);
+          setTimeout(() => {
+            world.openWaiters.delete(waiter);
+            resolve(false);
+          }, ms);
+        });
+        return json(res, reached ? 200 : 408, stats(world));
+      }
+      default:
+        return json(res, 404, { error: `no control "${action}"` });
+    }
+  }
+
+  function serveWorld(world, rest, req, res) {
+    if (EVENT_STREAM_PATH.test(rest) && req.method === 'GET') {
+      if (world.refuseNext > 0) {
+        world.refuseNext -= 1;
+        world.refused += 1;
+        return json(res, 503, { error: { code: 'test.refused', message: 'refused by the test' } });
+      }
+      world.opened += 1;
+      world.streams.add(res);
+      notifyOpen(world);
+      res.on('close', () => {
+        world.streams.delete(res);
+        notifyOpen(world);
+      });
+    }
+    req.url = rest;
+    return world.listener(req, res);
+  }
+
+  /** Handles /__test/… and /elements/slotpull.js; returns false for anything else. */
+  function handle(req, res) {
+    const url = new URL(req.url, 'http://test.invalid');
+    if (url.pathname === '/elements/slotpull.js') {
+      serveWorld(defaultWorld, req.url, req, res);
+      return true;
+    }
+    if (url.pathname === '/__test/info') {
+      json(res, 200, { crossOrigin: crossOriginBase });
+      return true;
+    }
+    if (url.pathname === '/__test/worlds' && req.method === 'POST') {
+      readJson(req).then(
+        (options) => {
+          const world = createWorld(options);
+          json(res, 201, { id: world.id, path: `/__test/worlds/${world.id}` });
+        },
+        (error) => json(res, 400, { error: String(error) }),
+      );
+      return true;
+    }
+    const match = WORLD_PATH.exec(url.pathname);
+    if (match === null) return false;
+    const world = worlds.get(Number(match[1]));
+    if (world === undefined) {
+      json(res, 404, { error: `no world ${match[1]}` });
+      return true;
+    }
+    const rest = (match[2] ?? '/') + url.search;
+    const control_ = /^\/__control\/([a-z-]+)$/.exec(match[2] ?? '');
+    if (control_ !== null) {
+      control(world, control_[1], req, res).catch((error) => json(res, 500, { error: String(error) }));
+      return true;
+    }
+    serveWorld(world, rest, req, res);
+    return true;
+  }
+
+  // The second origin: the same worlds on another port (a page elsewhere embedding the bundle).
+  let crossOriginBase = null;
+  const crossServer = createServer((req, res) => {
+    if (!handle(req, res)) json(res, 404, { error: 'not a test route' });
+  });
+
+  return {
+    handle,
+    async start() {
+      await new Promise((resolve) => crossServer.listen(0, '127.0.0.1', resolve));
+      crossOriginBase = `http://127.0.0.1:${crossServer.address().port}`;
+    },
+    async stop() {
+      for (const world of worlds.values()) {
+        for (const stream of world.streams) stream.destroy();
+        world.slotpull.close();
+      }
+      crossServer.closeAllConnections();
+      await new Promise((resolve) => crossServer.close(resolve));
+    },
+  };
+}
+
+function stats(world) {
+  return { open: world.streams.size, opened: world.opened, refused: world.refused };
+}
+
+function notifyOpen(world) {
+  for (const waiter of world.openWaiters) {
+    if (waiter.count !== world.streams.size) continue;
+    world.openWaiters.delete(waiter);
+    waiter.resolve(true);
+  }
+}
+
+/**
+ * A Clock over `base` whose timers can be held: while paused, a timer that
+ * comes due waits, and resume() lets it run (with what was left of its delay).
+ */
+function pausableClock(base) {
+  let paused = false;
+  const held = new Set();
+  const timers = new Map();
+  let nextHandle = 1;
+  const arm = (handle, entry, ms) => {
+    entry.due = base.now() + ms;
+    entry.real = base.setTimeout(() => {
+      entry.real = null;
+      if (paused) return held.add(handle);
+      timers.delete(handle);
+      entry.callback();
+    }, ms);
+  };
+  return {
+    now: () => base.now(),
+    setTimeout(callback, ms) {
+      const handle = nextHandle++;
+      const entry = { callback, due: 0, real: null };
+      timers.set(handle, entry);
+      arm(handle, entry, ms);
+      return handle;
+    },
+    clearTimeout(handle) {
+      const entry = timers.get(handle);
+      if (entry === undefined) return;
+      if (entry.real !== null) base.clearTimeout(entry.real);
+      timers.delete(handle);
+      held.delete(handle);
+    },
+    pause() {
+      paused = true;
+    },
+    resume() {
+      paused = false;
+      for (const handle of [...held]) {
+        held.delete(handle);
+        const entry = timers.get(handle);
+        if (entry !== undefined) arm(handle, entry, 0);
+      }
+    },
+  };
+}
+
+/** Test controls answer any origin: a page on the other port drives its worlds too. */
+function json(res, status, body) {
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', 'Access-Control-Allow-Origin': '*' });
+  res.end(JSON.stringify(body));
+}
+
+async function readJson(req) {
+  let text = '';
+  for await (const chunk of req) text += chunk;
+  return text === '' ? {} : JSON.parse(text);
+}
