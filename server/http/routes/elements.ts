@@ -4,6 +4,7 @@
  * cross-origin `<script type="module">` needs) and revalidated by ETag.
  */
 import { Hono } from 'hono';
+import { compress } from 'hono/compress';
 import { ApiError } from '../errors.ts';
 
 export const ELEMENTS_BUNDLE_PATH = '/elements/slotpull.js';
@@ -20,6 +21,8 @@ export interface ElementRoutesOptions {
 export function elementRoutes(options: ElementRoutesOptions = {}): Hono {
   const readBundle = options.readBundle ?? readBuiltBundle;
   const routes = new Hono();
+  // Gzip with the web-standard CompressionStream (Node and Deno): 43 kB becomes about 14 kB.
+  routes.use(ELEMENTS_BUNDLE_PATH, compress());
   routes.get(ELEMENTS_BUNDLE_PATH, async (c) => {
     const bundle = await readBundle();
     if (bundle === null) {
