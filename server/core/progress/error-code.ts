@@ -8,7 +8,7 @@ import type { PullErrorCode } from '../types.ts';
 
 const RULES: ReadonlyArray<readonly [PullErrorCode, RegExp]> = [
   ['pull.not_found', /manifest unknown|not found|does not exist|no such image/i],
-  ['pull.unauthorized', /unauthorized|authentication required|denied|\b40[13]\b/i],
+  ['pull.unauthorized', /unauthorized|authentication required|no basic auth credentials|denied|\b40[13]\b/i],
   [
     'pull.registry_unreachable',
     /connection refused|no such host|dial tcp|i\/o timeout|server gave HTTP response to HTTPS client|pinging container registry|\b50[234]\b|TLS handshake/i,

@@ -11,6 +11,7 @@ describe('errorCodeFor', () => {
     ['No such image: feas/x:1', 'pull.not_found'],
     ['unauthorized: incorrect username or password', 'pull.unauthorized'],
     ['authentication required', 'pull.unauthorized'],
+    ['Head "http://127.0.0.1:36401/v2/slotpull/tiny/manifests/1": no basic auth credentials', 'pull.unauthorized'],
     ['requested access to the resource is denied', 'pull.unauthorized'],
     ['received unexpected HTTP status: 401 Unauthorized', 'pull.unauthorized'],
     ['unexpected status code 403', 'pull.unauthorized'],
