@@ -108,6 +108,8 @@ export class PullProgress {
   #receivedTotal = 0;
   readonly #speed = new SpeedMeter();
   #unparsed = 0;
+  /** Events parsed from the engine's lines. */
+  #understood = 0;
 
   constructor(startedAt: number) {
     this.#startedAt = startedAt;
@@ -123,10 +125,23 @@ export class PullProgress {
     return this.#unparsed;
   }
 
+  /**
+   * The engine's stream ended without an error. That is success, unless not
+   * one line of it was understood: an answer of garbage is not a pull.
+   */
+  streamEnded(now: number): void {
+    if (this.#understood === 0 && this.#unparsed > 0) {
+      this.fail(`the engine's answer was not a pull stream (${this.#unparsed} unreadable lines and nothing else)`, now, 'pull.engine_error');
+      return;
+    }
+    this.complete(now);
+  }
+
   /** Folds one event in. An `error` event fails the pull. */
   apply(event: ProgressEvent, now: number): void {
     if (this.#state !== 'pulling') return;
     this.#updatedAt = now;
+    if (event.kind !== 'unparsed') this.#understood++;
     switch (event.kind) {
       case 'layer':
         this.#applyLayer(event, now);

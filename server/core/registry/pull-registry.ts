@@ -232,7 +232,7 @@ export class PullRegistry {
         if (job.state !== 'pulling') break;
       }
       this.#applyAll(job, parser.flush());
-      if (job.state === 'pulling') job.tracker.complete(this.#clock.now());
+      if (job.state === 'pulling') job.tracker.streamEnded(this.#clock.now());
     } catch (error) {
       if (job.state === 'pulling') {
         job.tracker.fail(error instanceof Error ? error.message : String(error), this.#clock.now());

@@ -1056,4 +1056,25 @@ describe('recorded stream replay', () => {
     expect(engineErrorMessage(502, '')).toBe('the engine answered HTTP 502');
     expect(engineErrorMessage(502, ' <html>bad gateway</html>\n')).toBe('<html>bad gateway</html>');
   });
+
+  it('fails a stream that ended without one understood line, and completes one with any', () => {
+    const garbage = new PullProgress(0);
+    for (let i = 0; i < 3; i++) garbage.apply({ kind: 'unparsed', line: '\u00ff\u00fe<html>' }, 1);
+    garbage.streamEnded(2);
+    expect(garbage.snapshot(2)).toMatchObject({
+      state: 'failed',
+      error_code: 'pull.engine_error',
+      error: "the engine's answer was not a pull stream (3 unreadable lines and nothing else)",
+    });
+
+    const odd = new PullProgress(0);
+    odd.apply({ kind: 'unparsed', line: 'junk' }, 1);
+    odd.apply({ kind: 'finalizing', message: 'Status: Image is up to date for x:1' }, 1);
+    odd.streamEnded(2);
+    expect(odd.state).toBe('completed');
+
+    const silent = new PullProgress(0);
+    silent.streamEnded(1);
+    expect(silent.state).toBe('completed');
+  });
 });
