@@ -3,6 +3,9 @@ import { serve } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import { runCommandLine, type Platform } from '../entry/run.ts';
 
+/** How long open responses may take to finish after a stop signal. */
+const STOP_GRACE_MS = 1000;
+
 const node: Platform = {
   serve: (fetch, port, hostname) =>
     new Promise((resolve, reject) => {
@@ -14,7 +17,10 @@ const node: Platform = {
           stop: () =>
             new Promise<void>((done) => {
               server.close(() => done());
-              (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+              // Streams have just been ended; give their last bytes a moment, then drop what is left (keep-alive sockets).
+              const sockets = server as { closeIdleConnections?: () => void; closeAllConnections?: () => void };
+              sockets.closeIdleConnections?.();
+              setTimeout(() => sockets.closeAllConnections?.(), STOP_GRACE_MS).unref();
             }),
         });
       });

@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -121,5 +121,38 @@ describe('slotpull (Node entry)', () => {
     } finally {
       await cli.remove();
     }
+  });
+
+  it('on SIGTERM mid-pull, cancels the CLI child, ends streams and exits 0 within 5 s', async () => {
+    // FAKE docker CLI whose pull records its pid and then is that pid (exec), so the test can watch it.
+    const fake = join(dir, 'fake-docker-slow');
+    const pidFile = join(dir, 'pull.pid');
+    await writeFile(
+      fake,
+      `#!/bin/bash\ncase "$1 $2" in\n  "--version "*) echo "Docker version 27.0.0, build fake";;\n  "image inspect") exit 1;;\n  "container inspect") echo "Error: No such container: $4" >&2; exit 1;;\n  "pull "*) echo $$ > ${pidFile}; exec sleep 60;;\nesac\n`,
+      { mode: 0o755 },
+    );
+    const file = join(dir, 'slow.json');
+    await writeFile(file, JSON.stringify({ slots: [{ name: 'slow', provider: 'container', image: 'ghcr.io/acme/slow:1' }] }));
+    running = run(['--port', '0', '--config', file, '--runtime', 'cli', '--cli', fake]);
+    const url = await listening(running);
+    expect((await fetch(`${url}api/slots/slow/pull`, { method: 'POST' })).status).toBe(202);
+    const stream = await fetch(`${url}api/events`);
+    const reader = stream.body!.getReader();
+    await reader.read();
+    let pid = Number.NaN;
+    for (const deadline = Date.now() + 5000; Number.isNaN(pid) && Date.now() < deadline; ) {
+      pid = Number((await readFile(pidFile, 'utf8').catch(() => '')).trim() || Number.NaN);
+      if (Number.isNaN(pid)) await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    expect(Number.isInteger(pid)).toBe(true);
+
+    const stoppedAt = Date.now();
+    running.child.kill('SIGTERM');
+    expect(await running.exit).toBe(0);
+    expect(Date.now() - stoppedAt).toBeLessThan(5000);
+    // The open stream ended rather than hanging.
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read());
+    expect(() => process.kill(pid, 0)).toThrow(/ESRCH/);
   });
 });
