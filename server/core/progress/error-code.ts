@@ -13,7 +13,7 @@ const RULES: ReadonlyArray<readonly [PullErrorCode, RegExp]> = [
     'pull.registry_unreachable',
     /connection refused|no such host|dial tcp|i\/o timeout|server gave HTTP response to HTTPS client|pinging container registry|\b50[234]\b|TLS handshake/i,
   ],
-  ['pull.interrupted', /unexpected EOF|connection reset|broken pipe|context canceled|was killed by SIG/i],
+  ['pull.interrupted', /unexpected EOF|connection reset|broken pipe|context canceled|was killed by SIG|closed the connection|other side closed|socket hang up|ECONNRESET|^terminated$/i],
 ];
 
 /** Classifies an engine error message; `pull.engine_error` when no rule matches. */

@@ -116,7 +116,13 @@ async function* pullChunks(
   }
   if (response.body === null) return;
   const decoder = new TextDecoder();
-  for await (const chunk of response.body) yield decoder.decode(chunk, { stream: true });
+  try {
+    for await (const chunk of response.body) yield decoder.decode(chunk, { stream: true });
+  } catch (error) {
+    if (signal.aborted) throw error;
+    // The engine went away mid-pull (stopped, crashed, the socket cut).
+    throw new RuntimeFailure(`the engine at ${endpoint.display} closed the connection mid-pull (${reason(error)})`, { engine: endpoint.display });
+  }
   const rest = decoder.decode();
   if (rest !== '') yield rest;
 }
