@@ -14,7 +14,7 @@ import { allowedMethods } from './allowed-methods.ts';
 import { bodyLimit } from './body-limit.ts';
 import { requestId } from './request-id.ts';
 import { ApiError, clip, errorResponse } from './errors.ts';
-import { homePage } from './home.ts';
+import { dashboardRoutes, homePage } from './home.ts';
 import { openApiDocument } from './openapi.ts';
 import { slotRoutes } from './routes/slots.ts';
 import { streamRoutes } from './routes/streams.ts';
@@ -111,6 +111,7 @@ export function createSlotpull(options: SlotpullOptions): Slotpull {
   app.route('/api', slotRoutes(services));
   app.route('/api', streamRoutes(services));
   app.route('/', elementRoutes());
+  app.route('/', dashboardRoutes());
   app.notFound((c) =>
     errorResponse(c, new ApiError(404, 'route.not_found', `${c.req.method} ${clip(c.req.path)} is not a slotpull route; see docs/api.md.`)),
   );

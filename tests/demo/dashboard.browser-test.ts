@@ -1,0 +1,163 @@
+/**
+ * The demo dashboard (`/`, demo/) in Chromium, against a real slotpull app on
+ * the demo runtime with a fixed seed (a "world", tests/elements/support/worlds.mjs).
+ */
+import { emulateMedia, executeServerCommand, sendKeys, setViewport } from '@web/test-runner-commands';
+import { visualDiff } from '@web/test-runner-visual-regression';
+import { expect } from 'chai';
+import { newWorld, type World } from '../elements/support/harness.ts';
+import { button, expectFrameAccessible, openDashboard, shown, squash, waitFor, type Dashboard } from './support/dashboard-frame.ts';
+
+const SEED = 7;
+const PHONE = 390;
+const WIDE = 1280;
+const FRAME_HEIGHT = 900;
+
+const pageErrors = (reset = false): Promise<string[]> => executeServerCommand('page-errors', { reset }) as Promise<string[]>;
+
+let dashboard: Dashboard | null = null;
+let world: World;
+
+beforeEach(async () => {
+  await emulateMedia({ reducedMotion: 'reduce', colorScheme: 'light' });
+  await pageErrors(true);
+  world = await newWorld({ seed: SEED });
+});
+
+afterEach(async () => {
+  dashboard?.remove();
+  dashboard = null;
+  await world.control('resume-engine');
+});
+
+/** The state a card's pull bar reflects. */
+const barState = (d: Dashboard, slot: string): string | null => d.inCard(slot, 'slot-image-pull-bar').getAttribute('state');
+
+describe('the demo dashboard', () => {
+  it('loads with no console error: header, demo notice, API link, one card per slot', async () => {
+    dashboard = await openDashboard(world, WIDE, FRAME_HEIGHT);
+    const header = squash(dashboard.root.querySelector('header')?.textContent);
+    expect(header).to.contain('slotpull').and.contain('Runtime demo');
+    expect(header).to.contain('Demo runtime — no container engine found.');
+    expect(dashboard.root.querySelector('a[href="api/openapi.json"]')).to.not.equal(null);
+    expect(shown(dashboard.inCard('embed', 'article'))).to.contain('has no image');
+    expect(dashboard.card('embed').querySelector('slot-image-pull-bar')).to.equal(null);
+    expect(dashboard.inCard('chat', '.image').getAttribute('title')).to.equal('ghcr.io/acme/llama-server:vulkan');
+    expect(squash(dashboard.inCard('chat', '.image').textContent)).to.equal('llama-server:vulkan');
+    expect(squash(dashboard.inCard('rerank', '.container-status').textContent)).to.equal('crashed');
+    const d = dashboard;
+    await waitFor(() => d.inCard('rerank', 'slot-error-banner').getAttribute('state') === 'crashed', 'the crashed container in a banner');
+    expect(squash(button(dashboard.card('chat'), 'Pull').textContent)).to.equal('Pull');
+    expect(await pageErrors()).to.deep.equal([]);
+  });
+
+  it('a pull started from a card shows progress in both cards of the image and the activity strip, and ends "Image ready"', async () => {
+    dashboard = await openDashboard(world, WIDE, FRAME_HEIGHT);
+    const d = dashboard;
+    button(d.card('chat'), 'Pull').click();
+    await waitFor(() => barState(d, 'chat') === 'determinate', 'a determinate bar on chat');
+    expect(barState(d, 'code')).to.be.oneOf(['determinate', 'indeterminate']); // one image, one pull
+    expect(squash(button(d.card('chat'), 'Cancel').textContent)).to.equal('Cancel');
+    await waitFor(() => /pulling \d+%/.test(d.activity()), 'the pull in the activity strip');
+    expect(d.activity()).to.contain('chat, code').and.contain('llama-server:vulkan');
+    await waitFor(() => barState(d, 'chat') === 'completed', 'chat completed', 25_000);
+    expect(shown(d.inCard('chat', 'slot-image-pull-bar'))).to.contain('Image ready');
+    await waitFor(() => d.activity().includes('done'), 'the finished pull in the activity strip');
+    expect(d.activity()).to.match(/avg [\d.]+ [MG]B\/s/);
+    expect(squash(button(d.card('chat'), 'Re-pull').textContent)).to.equal('Re-pull');
+    expect(await pageErrors()).to.deep.equal([]);
+  });
+
+  it('the failing demo image (vision) shows the banner with Re-pull, and Re-pull starts again', async () => {
+    dashboard = await openDashboard(world, WIDE, FRAME_HEIGHT);
+    const d = dashboard;
+    button(d.card('vision'), 'Pull').click();
+    const banner = (): HTMLElement => d.inCard('vision', 'slot-error-banner');
+    await waitFor(() => banner().getAttribute('state') === 'failed', 'the failure banner on vision', 25_000);
+    expect(shown(banner())).to.contain('failed: received unexpected HTTP status: 503');
+    const rePull = banner().shadowRoot!.querySelector<HTMLButtonElement>('[part~="repull-button"]');
+    expect(squash(rePull?.textContent)).to.equal('Re-pull');
+    expect(getComputedStyle(d.inCard('vision', 'slot-image-pull-bar')).display).to.equal('none');
+    expect(d.activity()).to.contain('failed').and.contain('vision');
+    rePull!.click();
+    await waitFor(() => barState(d, 'vision') === 'determinate' || barState(d, 'vision') === 'indeterminate', 'vision pulling again');
+    expect(await pageErrors()).to.deep.equal([]);
+  });
+
+  it('is keyboard-usable: Tab reaches a card button and Enter pulls', async () => {
+    dashboard = await openDashboard(world, WIDE, FRAME_HEIGHT);
+    const d = dashboard;
+    d.frame.focus();
+    const pull = button(d.card('chat'), 'Pull');
+    pull.focus();
+    expect(d.card('chat').activeElement).to.equal(pull);
+    await world.control('pause-engine'); // the pull waits to be cancelled
+    await sendKeys({ press: 'Enter' });
+    await waitFor(() => barState(d, 'chat') !== 'idle', 'the pull started by Enter');
+    // Enabled once the POST has answered (a disabled button takes no focus).
+    await waitFor(() => !button(d.card('chat'), 'Cancel').disabled, 'an enabled Cancel');
+    const cancel = button(d.card('chat'), 'Cancel');
+    cancel.focus();
+    expect(d.card('chat').activeElement).to.equal(cancel);
+    await sendKeys({ press: 'Enter' });
+    await waitFor(() => barState(d, 'chat') === 'cancelled', `the pull cancelled by Enter (bar: ${barState(d, 'chat')}, focus: ${d.card('chat').activeElement?.textContent})`);
+  });
+
+  it('has no axe violation, light and dark, idle and with a failure', async () => {
+    dashboard = await openDashboard(world, WIDE, FRAME_HEIGHT);
+    await expectFrameAccessible(dashboard, 'the dashboard at load (light)');
+    const d = dashboard;
+    button(d.card('vision'), 'Pull').click();
+    await waitFor(() => d.inCard('vision', 'slot-error-banner').getAttribute('state') === 'failed', 'the failure banner', 25_000);
+    await expectFrameAccessible(dashboard, 'the dashboard with a failed pull (light)');
+    await emulateMedia({ colorScheme: 'dark' });
+    await expectFrameAccessible(dashboard, 'the dashboard with a failed pull (dark)');
+  });
+
+  it('says so when it cannot read the slots, and offers to try again', async () => {
+    const gone = { ...world, base: `${location.origin}/__test/worlds/999999` };
+    const frame = document.createElement('iframe');
+    frame.src = `${world.base}/`;
+    // The page of one world, pointed at a server that is not there.
+    document.body.append(frame);
+    await new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
+    const host = frame.contentDocument!.querySelector('slotpull-dashboard')!;
+    host.setAttribute('base-url', gone.base);
+    await waitFor(() => squash(host.shadowRoot?.textContent).includes('Could not read the slots'), 'the error state');
+    const alert = host.shadowRoot!.querySelector('[role="alert"]');
+    expect(squash(alert?.textContent)).to.contain('HTTP 404');
+    expect(squash(alert?.querySelector('button')?.textContent)).to.equal('Try again');
+    frame.remove();
+  });
+});
+
+describe('the demo dashboard, screenshots', () => {
+  /** Holds a pull of chat at a third: the engine waits, and the page shows the server's last frame. */
+  async function midPull(d: Dashboard): Promise<void> {
+    button(d.card('chat'), 'Pull').click();
+    for (;;) {
+      const status = (await (await world.api('/api/slots/chat/pull/status')).json()) as { percent: number | null };
+      if ((status.percent ?? 0) >= 30) break;
+    }
+    await world.control('pause-engine');
+    const held = (await (await world.api('/api/slots/chat/pull/status')).json()) as { percent: number };
+    const wanted = Math.floor(held.percent);
+    await waitFor(
+      () => d.inCard('chat', 'slot-image-pull-bar').shadowRoot?.querySelector('[role="progressbar"]')?.getAttribute('aria-valuenow') === String(wanted),
+      `the page at the held ${wanted}%`,
+    );
+  }
+
+  for (const width of [PHONE, WIDE]) {
+    it(`${width} px wide, mid-pull and after completion, match the baselines`, async () => {
+      await setViewport({ width: width + 20, height: FRAME_HEIGHT + 20 });
+      dashboard = await openDashboard(world, width, FRAME_HEIGHT);
+      const d = dashboard;
+      await midPull(d);
+      await visualDiff(d.frame, `dashboard-${width}-mid-pull`);
+      await world.control('resume-engine');
+      await waitFor(() => barState(d, 'chat') === 'completed' && d.activity().includes('done'), 'chat completed', 25_000);
+      await visualDiff(d.frame, `dashboard-${width}-completed`);
+    });
+  }
+});
