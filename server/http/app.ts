@@ -16,6 +16,7 @@ import { requestId } from './request-id.ts';
 import { ApiError, clip, errorResponse } from './errors.ts';
 import { dashboardRoutes, homePage } from './home.ts';
 import { openApiDocument } from './openapi.ts';
+import { OpenStreams } from './open-streams.ts';
 import { slotRoutes } from './routes/slots.ts';
 import { streamRoutes } from './routes/streams.ts';
 import { elementRoutes } from './routes/elements.ts';
@@ -72,7 +73,7 @@ export function createSlotpull(options: SlotpullOptions): Slotpull {
   }
   const targetFor = (slot: ContainerSlot): SlotTarget => targets.get(slot.engine) as SlotTarget;
   const views = new SlotViews({ targetFor, clock, lookupTtlMs: options.inspectTtlMs });
-  const shutdown = new AbortController();
+  const openStreams = new OpenStreams();
   const services: Services = {
     slots: new Map(options.slots.map((slot) => [slot.name, slot])),
     targetFor,
@@ -80,7 +81,7 @@ export function createSlotpull(options: SlotpullOptions): Slotpull {
     clock,
     version,
     heartbeatMs: options.heartbeatMs,
-    shutdown: shutdown.signal,
+    openStreams,
   };
   const registries = new Map([...targets].map(([engine, target]) => [engine, target.registry]));
 
@@ -127,7 +128,7 @@ export function createSlotpull(options: SlotpullOptions): Slotpull {
     registries,
     views,
     close: () => {
-      shutdown.abort();
+      openStreams.endAll();
       for (const registry of registries.values()) registry.close();
     },
   };

@@ -2,6 +2,7 @@
 import type { Slot } from '../config/schema.ts';
 import type { Clock } from '../core/clock.ts';
 import type { SlotTarget, SlotViews } from '../core/registry/slot-views.ts';
+import type { OpenStreams } from './open-streams.ts';
 import type { ContainerSlot } from '../config/schema.ts';
 
 export interface Services {
@@ -11,6 +12,6 @@ export interface Services {
   clock: Clock;
   version: string;
   heartbeatMs?: number;
-  /** Aborted when the server closes: open streams end. */
-  shutdown: AbortSignal;
+  /** Open streams, ended together when the server closes. */
+  openStreams: OpenStreams;
 }

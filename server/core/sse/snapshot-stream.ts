@@ -23,13 +23,15 @@ export interface SnapshotStreamOptions {
   untilDone?: boolean;
   /** The last id the client saw; frames continue above it. */
   lastId?: number;
-  /** The request's signal and the server's shutdown: either ends the stream. */
-  signals?: readonly AbortSignal[];
+  /** The request's signal: a disconnect ends the stream. */
+  signal?: AbortSignal;
+  /** Registers a way to end this stream when the server closes; returns the way out. */
+  endOnShutdown?: (end: () => void) => () => void;
   heartbeatMs?: number;
 }
 
 export function createSnapshotStream(options: SnapshotStreamOptions): ReadableStream<Uint8Array> {
-  const { slots, registryFor, views, clock, signals = [], untilDone = false, heartbeatMs = HEARTBEAT_MS } = options;
+  const { slots, registryFor, views, clock, signal, untilDone = false, heartbeatMs = HEARTBEAT_MS } = options;
   const encoder = new TextEncoder();
   const slotsByName = new Map(slots.map((slot) => [slot.name, slot]));
   // Per registry (engine), the slots that follow each image.
@@ -57,11 +59,13 @@ export function createSnapshotStream(options: SnapshotStreamOptions): ReadableSt
     }),
   );
 
+  let forgetShutdown = (): void => {};
   const cleanup = (): void => {
     if (closed) return;
     closed = true;
     for (const unwatch of unwatches) unwatch();
-    for (const signal of signals) signal.removeEventListener('abort', onAbort);
+    signal?.removeEventListener('abort', onAbort);
+    forgetShutdown();
     if (heartbeat !== null) clock.clearTimeout(heartbeat);
     heartbeat = null;
     wake?.();
@@ -71,8 +75,9 @@ export function createSnapshotStream(options: SnapshotStreamOptions): ReadableSt
     cleanup();
     controller?.close();
   }
-  for (const signal of signals) signal.addEventListener('abort', onAbort, { once: true });
-  if (signals.some((signal) => signal.aborted)) cleanup();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  forgetShutdown = options.endOnShutdown?.(onAbort) ?? forgetShutdown;
+  if (signal?.aborted) cleanup();
 
   /** Waits for a change or the heartbeat; true when it is time for a ping. */
   const idle = (): Promise<boolean> =>

@@ -60,7 +60,8 @@ function respond(c: Context, services: Services, chosen: ContainerSlot[]): Respo
     clock: services.clock,
     untilDone: until === 'done',
     lastId: lastEventId(c.req.header('Last-Event-ID')),
-    signals: [c.req.raw.signal, services.shutdown],
+    signal: c.req.raw.signal,
+    endOnShutdown: (end) => services.openStreams.add(end),
     heartbeatMs: services.heartbeatMs,
   });
   return new Response(stream, { headers: SSE_HEADERS });
