@@ -55,6 +55,12 @@ interface Layer {
   hasBytes: boolean;
   /** Extraction bytes; null when unknown (or reported in seconds). */
   extracted: number | null;
+  /**
+   * Podman announces the image config like a layer, after the layers are
+   * done. A blob first seen when every known layer is downloaded may be that
+   * config: it is not counted until it shows bytes or the pull completes.
+   */
+  tentative: boolean;
 }
 
 function iso(ms: number): string {
@@ -73,7 +79,7 @@ function sameImage(a: string, b: string): boolean {
 }
 
 function newLayer(id: string): Layer {
-  return { id, phase: 'waiting', size: null, offset: 0, received: 0, hasBytes: false, extracted: null };
+  return { id, phase: 'waiting', size: null, offset: 0, received: 0, hasBytes: false, extracted: null, tentative: false };
 }
 
 /** Download bytes of a layer on disk: a resumed attempt's offset plus what it received, at most the size. */
@@ -174,6 +180,8 @@ export class PullProgress {
   complete(now: number): void {
     if (this.#state !== 'pulling') return;
     for (const layer of this.#layers.values()) {
+      // Whatever was not named as the image by now was a real layer.
+      layer.tentative = false;
       if (layer.phase === 'cached') continue;
       layer.phase = 'complete';
       if (layer.size !== null) {
@@ -201,7 +209,7 @@ export class PullProgress {
 
   /** The progress fields as of `now` (speed and ETA depend on it). */
   snapshot(now: number): PullProgressFields {
-    const layers = [...this.#layers.values()];
+    const layers = this.#countedLayers();
     const fetched = layers.filter((layer) => layer.phase !== 'cached');
     const counted = layers.length > 0 || this.#state === 'completed';
     const sizes = fetched.map((layer) => layer.size).filter((size) => size !== null);
@@ -269,6 +277,7 @@ export class PullProgress {
 
     if (layer === undefined) {
       layer = newLayer(id);
+      layer.tentative = !this.#reportsExtraction && this.#layers.size > 0 && [...this.#layers.values()].every((known) => known.phase === 'cached' || RANK[known.phase] >= RANK.downloaded);
       this.#layers.set(id, layer);
     }
     const rank = RANK[event.phase];
@@ -290,6 +299,7 @@ export class PullProgress {
         if (event.current !== undefined) {
           this.#receive(layer, event.current);
           layer.hasBytes = true;
+          layer.tentative = false;
         }
         break;
       case 'verifying':
@@ -321,6 +331,7 @@ export class PullProgress {
     let layer = this.#layers.get(id);
     if (layer === undefined) {
       layer = newLayer(id);
+      layer.tentative = !this.#reportsExtraction && this.#layers.size > 0 && [...this.#layers.values()].every((known) => known.phase === 'cached' || RANK[known.phase] >= RANK.downloaded);
       this.#layers.set(id, layer);
     }
     if (layer.phase === 'complete' || layer.phase === 'cached') return;
@@ -380,10 +391,15 @@ export class PullProgress {
     return DOWNLOAD_SHARE * download + EXTRACT_SHARE * extract;
   }
 
+  /** The layers shown and counted: all but a blob that may yet turn out to be podman's config. */
+  #countedLayers(): Layer[] {
+    return [...this.#layers.values()].filter((layer) => !layer.tentative);
+  }
+
   /** Raw percent: by bytes when every size is known, else by layer count; null before byte data. */
   #rawPercent(): number | null {
     if (!this.#sawBytes) return null;
-    const fetched = [...this.#layers.values()].filter((layer) => layer.phase !== 'cached');
+    const fetched = this.#countedLayers().filter((layer) => layer.phase !== 'cached');
     if (fetched.length === 0) return null;
     const bySize = fetched.every((layer) => layer.size !== null);
     let done = 0;

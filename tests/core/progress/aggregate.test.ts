@@ -74,7 +74,7 @@ describe('PullProgress', () => {
     it("does not count podman's closing Download complete: its id is the image id", () => {
       const events = [waiting(A), waiting(B), downloaded(A), downloaded(B), waiting(C), downloaded(C)];
       const before = snap(events);
-      expect(before.total_layers).toBe(3); // the config blob looks like a layer until the end
+      expect(before.total_layers).toBe(2); // the config blob, announced after the layers, is held back
       const after = snap([...events, downloaded(C)]);
       expect(after.total_layers).toBe(2);
       expect(after.layer).toBe(2);
@@ -702,10 +702,10 @@ describe('fixture replay', () => {
     expect(done).toMatchObject({ phase: 'finalizing', layer: 1, total_layers: 1, speed_bps: null, eta_s: null });
   });
 
-  it('podman compat multi: the config blob counts as a layer only until the closing line names it the image', () => {
+  it('podman compat multi: the config blob, announced after the layers, is never counted as one', () => {
     const { snapshots, lines } = replay('podman-4.3-compat-create-multi.txt');
     expect(lines.map((l) => l.line.includes('005fbdb959a2'))).toEqual([false, false, false, false, false, false, true, true, true]);
-    expect(snapshots.map((s) => s.total_layers)).toEqual([1, 2, 3, 3, 3, 3, 4, 4, 3]);
+    expect(snapshots.map((s) => s.total_layers)).toEqual([1, 2, 3, 3, 3, 3, 3, 3, 3]);
     expect(snapshots.at(-1)!.layers.map((l) => l.id)).not.toContain('005fbdb959a2');
   });
 
@@ -1076,5 +1076,40 @@ describe('recorded stream replay', () => {
     const silent = new PullProgress(0);
     silent.streamEnded(1);
     expect(silent.state).toBe('completed');
+  });
+
+  it('does not count podman\'s config blob as a layer, even before it is named as the image', () => {
+    const progress = new PullProgress(0);
+    const layer = (id: string, phase: LayerPhase, current?: number, total?: number) =>
+      progress.apply({ kind: 'layer', id, phase, ...(current === undefined ? {} : { current, total }) }, 1);
+    for (const id of ['aaaaaaaaaaaa', 'bbbbbbbbbbbb', 'cccccccccccc']) layer(id, 'waiting');
+    layer('aaaaaaaaaaaa', 'downloading', 10, 100);
+    for (const id of ['aaaaaaaaaaaa', 'bbbbbbbbbbbb', 'cccccccccccc']) layer(id, 'downloaded');
+    // The config, announced like a layer once the layers are done:
+    layer('005fbdb959a2', 'waiting');
+    expect(progress.snapshot(2)).toMatchObject({ total_layers: 3, layer: 3 });
+    layer('005fbdb959a2', 'downloaded');
+    expect(progress.snapshot(2)).toMatchObject({ total_layers: 3, layer: 3 });
+    layer('005fbdb959a2', 'downloaded');
+    progress.complete(3);
+    expect(progress.snapshot(3)).toMatchObject({ total_layers: 3, layer: 3, percent: 100 });
+  });
+
+  it('counts a late blob as a layer once it shows bytes, or when the pull completes', () => {
+    const progress = new PullProgress(0);
+    const layer = (id: string, phase: LayerPhase, current?: number, total?: number) =>
+      progress.apply({ kind: 'layer', id, phase, ...(current === undefined ? {} : { current, total }) }, 1);
+    layer('aaaaaaaaaaaa', 'waiting');
+    layer('aaaaaaaaaaaa', 'downloaded');
+    layer('bbbbbbbbbbbb', 'waiting');
+    expect(progress.snapshot(2).total_layers).toBe(1);
+    layer('bbbbbbbbbbbb', 'downloading', 5, 50);
+    expect(progress.snapshot(2).total_layers).toBe(2);
+    layer('cccccccccccc', 'waiting');
+    layer('bbbbbbbbbbbb', 'downloaded');
+    layer('dddddddddddd', 'waiting');
+    layer('dddddddddddd', 'downloaded');
+    progress.complete(3);
+    expect(progress.snapshot(3)).toMatchObject({ total_layers: 4, layer: 4 });
   });
 });
