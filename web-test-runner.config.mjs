@@ -2,17 +2,30 @@
 // `npm test` runs this runner only once element tests exist (tests/run.sh),
 // after `npm run build`: the real slotpull app (dist/server) is mounted here
 // on the demo runtime, as "worlds" (tests/elements/support/worlds.mjs), and
-// streams SSE unbuffered by writing the raw Node response.
+// streams SSE unbuffered by writing the raw Node response. Worlds created with
+// `engine: 'podman'` run on a real podman (tests/elements/support/real-engine.mjs,
+// the tests/env environment): started on first use, stopped in serverStop.
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher, defaultReporter } from '@web/test-runner';
 import { countReporter } from './tests/elements/support/count-reporter.mjs';
+import { createRealEngine } from './tests/elements/support/real-engine.mjs';
 import { createWorlds } from './tests/elements/support/worlds.mjs';
+import { demoPlugins } from './tests/demo/support/plugins.mjs';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** A pull on the demo runtime at test speed takes seconds; a test waits for it by events, within this. */
 const TEST_TIMEOUT_MS = 30_000;
 
-const worlds = createWorlds();
+/**
+ * The proxy's pace per layer download for the real engine: `multi` (3 layers,
+ * 3–8 MB) takes about 4 s, so podman's byte reports (about one a second per
+ * layer) show as progress.
+ */
+const REAL_ENGINE_RATE = 2 * 1024 * 1024;
+
+// SLOTPULL_ENV_DEBUG=1 prints its start steps and times.
+const realEngine = createRealEngine({ rate: REAL_ENGINE_RATE });
+const worlds = createWorlds({ realEngine });
 
 /** Hands test routes to the worlds as raw Node responses (koa must not buffer an event stream). */
 const worldsPlugin = {
@@ -21,7 +34,11 @@ const worldsPlugin = {
     await worlds.start();
   },
   async serverStop() {
-    await worlds.stop();
+    try {
+      await worlds.stop();
+    } finally {
+      await realEngine.stop(); // no process, mount or temp dir left, whatever the tests did
+    }
   },
 };
 
@@ -40,7 +57,7 @@ const forcedColorsPlugin = {
 };
 
 export default {
-  files: ['tests/elements/**/*.browser-test.ts'],
+  files: ['tests/elements/**/*.browser-test.ts', 'tests/demo/**/*.browser-test.ts'],
   nodeResolve: true,
   concurrency: 1,
   testsFinishTimeout: 300_000,
@@ -56,7 +73,7 @@ export default {
   ],
   // tests/run.sh sets SLOTPULL_WTR_COUNTS to add this runner's counts to its closing line.
   reporters: [defaultReporter(), ...(process.env.SLOTPULL_WTR_COUNTS ? [countReporter(process.env.SLOTPULL_WTR_COUNTS)] : [])],
-  plugins: [esbuildPlugin({ ts: true, target: 'es2022' }), forcedColorsPlugin, worldsPlugin],
+  plugins: [esbuildPlugin({ ts: true, target: 'es2022' }), forcedColorsPlugin, worldsPlugin, ...demoPlugins()],
   browsers: [
     chromeLauncher({
       launchOptions: {

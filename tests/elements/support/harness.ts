@@ -14,11 +14,36 @@ export interface WorldOptions {
   allowOrigin?: string;
   /** The engine cannot be asked about images (image_status "unknown"). */
   failInspect?: boolean;
+  /**
+   * A real engine instead of the demo runtime (support/real-engine.mjs,
+   * started on first use): one slot, "multi", pulling the seeded 3-layer
+   * image through the throttling proxy. Its controls: `remove-image`,
+   * `proxy-rate` `{ bps }` (also resets the proxy's counters) and
+   * `engine-idle` (answers once no registry request is open); each answers
+   * `RealProxyStats` but `remove-image`.
+   */
+  engine?: 'podman';
+}
+
+/** What a real world tells about its engine and the image of its "multi" slot. */
+export interface RealEngineInfo {
+  name: string;
+  version: string;
+  image: { ref: string; layers: number; totalSize: number };
+}
+
+/** The throttling proxy's counters since the last `proxy-rate`. */
+export interface RealProxyStats {
+  activeRequests: number;
+  bytes: number;
+  rate: number;
 }
 
 export interface World {
   /** The world's base URL, for `base-url`. */
   readonly base: string;
+  /** Set for a world on a real engine. */
+  readonly engine: RealEngineInfo | null;
   control<T = unknown>(action: string, body?: unknown): Promise<T>;
   stats(): Promise<{ open: number; opened: number; refused: number }>;
   api(path: string, init?: RequestInit): Promise<Response>;
@@ -28,15 +53,16 @@ export interface World {
 export async function newWorld(options: WorldOptions = {}, origin = location.origin): Promise<World> {
   const response = await fetch(`${origin}/__test/worlds`, { method: 'POST', body: JSON.stringify(options) });
   if (!response.ok) throw new Error(`creating a world failed: ${response.status} ${await response.text()}`);
-  const { path } = (await response.json()) as { path: string };
+  const { path, engine } = (await response.json()) as { path: string; engine: RealEngineInfo | null };
   const base = `${origin}${path}`;
   const control = async <T>(action: string, body?: unknown): Promise<T> => {
     const answer = await fetch(`${base}/__control/${action}`, { method: 'POST', body: JSON.stringify(body ?? {}) });
-    if (!answer.ok) throw new Error(`control ${action}: ${answer.status}`);
+    if (!answer.ok) throw new Error(`control ${action}: ${answer.status} ${await answer.text()}`);
     return (await answer.json()) as T;
   };
   return {
     base,
+    engine,
     control,
     stats: () => control('stats'),
     api: (path, init) => fetch(`${base}${path}`, init),

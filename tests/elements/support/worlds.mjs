@@ -5,7 +5,9 @@
 // reached under /__test/worlds/<id>/ (its base URL); the controls beside it
 // let a test drop streams, refuse them, and count EventSource connections at
 // the server. A world's `allowOrigin` is the server's own CORS
-// (`access.allowOrigins`, what --allow-origin sets).
+// (`access.allowOrigins`, what --allow-origin sets). A world created with
+// `engine: 'podman'` runs on the real engine of real-engine.mjs instead
+// (started on first use); its own controls are that module's.
 import { getRequestListener } from '@hono/node-server';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -26,22 +28,28 @@ const EVENT_STREAM_PATH = /^\/api\/(events|slots\/[^/]+\/pull\/stream)(\?|$)/;
 const DEFAULT_SEED = 7;
 const DEFAULT_SPEED = 10;
 
-/** Creates the worlds and the one handler that serves them (on any number of servers). */
-export function createWorlds() {
+/**
+ * Creates the worlds and the one handler that serves them (on any number of servers).
+ * `realEngine` (real-engine.mjs) serves worlds created with an `engine` option.
+ */
+export function createWorlds({ realEngine = null } = {}) {
   const worlds = new Map();
   let nextId = 0;
 
-  function createWorld({ seed = DEFAULT_SEED, speed = DEFAULT_SPEED, slots = demoSlotsFile, allowOrigin = null, failInspect = false } = {}) {
-    const config = validateSlotsFile(slots, 'test world');
+  /** `real`: a real engine's runtime, slots, info and controls (real-engine.mjs); null for the demo runtime. */
+  function createWorld({ seed = DEFAULT_SEED, speed = DEFAULT_SPEED, slots = demoSlotsFile, allowOrigin = null, failInspect = false } = {}, real = null) {
+    const config = validateSlotsFile(real?.slots ?? slots, 'test world');
     if (!config.ok) throw new Error(config.problems.join('\n'));
     const id = nextId++;
     let jobs = 0;
     // The simulated engine runs on its own clock, which a test can pause to hold a pull in one state.
-    const engineClock = pausableClock(systemClock);
-    const demo = createDemoRuntime({ clock: engineClock, seed, speedFactor: speed });
-    const runtime = failInspect
-      ? { ...demo, inspectImage: async () => Promise.reject(new Error('the test made this engine unreachable')) }
-      : demo;
+    const engineClock = real === null ? pausableClock(systemClock) : null;
+    const demo = real === null ? createDemoRuntime({ clock: engineClock, seed, speedFactor: speed }) : null;
+    const runtime = real !== null
+      ? real.runtime
+      : failInspect
+        ? { ...demo, inspectImage: async () => Promise.reject(new Error('the test made this engine unreachable')) }
+        : demo;
     const slotpull = createSlotpull({
       slots: config.slots,
       runtime,
@@ -59,6 +67,7 @@ export function createWorlds() {
       refused: 0,
       refuseNext: 0,
       engineClock,
+      real,
       /** Resolvers waiting for the number of open streams to reach a count. */
       openWaiters: new Set(),
     };
@@ -69,6 +78,14 @@ export function createWorlds() {
   const defaultWorld = createWorld();
 
   async function control(world, action, req, res) {
+    if (world.real !== null) {
+      if (action === 'pause-engine' || action === 'resume-engine') return json(res, 400, { error: `${action}: a real engine runs on its own time` });
+      const answer = world.real.control(action, await readJson(req));
+      if (answer !== undefined) {
+        const [status, body] = await answer;
+        return json(res, status, body);
+      }
+    }
     switch (action) {
       case 'drop-streams': {
         const dropped = world.streams.size;
@@ -138,13 +155,16 @@ export function createWorlds() {
       return true;
     }
     if (url.pathname === '/__test/worlds' && req.method === 'POST') {
-      readJson(req).then(
-        (options) => {
-          const world = createWorld(options);
-          json(res, 201, { id: world.id, path: `/__test/worlds/${world.id}` });
-        },
-        (error) => json(res, 400, { error: String(error) }),
-      );
+      readJson(req)
+        .then(async (options) => {
+          if (options.engine === undefined) return createWorld(options);
+          if (realEngine === null) throw new Error('no real engine is configured for the worlds');
+          return createWorld(options, await realEngine.world(options));
+        })
+        .then(
+          (world) => json(res, 201, { id: world.id, path: `/__test/worlds/${world.id}`, engine: world.real?.info ?? null }),
+          (error) => json(res, 400, { error: String(error?.stack ?? error) }),
+        );
       return true;
     }
     const match = WORLD_PATH.exec(url.pathname);
