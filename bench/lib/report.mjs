@@ -1,0 +1,157 @@
+// The markdown tables of docs/benchmarks.md, regenerated between marker
+// comments (`<!-- bench:NAME:begin -->` … `<!-- bench:NAME:end -->`) from a
+// results object; text outside the markers is left as it is.
+import { readFileSync, writeFileSync } from 'node:fs';
+
+const v = (value, unit = '') => (value === null || value === undefined ? '–' : `${value}${unit}`);
+const mark = (ok) => (ok === null || ok === undefined ? 'n/a' : ok ? '**met**' : '**missed**');
+
+function header(part, results) {
+  const m = results.machine;
+  return `_${part.finished_at.slice(0, 16).replace('T', ' ')} UTC · ${m.cores} cores (${m.cpu}) · ${m.memory_gb} GB · Node ${m.node.slice(1)} · load average (1/5/15 min) ${part.load.start.join(' / ')} at start, ${part.load.end.join(' / ')} at end_`;
+}
+
+export function fanoutTables(part, results) {
+  const rows = part.rows.map((r) => {
+    const s = r.sse;
+    const q = r.poll;
+    return `| ${r.clients} | ${v(s.frame_latency_ms.p50)} / ${v(s.frame_latency_ms.p99)} | ${v(s.delivery_latency_ms?.p50)} / ${v(s.delivery_latency_ms?.p99)} | ${v(q.frame_latency_ms.p50)} / ${v(q.frame_latency_ms.p99)} | ${v(r.ratio_sse_to_poll.frame_latency_p99)} | ${v(s.event_latency_ms.p50)} / ${v(s.event_latency_ms.p99)} | ${v(q.event_latency_ms.p50)} / ${v(q.event_latency_ms.p99)} | ${v(r.ratio_sse_to_poll.event_latency_p99)} | ${v(s.server_cpu_percent)} / ${v(q.server_cpu_percent)} | ${v(s.requests_per_s)} / ${v(q.requests_per_s)} | ${v(s.first_client_ms_p50)} / ${v(s.fanout_spread_ms_p50)} |`;
+  });
+  const floorRows = part.rows.filter((r) => r.bare_broadcast).map((r) => {
+    const b = r.bare_broadcast;
+    return `| ${r.clients} | ${v(r.sse.frame_latency_ms.p50)} / ${v(r.sse.frame_latency_ms.p99)} | ${v(b.frame_latency_ms.p50)} / ${v(b.frame_latency_ms.p99)} | ${v(r.ratio_sse_to_bare_p99)} | ${v(r.sse.delivery_latency_ms?.p99)} / ${v(b.delivery_latency_ms?.p99)} | ${v(r.sse.server_cpu_percent)} / ${v(b.server_cpu_percent)} | ${v(r.sse.first_client_ms_p50)} / ${v(b.first_client_ms_p50)} | ${v(r.sse.fanout_spread_ms_p50)} / ${v(b.fanout_spread_ms_p50)} | ${v(r.sse.client_cpu_percent)} / ${v(b.client_cpu_percent)} |`;
+  });
+  const mem = part.memory;
+  const t = part.targets;
+  return [
+    header(part, results),
+    '',
+    `One pull, ${part.parameters.eventsPerSecond} progress events/s; clients in a separate process on 127.0.0.1; ${part.parameters.windows_per_side} windows of ${part.parameters.windowMs / 1000} s per side, alternated ${part.parameters.order.join(' ')} (at ${Math.max(...part.parameters.counts)} clients: ${part.parameters.orderLargest.join(' ')}). Latencies in ms, CPU in % of one core.`,
+    '',
+    '| clients | SSE frame latency p50 / p99 | of which delivery p50 / p99 | poll frame latency p50 / p99 | ratio p99 SSE : poll | SSE event latency p50 / p99 | poll event latency p50 / p99 | ratio p99 SSE : poll | server CPU SSE / poll | frames/s SSE / requests/s poll | SSE first client / fan-out spread (p50) |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...rows,
+    '',
+    'Against the floor (bare node:http: one snapshot serialized once per 200 ms and written to every response in one loop, same pull, same client process):',
+    '',
+    '| clients | slotpull frame latency p50 / p99 | floor p50 / p99 | ratio p99 | delivery p99 slotpull / floor | server CPU slotpull / floor | first client slotpull / floor (p50) | fan-out spread slotpull / floor (p50) | client process CPU slotpull / floor |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...floorRows,
+    '',
+    `Memory per idle SSE client (${mem.clients} clients, each sample in a fresh server process after a warm-up and \`gc()\`, median of ${mem.slotpull.samples.length}; alternated with the floor):`,
+    '',
+    '| | RSS kB / client | V8 heap used kB / client |',
+    '|---|---:|---:|',
+    `| slotpull (Hono, web stream per client) | ${v(mem.slotpull.rss_kb_per_client)} | ${v(mem.slotpull.heap_used_kb_per_client)} |`,
+    `| bare node:http response held open | ${v(mem.bare_node_http.rss_kb_per_client)} | ${v(mem.bare_node_http.heap_used_kb_per_client)} |`,
+    `| ratio | ${v(mem.ratio_rss)} | ${v(mem.ratio_heap)} |`,
+    '',
+    `Building one client's frame alone (snapshot, JSON, SSE framing, UTF-8): ${v(part.frame_cost.us_per_frame)} µs, ${v(part.frame_cost.bytes_per_frame)} bytes.`,
+    '',
+    `- Target p99 ≤ ${t.p99_1000_clients.target_ms} ms with ${t.p99_1000_clients.clients} SSE clients: ${v(t.p99_1000_clients.value_ms)} ms (delivery alone ${v(t.p99_1000_clients.delivery_p99_ms)} ms; the floor ${v(t.p99_1000_clients.floor_p99_ms)} ms) — ${mark(t.p99_1000_clients.met)}.`,
+    `- Target ≤ ${t.memory_per_idle_client.target_kb} kB per idle client: RSS ${v(t.memory_per_idle_client.rss_kb)} kB — ${mark(t.memory_per_idle_client.met_rss)}; V8 heap ${v(t.memory_per_idle_client.heap_kb)} kB — ${mark(t.memory_per_idle_client.met_heap)}.`,
+  ].join('\n');
+}
+
+export function truthTables(part, results) {
+  const rows = part.rows.map((r) =>
+    `| ${r.engine === 'docker' ? 'dockerd' : r.engine} | ${r.image} (${r.layers} layer${r.layers > 1 ? 's' : ''}, ${r.size_mib} MiB)${r.state === 'completed' ? '' : ` **${r.state}**`} | ${r.rate_mib_s} | ${r.duration_s} | ${r.frames} (${r.frames_with_percent}) | ${v(r.percent_gap.max)} / ${v(r.percent_gap.mean)} | ${r.percent_went_down ? 'yes' : 'no'} | ${v(r.layer_count_gap.max)} / ${v(r.layer_count_gap.mean)} | ${v(r.engine_bytes_gap.max)} / ${v(r.engine_bytes_gap.mean)} | ${v(r.percent_gap_signed_mean)} | ${r.target_pp} |`,
+  );
+  const targets = Object.entries(part.targets).map(
+    ([engine, t]) => `- ${engine === 'docker' ? 'dockerd' : engine}: largest gap ${v(t.largest_gap_pp)} points (target ≤ ${t.target_pp}), percent went down: ${t.went_down ? 'yes' : 'never'} — ${mark(t.met)}${t.failed?.length ? ` (pull failed: ${t.failed.join('; ')})` : ''}.`,
+  );
+  return [
+    header(part, results),
+    '',
+    'Gaps in percentage points (pp) against the bytes the proxy delivered; max / mean over the frames that carry a percent (in brackets: how many).',
+    '',
+    '| engine | image | MiB/s per blob | pull s | frames (with percent) | slotpull percent gap max / mean | went down | layer-count gap max / mean | engine-bytes gap max / mean | percent − truth, mean | target |',
+    '|---|---|---:|---:|---:|---:|---|---:|---:|---:|---:|',
+    ...rows,
+    '',
+    ...targets,
+  ].join('\n');
+}
+
+export function overheadTables(part, results) {
+  const rows = part.rows.map((r) =>
+    `| ${r.engine === 'docker' ? 'dockerd' : r.engine} | ${r.cli} | ${r.runs_per_side} | ${r.slotpull_median_ms} (${Math.min(...r.slotpull_ms)}–${Math.max(...r.slotpull_ms)}) | ${r.cli_median_ms} (${Math.min(...r.cli_ms)}–${Math.max(...r.cli_ms)}) | **${r.ratio}** (${Math.min(...r.pair_ratios)}–${Math.max(...r.pair_ratios)}) | ${r.ratio_of_medians} | ${mark(r.met)} |`,
+  );
+  return [
+    header(part, results),
+    '',
+    `\`${part.parameters.image}\` (${part.parameters.size_mib} MiB, one layer), throttle: ${part.parameters.throttle}; order ${part.parameters.order.join(' ')} per engine after one untimed pull; the image removed before every run. Times in ms, median (range); the ratio is the median of the ${part.parameters.order.length / 2} adjacent pairs' ratios.`,
+    '',
+    '| engine | CLI | runs per side | slotpull (POST → `completed` frame) | CLI (spawn → exit) | ratio slotpull : CLI, median of pairs (range) | ratio of medians | target ≤ ' + part.parameters.target + ' |',
+    '|---|---|---:|---:|---:|---:|---:|---|',
+    ...rows,
+  ].join('\n');
+}
+
+export function listingTables(part, results) {
+  const rows = part.rows.map((r) =>
+    `| ${r.engine === 'docker' ? 'dockerd' : r.engine} | ${r.warm.median_ms} (${r.warm.engine_requests}) | ${r.cold.median_ms} (${r.cold.image_requests} + ${r.cold.container_requests}) | ${r.naive.median_ms} (${r.naive.image_requests} + ${r.naive.container_requests}) | ${v(r.ratio_warm_to_naive_ms)} / ${v(r.ratio_cold_to_naive_ms)} | ${r.steady.image.max_per_2s} (min gap ${v(r.steady.image.min_gap_ms)} ms) | ${r.steady.container.max_per_2s} | ${r.steady.engine_requests_per_2s} |`,
+  );
+  const t = part.targets;
+  return [
+    header(part, results),
+    '',
+    `${part.parameters.slots} container slots over ${part.parameters.images.length} images (${part.parameters.present.join(', ')} present; ${part.parameters.missing.join(', ')} missing), one container per slot (${part.parameters.containers} exist, the rest absent). ${part.parameters.rounds} rounds, naive first in even rounds and last in odd ones. Median ms (engine requests per listing: image inspects + container inspects).`,
+    '',
+    '| engine | warm | cold | naive (one inspect per slot) | ratio to naive warm / cold | image inspects per image in any 2 s (steady) | container inspects per container in any 2 s | engine requests per 2 s (steady) |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
+    ...rows,
+    '',
+    `- Target median ≤ ${t.warm_median_ms.target} ms with a warm cache: ${t.warm_median_ms.values.join(' / ')} ms — ${mark(t.warm_median_ms.met)}.`,
+    `- Target at most one engine request per distinct image per 2 s: image inspects ${t.image_requests.image_inspects_max_per_image_per_2s.join(' / ')} per image in any 2 s — ${mark(t.image_requests.met_image_inspects)}; all engine requests of a cold listing ${t.image_requests.engine_requests_per_cold_listing.join(' / ')} for ${t.image_requests.distinct_images} images — ${mark(t.image_requests.met_all_requests)}.`,
+  ].join('\n');
+}
+
+export function summaryTable(results) {
+  const lines = [
+    `_${results.machine.cores} cores (${results.machine.cpu}), Node ${results.machine.node.slice(1)}; per part: ${Object.entries(results.parts).map(([name, part]) => `${name} ${part.finished_at?.slice(0, 16).replace('T', ' ')} UTC, load ${part.load?.start?.[0] ?? '–'}→${part.load?.end?.[0] ?? '–'}`).join('; ')}_`,
+    '',
+    '| part | target | result | |',
+    '|---|---|---|---|',
+  ];
+  const f = results.parts.fanout;
+  if (f?.targets) {
+    const t = f.targets;
+    lines.push(`| fan-out | p99 ≤ 25 ms, ${t.p99_1000_clients.clients} SSE clients | ${v(t.p99_1000_clients.value_ms)} ms (delivery alone ${v(t.p99_1000_clients.delivery_p99_ms)}; bare node:http floor ${v(t.p99_1000_clients.floor_p99_ms)}) | ${mark(t.p99_1000_clients.met)} |`);
+    lines.push(`| fan-out | ≤ 20 kB per idle client | RSS ${v(t.memory_per_idle_client.rss_kb)} kB, heap ${v(t.memory_per_idle_client.heap_kb)} kB | RSS ${mark(t.memory_per_idle_client.met_rss)}, heap ${mark(t.memory_per_idle_client.met_heap)} |`);
+  }
+  const tr = results.parts.truth;
+  if (tr?.targets) {
+    for (const [engine, t] of Object.entries(tr.targets)) {
+      const lc = tr.rows.filter((r) => r.engine === engine).map((r) => r.layer_count_gap.max);
+      lines.push(`| truthfulness | ${engine === 'docker' ? 'dockerd' : engine}: gap ≤ ${t.target_pp} pp, never down | ${v(t.largest_gap_pp)} pp, ${t.went_down ? 'went down' : 'never down'} (layer count: ${Math.max(...lc)} pp) | ${mark(t.met)} |`);
+    }
+  }
+  const o = results.parts.overhead;
+  if (o?.rows) {
+    for (const r of o.rows) lines.push(`| overhead | ratio ≤ ${o.parameters.target} against \`${r.cli}\` (unthrottled) | ${r.ratio} (pairs ${Math.min(...r.pair_ratios)}–${Math.max(...r.pair_ratios)}; ${r.slotpull_median_ms} vs ${r.cli_median_ms} ms) | ${mark(r.met)} |`);
+  }
+  const l = results.parts.listing;
+  if (l?.targets) {
+    lines.push(`| listing | median ≤ 10 ms, 100 slots, warm | ${l.targets.warm_median_ms.values.join(' / ')} ms | ${mark(l.targets.warm_median_ms.met)} |`);
+    lines.push(`| listing | ≤ 1 engine request per distinct image per 2 s | image inspects ${l.targets.image_requests.image_inspects_max_per_image_per_2s.join(' / ')} per image per 2 s; cold listing ${l.targets.image_requests.engine_requests_per_cold_listing.join(' / ')} requests for ${l.targets.image_requests.distinct_images} images | image inspects ${mark(l.targets.image_requests.met_image_inspects)}, all requests ${mark(l.targets.image_requests.met_all_requests)} |`);
+  }
+  for (const [name, part] of Object.entries(results.parts)) {
+    if (part.error) lines.push(`| ${name} | | failed: ${part.error.split('\n')[0]} | |`);
+  }
+  return lines.join('\n');
+}
+
+/** Replaces the text between each `<!-- bench:NAME:begin -->` and its end marker. */
+export function regenerate(file, sections) {
+  let text = readFileSync(file, 'utf8');
+  for (const [name, body] of Object.entries(sections)) {
+    const begin = `<!-- bench:${name}:begin -->`;
+    const end = `<!-- bench:${name}:end -->`;
+    const i = text.indexOf(begin);
+    const j = text.indexOf(end);
+    if (i < 0 || j < i) throw new Error(`${file}: markers ${begin} … ${end} not found`);
+    text = `${text.slice(0, i + begin.length)}\n${body}\n${text.slice(j)}`;
+  }
+  writeFileSync(file, text);
+}

@@ -1,0 +1,79 @@
+// A synthetic ContainerRuntime for the fan-out benchmark, like
+// tests/helpers/scripted-runtime.ts (which Node 20 cannot import): a pull
+// emits Docker-API `Downloading` lines for one layer at a fixed rate, and each
+// line carries its own emit time as its byte count, so that any frame or
+// status answer says which event it reflects and when that event happened:
+//
+//   progressDetail.current = CLOCK_MONOTONIC in µs at the moment of the push
+//
+// The snapshot's `bytes_done` is then that timestamp (one layer, no offset),
+// readable by a client in another process (same clock, see monoUs()).
+import { monoUs } from './common.mjs';
+
+const LAYER = 'synthetic0001';
+/** A size larger than any timestamp, so bytes never reach the total. */
+const TOTAL = 2 ** 52;
+
+export class SyntheticRuntime {
+  name = 'docker';
+  /** Emit times (µs) of the current pull's progress events, in order. */
+  emits = [];
+
+  /**
+   * @param {{ eventsPerSecond: number, maxEvents: number }} options
+   *   maxEvents bounds every pull: it ends by itself after that many events.
+   */
+  constructor({ eventsPerSecond, maxEvents }) {
+    this.intervalMs = 1000 / eventsPerSecond;
+    this.maxEvents = maxEvents;
+  }
+
+  async inspectImage() {
+    return 'missing';
+  }
+
+  async containerStatus() {
+    return { status: 'absent', error: null };
+  }
+
+  pullImage(_image, signal) {
+    const emits = (this.emits = []);
+    const queue = [];
+    let wake = null;
+    let ended = false;
+    let timer;
+    const push = (line) => {
+      queue.push(line);
+      wake?.();
+    };
+    const end = () => {
+      ended = true;
+      clearTimeout(timer);
+      wake?.();
+    };
+    signal.addEventListener('abort', end, { once: true });
+    push(`${JSON.stringify({ status: 'Pulling fs layer', progressDetail: {}, id: LAYER })}\n`);
+    // Self-correcting schedule: event k is due at start + k × interval, whatever the previous one's delay.
+    const start = performance.now();
+    let k = 0;
+    const tick = () => {
+      if (ended) return;
+      const current = monoUs();
+      emits.push(current);
+      push(`${JSON.stringify({ status: 'Downloading', progressDetail: { current, total: TOTAL }, progress: '[>  ]', id: LAYER })}\n`);
+      k += 1;
+      if (k >= this.maxEvents) return end();
+      timer = setTimeout(tick, Math.max(0, start + k * this.intervalMs - performance.now()));
+    };
+    timer = setTimeout(tick, this.intervalMs);
+    async function* chunks() {
+      for (;;) {
+        while (queue.length > 0) yield queue.shift();
+        if (ended) return;
+        await new Promise((resolve) => (wake = resolve));
+        wake = null;
+      }
+    }
+    return { format: 'engine-json', chunks: chunks() };
+  }
+}
