@@ -105,6 +105,16 @@ export interface RunResult {
   stderr: string;
 }
 
+export interface StopDaemonOptions {
+  /**
+   * `SIGTERM` (default): a clean stop (the supervisor's SIGKILL follows after
+   * its grace); `SIGKILL`: at once, as `kill -9` or a crash. Resolves once the
+   * process has exited. A SIGKILLed dockerd takes its containerd along
+   * (parent-death signal); startEngine starts a new one.
+   */
+  signal?: 'SIGTERM' | 'SIGKILL';
+}
+
 export interface EngineEnv extends Omit<EngineEnvInfo, 'proxy'> {
   /** The in-process proxy with its controls. */
   proxy: ThrottleProxy;
@@ -116,6 +126,23 @@ export interface EngineEnv extends Omit<EngineEnvInfo, 'proxy'> {
    * The engines have no network: pass `--network none` to docker run/create.
    */
   run(engine: EngineName, args: string[], options?: RunOptions): Promise<RunResult>;
+  /**
+   * Stops one engine's daemon by PID (the engine going away mid-pull). Its
+   * socket path, storage and config stay, for startEngine. A no-op when it
+   * is already stopped.
+   */
+  stopEngine(name: EngineName, options?: StopDaemonOptions): Promise<void>;
+  /**
+   * Starts a stopped engine again on the same socket path, storage and
+   * config, and resolves once it answers `/_ping`. Updates `pid` (and the
+   * rest) of `env[name]` and `env.info[name]` in place and returns that object.
+   * Rejects when the engine is still running.
+   */
+  startEngine(name: EngineName): Promise<EngineInfo>;
+  /** Stops the docker-registry process by PID (the registry dying); its port and storage stay. */
+  stopRegistry(options?: StopDaemonOptions): Promise<void>;
+  /** Starts the registry again on the same port and storage; rejects when it is running. */
+  startRegistry(): Promise<void>;
   /**
    * Removes every container, stops every process by PID (SIGTERM, then
    * SIGKILL), unmounts what is left under the temp dir and removes it.

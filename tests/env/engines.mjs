@@ -7,14 +7,14 @@
 // storage, no /run/docker.sock, no shared libpod SHM lock (file locks under
 // the temp dir). stop() — or any failure while starting, or the parent
 // process exiting — stops every process by PID and removes the temp dir.
-import { accessSync, constants, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { IMAGE_SPECS, seedImages } from './seed-images.mjs';
-import { createSupervisor, reapUnder, reapUnderSync, removeStaleSockets, runTracked, socketsOutside, unmountUnder } from './supervisor.mjs';
+import { createSupervisor, reapUnder, reapUnderSync, removeStaleSockets, runTracked, socketsOutside, stopDaemon, unmountUnder } from './supervisor.mjs';
 import { DEFAULT_RATE_BPS, startThrottleProxy } from './throttle-proxy.mjs';
 import { engineRequest } from './unix-http.mjs';
 
@@ -27,6 +27,8 @@ const READY_POLL_MS = 50;
 const CONTAINER_CLEANUP_TIMEOUT_MS = 20_000;
 /** Port collisions when the registry starts are retried this many times. */
 const REGISTRY_ATTEMPTS = 3;
+/** The supervisor's name of each daemon that stopEngine/stopRegistry can stop and start again. */
+const DAEMON_NAMES = /** @type {const} */ ({ podman: 'podman', docker: 'dockerd', registry: 'registry' });
 const HOST = '127.0.0.1';
 /** What the environment needs on a Debian 12 machine. */
 export const REQUIRED_PACKAGES = 'podman docker.io docker-registry busybox-static';
@@ -67,10 +69,13 @@ export async function startEngineEnv(options = {}) {
   const running = {};
   /** @type {Promise<void> | undefined} */
   let stopping;
+  /** Daemons stopped by stopEngine/stopRegistry and not started again. */
+  const stoppedDaemons = new Set();
 
   const stop = () => {
     stopping ??= (async () => {
-      await Promise.all(Object.values(running).map((engine) => removeAllContainers(engine, log)));
+      const up = Object.values(running).filter((engine) => !stoppedDaemons.has(engine.name));
+      await Promise.all(up.map((engine) => removeAllContainers(engine, log)));
       const sockets = socketsOutside(tmpDir);
       await proxy?.close();
       await supervisor.stopAll();
@@ -135,11 +140,65 @@ export async function startEngineEnv(options = {}) {
       images: /** @type {import('./engines.d.mts').EngineEnvInfo['images']} */ (images),
       timings,
     };
+    /**
+     * Stops one daemon by PID, as a crash or an operator would; its dirs,
+     * socket path, storage and port stay, for startEngine/startRegistry.
+     * @param {'podman' | 'docker' | 'registry'} name @param {import('./engines.d.mts').StopDaemonOptions} options
+     */
+    const stopOne = async (name, { signal = 'SIGTERM' } = {}) => {
+      if (stopping) throw new Error(`engine env: not stopping ${name}: the environment is stopping`);
+      if (name !== 'registry' && running[name] === undefined) throw new Error(`engine env: ${name} was not started`);
+      const daemon = supervisor.daemons.get(DAEMON_NAMES[name]);
+      stoppedDaemons.add(name);
+      if (daemon === undefined || daemon.exited) return;
+      log(`${name}: stopping (${signal}, pid ${daemon.pid})`);
+      const containerd = name === 'docker' ? readPidFile(containerdPidFile(dirs)) : null;
+      if (signal === 'SIGTERM') {
+        await stopDaemon(daemon);
+      } else {
+        try {
+          process.kill(daemon.pid, signal);
+        } catch {
+          // ESRCH: it has just exited by itself.
+        }
+        await daemon.exit;
+      }
+      // dockerd's containerd dies with it (parent-death signal), a moment later: wait, so that it is gone when this resolves.
+      if (containerd !== null) {
+        const deadline = performance.now() + READY_TIMEOUT_MS;
+        while (!['gone', 'Z'].includes(processState(containerd)) && performance.now() < deadline) await sleep(READY_POLL_MS);
+      }
+    };
     return {
       ...info,
       proxy: throttle,
       info,
       run: (engine, args, runOptions) => runEngineCli(info, engine, args, runOptions),
+      stopEngine: (name, stopOptions) => stopOne(name, stopOptions),
+      async startEngine(name) {
+        if (stopping) throw new Error(`engine env: not starting ${name}: the environment is stopping`);
+        const current = running[name];
+        if (current === undefined) throw new Error(`engine env: ${name} was not started`);
+        const daemon = supervisor.daemons.get(DAEMON_NAMES[name]);
+        if (daemon !== undefined && !daemon.exited) throw new Error(`engine env: ${name} is running (pid ${daemon.pid}); stopEngine first`);
+        const t0 = performance.now();
+        const started = name === 'podman' ? await startPodman(supervisor, dirs, baseEnv, storageDriver) : await startDocker(supervisor, dirs, baseEnv);
+        log(`${name}: started again in ${Math.round(performance.now() - t0)} ms (pid ${started.pid})`);
+        // In place: env.podman, env.info.podman and this object are one object.
+        Object.assign(current, started);
+        stoppedDaemons.delete(name);
+        return current;
+      },
+      stopRegistry: (stopOptions) => stopOne('registry', stopOptions),
+      async startRegistry() {
+        if (stopping) throw new Error('engine env: not starting the registry: the environment is stopping');
+        const daemon = supervisor.daemons.get(DAEMON_NAMES.registry);
+        if (daemon !== undefined && !daemon.exited) throw new Error(`engine env: the registry is running (pid ${daemon.pid}); stopRegistry first`);
+        const t0 = performance.now();
+        await startRegistry(supervisor, dirs, baseEnv, registryPort);
+        log(`registry: started again in ${Math.round(performance.now() - t0)} ms`);
+        stoppedDaemons.delete('registry');
+      },
       stop,
     };
   } catch (err) {
@@ -181,10 +240,13 @@ function makeDirs(tmpDir) {
   return dirs;
 }
 
-/** @param {ReturnType<typeof createSupervisor>} supervisor @param {ReturnType<typeof makeDirs>} dirs @param {NodeJS.ProcessEnv} env */
-async function startRegistry(supervisor, dirs, env) {
+/**
+ * @param {ReturnType<typeof createSupervisor>} supervisor @param {ReturnType<typeof makeDirs>} dirs @param {NodeJS.ProcessEnv} env
+ * @param {number} [fixedPort] the port of a registry started before (a restart): the same, never another
+ */
+async function startRegistry(supervisor, dirs, env, fixedPort) {
   for (let attempt = 1; ; attempt += 1) {
-    const port = await freePort();
+    const port = fixedPort ?? await freePort();
     const config = join(dirs.registry, 'config.yml');
     writeFileSync(config, [
       'version: 0.1',
@@ -204,7 +266,7 @@ async function startRegistry(supervisor, dirs, env) {
       await waitReady(daemon, async () => (await engineRequest({ socket: `tcp://${HOST}:${port}`, path: '/v2/', timeoutMs: 1_000 })).status === 200);
       return port;
     } catch (err) {
-      if (attempt >= REGISTRY_ATTEMPTS || !daemon.logTail().includes('address already in use')) throw err;
+      if (fixedPort !== undefined || attempt >= REGISTRY_ATTEMPTS || !daemon.logTail().includes('address already in use')) throw err;
     }
   }
 }
@@ -304,6 +366,7 @@ async function startPodman(supervisor, dirs, env, storageDriver) {
 async function startDocker(supervisor, dirs, env) {
   const socketPath = join(dirs.docker, 'docker.sock');
   const socket = `unix://${socketPath}`;
+  clearStaleContainerdPid(containerdPidFile(dirs));
   const daemonJson = join(dirs.docker, 'daemon.json');
   // Without this, dockerd 20.10 writes its trust key to /etc/docker/key.json.
   writeFileSync(daemonJson, JSON.stringify({ 'deprecated-key-path': join(dirs.docker, 'key.json') }));
@@ -323,6 +386,48 @@ async function startDocker(supervisor, dirs, env) {
     name: 'docker', socket, socketPath, ...version, storageDriver: 'overlay2', pid: daemon.pid, logFile: daemon.logFile,
     cli: 'docker', cliArgs: ['-H', socket], cliEnv: { DOCKER_CONFIG: join(dirs.docker, 'cli'), DOCKER_CLI_HINTS: 'false' },
   };
+}
+
+/** @param {ReturnType<typeof makeDirs>} dirs */
+function containerdPidFile(dirs) {
+  return join(dirs.docker, 'exec', 'containerd', 'containerd.pid');
+}
+
+/** @param {string} file @returns {number | null} */
+function readPidFile(file) {
+  try {
+    const pid = Number(readFileSync(file, 'utf8').trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    // ENOENT: no such pid file.
+    return null;
+  }
+}
+
+/** A process's state letter from /proc (`S`, `R`, `Z`, …), or `gone`. @param {number} pid */
+function processState(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+  } catch {
+    // ENOENT: no such process.
+    return 'gone';
+  }
+}
+
+/**
+ * dockerd adopts the containerd its pid file names when that process exists.
+ * A dockerd killed with SIGKILL takes its containerd along (parent-death
+ * signal), but the pid file stays, and here (no systemd) PID 1 reaps the
+ * dead containerd only after a second or two: until then it is a zombie,
+ * which looks alive, and a dockerd started again waits for it in vain
+ * ("timeout waiting for containerd to start"). A pid file whose process is
+ * gone or a zombie is stale: removed, so dockerd starts a new containerd.
+ * @param {string} pidFile
+ */
+function clearStaleContainerdPid(pidFile) {
+  const pid = readPidFile(pidFile);
+  if (pid === null || ['gone', 'Z'].includes(processState(pid))) rmSync(pidFile, { force: true });
 }
 
 /** @param {string} socket */

@@ -24,6 +24,11 @@ export function createNamedEngine(label: string, endpoint: EngineEndpoint, clock
   let failure: { message: string; at: number } | null = null;
   let connecting: Promise<EngineRuntime> | null = null;
 
+  const remember = (error: Error): RuntimeFailure => {
+    failure = { message: `engine "${label}": ${error.message}`, at: clock.now() };
+    return new RuntimeFailure(failure.message);
+  };
+
   const connect = (): Promise<EngineRuntime> => {
     if (engine !== null) return Promise.resolve(engine);
     if (failure !== null && clock.now() - failure.at < RECONNECT_AFTER_MS) return Promise.reject(new RuntimeFailure(failure.message));
@@ -35,14 +40,31 @@ export function createNamedEngine(label: string, endpoint: EngineEndpoint, clock
           return connected;
         },
         (error: Error) => {
-          failure = { message: `engine "${label}": ${error.message}`, at: clock.now() };
-          throw new RuntimeFailure(failure.message);
+          throw remember(error);
         },
       )
       .finally(() => {
         connecting = null;
       });
     return connecting;
+  };
+
+  /** A transport failure (the engine went away) forgets the connection, so the engine reads as down. */
+  const forget = (connected: EngineRuntime, error: unknown): void => {
+    if (error instanceof RuntimeFailure && error.details.engine !== undefined && engine === connected) {
+      engine = null;
+      remember(error);
+    }
+  };
+
+  const use = async <T>(request: (connected: EngineRuntime) => Promise<T>): Promise<T> => {
+    const connected = await connect();
+    try {
+      return await request(connected);
+    } catch (error) {
+      forget(connected, error);
+      throw error;
+    }
   };
 
   return {
@@ -52,11 +74,16 @@ export function createNamedEngine(label: string, endpoint: EngineEndpoint, clock
     get name() {
       return engine?.name ?? 'unknown';
     },
-    unavailable: () => (engine === null && failure !== null ? failure.message : null),
-    inspectImage: async (image, signal) => (await connect()).inspectImage(image, signal),
+    unavailable: () => {
+      if (engine !== null || failure === null) return null;
+      // Known down: ask again in the background once the wait is over, so a POST sees it come back.
+      if (clock.now() - failure.at >= RECONNECT_AFTER_MS) connect().catch(() => undefined);
+      return failure.message;
+    },
+    inspectImage: (image, signal) => use((connected) => connected.inspectImage(image, signal)),
     containerStatus: async (name, signal) => {
       try {
-        return await (await connect()).containerStatus(name, signal);
+        return await use((connected) => connected.containerStatus(name, signal));
       } catch (error) {
         return { status: 'unknown', error: (error as Error).message };
       }
@@ -65,7 +92,13 @@ export function createNamedEngine(label: string, endpoint: EngineEndpoint, clock
       return {
         format: 'engine-json',
         chunks: (async function* () {
-          yield* (await connect()).pullImage(image, signal).chunks;
+          const connected = await connect();
+          try {
+            yield* connected.pullImage(image, signal).chunks;
+          } catch (error) {
+            forget(connected, error);
+            throw error;
+          }
         })(),
       };
     },
