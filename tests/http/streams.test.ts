@@ -154,4 +154,20 @@ describe('SSE channels', () => {
     expect(app.registry.listenerCount).toBe(0);
     expect(app.clock.liveTimers).toBe(0);
   });
+
+  it('builds and serializes a frame once for every stream on the slot', async () => {
+    await app.request('/api/slots/chat/pull', { method: 'POST' });
+    const pull = runtime.pulls[0]!;
+    const slot = { name: 'chat', image: pull.image, engine: null } as Parameters<typeof app.views.jobSnapshot>[0];
+    const first = app.views.jobSnapshot(slot)!;
+    expect(app.views.jobSnapshot(slot)).toBe(first);
+    expect(app.views.serialize(first)).toBe(app.views.serialize(first));
+    pull.push(dockerLine('Downloading', LAYER, { current: 1, total: 2 }));
+    await settle();
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    const next = app.views.jobSnapshot(slot)!;
+    expect(next).not.toBe(first);
+    expect(next.bytes_done).toBe(1);
+    expect(JSON.parse(app.views.serialize(next))).toEqual(next);
+  });
 });

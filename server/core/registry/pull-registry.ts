@@ -45,6 +45,8 @@ export interface PullJobView {
   readonly image: ImageReference;
   readonly runtime: string;
   readonly state: JobState;
+  /** Grows with every frame the job sends; a snapshot built at one version holds until the next. */
+  readonly version: number;
   progress(): JobProgress;
 }
 
@@ -55,6 +57,7 @@ interface Job extends PullJobView {
   readonly tracker: PullProgress;
   readonly abort: AbortController;
   lastEmitAt: number;
+  version: number;
   trailingFrame: TimerHandle | null;
   expiry: TimerHandle | null;
 }
@@ -125,6 +128,7 @@ export class PullRegistry {
       tracker,
       abort: new AbortController(),
       lastEmitAt: Number.NEGATIVE_INFINITY,
+      version: 0,
       trailingFrame: null,
       expiry: null,
       get state() {
@@ -285,6 +289,7 @@ export class PullRegistry {
 
   #emit(job: Job): void {
     job.lastEmitAt = this.#clock.now();
+    job.version += 1;
     this.#notify(job.image.key);
   }
 

@@ -53,6 +53,11 @@ const UNKNOWN_CONTAINER: ContainerState = { status: 'unknown', error: null };
 export class SlotViews {
   readonly #targetFor: (slot: ContainerSlot) => SlotTarget;
   readonly #containers: TtlCache<string, ContainerState>;
+  /**
+   * Per slot, the snapshot of its job's latest frame: a thousand streams on
+   * one slot build and serialize it once per frame, not a thousand times.
+   */
+  readonly #frames = new Map<string, { jobId: string; version: number; snapshot: PullSnapshot; json: string | null }>();
 
   constructor(options: SlotViewsOptions) {
     this.#targetFor = options.targetFor;
@@ -73,7 +78,19 @@ export class SlotViews {
   jobSnapshot(slot: ContainerSlot): PullSnapshot | null {
     const job = this.#targetFor(slot).registry.job(slot.image);
     if (job === undefined) return null;
-    return { slot_name: slot.name, image: slot.image.raw, job_id: job.id, runtime: job.runtime, ...job.progress() };
+    const cached = this.#frames.get(slot.name);
+    if (cached !== undefined && cached.jobId === job.id && cached.version === job.version) return cached.snapshot;
+    const snapshot = { slot_name: slot.name, image: slot.image.raw, job_id: job.id, runtime: job.runtime, ...job.progress() };
+    this.#frames.set(slot.name, { jobId: job.id, version: job.version, snapshot, json: null });
+    return snapshot;
+  }
+
+  /** The snapshot as frame data; the job's latest frame is serialized once for every stream. */
+  serialize(snapshot: PullSnapshot): string {
+    const cached = this.#frames.get(snapshot.slot_name);
+    if (cached === undefined || cached.snapshot !== snapshot) return JSON.stringify(snapshot);
+    cached.json ??= JSON.stringify(snapshot);
+    return cached.json;
   }
 
   async view(slot: Slot): Promise<SlotView> {

@@ -117,7 +117,7 @@ export function createSnapshotStream(options: SnapshotStreamOptions): ReadableSt
           due.delete(name);
           const snapshot = await views.snapshot(slotsByName.get(name) as ContainerSlot);
           if (closed) return;
-          send(sseMessage(nextId++, JSON.stringify(snapshot)));
+          send(sseMessage(nextId++, views.serialize(snapshot)));
           if (untilDone && snapshot.state !== 'pulling') {
             done.add(name);
             if (done.size === slotsByName.size) {
