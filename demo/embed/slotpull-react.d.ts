@@ -1,0 +1,48 @@
+/**
+ * JSX types for slotpull's elements in React 19, read from the elements' own
+ * types: each tag's class from HTMLElementTagNameMap (its attributes typed as
+ * its properties) and each `slot-*` event from GlobalEventHandlersEventMap.
+ * React 19 passes attributes through to a custom element (or sets the
+ * property when the element has one) and adds a listener for an `on<event>`
+ * function prop, so `onslot-pull-complete={(event) => event.detail.image}`
+ * is typed as a SlotPullCompleteEvent.
+ */
+import type { DetailedHTMLProps, HTMLAttributes } from 'react';
+import type {} from 'slotpull/elements'; // brings in the tag and event maps
+
+type Tags = HTMLElementTagNameMap;
+type SlotEventName = Extract<keyof GlobalEventHandlersEventMap, `slot-${string}`>;
+
+/** `on<event>` props for the events named by `Pattern`, each with its own event class. */
+type EventProps<Pattern extends string> = {
+  [K in Extract<SlotEventName, Pattern> as `on${K}`]?: (event: GlobalEventHandlersEventMap[K]) => void;
+};
+
+/** What every slotpull element takes, plus React's own props for an element (`id`, `className`, `ref`, …). */
+type SlotAttributes<E extends Tags['slot-image-status' | 'slot-image-pull-bar' | 'slot-error-banner']> = DetailedHTMLProps<HTMLAttributes<E>, E> & {
+  'slot-name': E['slotName'];
+  'base-url'?: E['baseUrl'];
+};
+
+type PullBarProps = SlotAttributes<Tags['slot-image-pull-bar']> &
+  EventProps<`slot-pull-${string}`> & {
+    cancelable?: Tags['slot-image-pull-bar']['cancelable'];
+    'show-idle'?: Tags['slot-image-pull-bar']['showIdle'];
+    sticky?: Tags['slot-image-pull-bar']['sticky'];
+    'hide-after'?: Tags['slot-image-pull-bar']['hideAfter'];
+  };
+
+/** The banner's own events, and the pull events of the bar inside it (they bubble out, composed). */
+type ErrorBannerProps = SlotAttributes<Tags['slot-error-banner']> & EventProps<`slot-error-${string}` | `slot-pull-${string}`>;
+
+type ImageStatusProps = SlotAttributes<Tags['slot-image-status']>;
+
+declare module 'react' {
+  namespace JSX {
+    interface IntrinsicElements {
+      'slot-image-pull-bar': PullBarProps;
+      'slot-error-banner': ErrorBannerProps;
+      'slot-image-status': ImageStatusProps;
+    }
+  }
+}
