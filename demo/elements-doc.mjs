@@ -1,12 +1,28 @@
 // Writes docs/elements.md from custom-elements.json (both made by
 // `npm run manifest`; tests/demo/manifest.test.ts fails when either is stale).
 //   node demo/elements-doc.mjs [manifest] [out]
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const [manifestPath = `${root}custom-elements.json`, outPath = `${root}docs/elements.md`] = process.argv.slice(2);
 const manifest = JSON.parse(await readFile(manifestPath, 'utf8'));
+
+// The state pictures (docs/elements/<prefix>-<state>.png, taken by
+// `npm run pictures` = demo/element-pictures.mjs), in this order; a state
+// without a picture is left out.
+const PICTURES = {
+  'slot-image-pull-bar': { prefix: 'pull-bar', states: ['idle', 'indeterminate', 'determinate', 'reconnecting', 'completed', 'failed', 'cancelled'] },
+  'slot-error-banner': { prefix: 'banner', states: ['missing', 'failed', 'crashed'] },
+  'slot-image-status': { prefix: 'status', states: ['present', 'pulling', 'missing', 'failed', 'cancelled'] },
+};
+const pictureFiles = new Set(await readdir(`${root}docs/elements`).catch(() => []));
+const pictures = (tagName) => {
+  const { prefix, states } = PICTURES[tagName] ?? { prefix: '', states: [] };
+  const shown = states.filter((state) => pictureFiles.has(`${prefix}-${state}.png`));
+  if (shown.length === 0) return '';
+  return ['### States', '', table(['state', 'picture'], shown.map((state) => [code(state), `![${tagName} ${state}](elements/${prefix}-${state}.png)`]))].join('\n');
+};
 
 const cell = (text) => String(text ?? '').replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ').trim();
 const table = (head, rows) =>
@@ -27,6 +43,7 @@ const sections = elements.map((el) => {
     '',
     `${el.description ?? ''} Source: \`${el.module}\`.`,
     '',
+    pictures(el.tagName),
     '### Attributes',
     '',
     table(['attribute', 'property', 'type', 'description'], (el.attributes ?? []).map((a) => [code(a.name), code(a.fieldName), code(a.type?.text), a.description])),

@@ -24,6 +24,7 @@ export function homePage(slots: Iterable<Slot>, runtime: string): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="color-scheme" content="light dark">
+<link rel="icon" href="data:,">
 <title>slotpull</title>
 <style>html,body{margin:0}body{background:#f3f4f6;color:#1f2937;font-family:system-ui,sans-serif}
 @media (prefers-color-scheme:dark){body{background:#0b1120;color:#e5e7eb}}</style>
