@@ -4,8 +4,8 @@
  * reads the same everywhere: an ApiProblem when the server answered with a
  * CONTRACT §2 error, ServerUnreachable when nothing answered.
  */
-import { ApiProblem, ServerUnreachable } from '../elements/api.ts';
-import type { ErrorBody, PullSnapshot } from '../elements/wire.ts';
+import { request } from '../elements/api.ts';
+import type { PullSnapshot } from '../elements/wire.ts';
 
 /** `GET /api/health`. */
 export interface Health {
@@ -37,31 +37,11 @@ export interface Overview {
   readonly slots: readonly DashboardSlot[];
 }
 
-async function getJson<T>(base: string, path: string, signal: AbortSignal): Promise<T> {
-  let response: Response;
-  try {
-    response = await fetch(`${base}${path}`, { signal, headers: { accept: 'application/json' } });
-  } catch (error) {
-    if (signal.aborted) throw error;
-    throw new ServerUnreachable(base, error);
-  }
-  const body: unknown = await response.json().catch(() => null);
-  if (!response.ok) {
-    const problem = (body as Partial<ErrorBody> | null)?.error;
-    throw new ApiProblem(
-      response.status,
-      typeof problem?.code === 'string' ? problem.code : `http.${response.status}`,
-      typeof problem?.message === 'string' ? problem.message : `the server answered HTTP ${response.status}`,
-    );
-  }
-  return body as T;
-}
-
 /** Health and slots, read together. */
 export async function getOverview(base: string, signal: AbortSignal): Promise<Overview> {
   const [health, slots] = await Promise.all([
-    getJson<Health>(base, '/api/health', signal),
-    getJson<DashboardSlot[]>(base, '/api/slots', signal),
+    request<Health>('GET', base, `${base}/api/health`, signal),
+    request<DashboardSlot[]>('GET', base, `${base}/api/slots`, signal),
   ]);
   return { health, slots };
 }

@@ -28,7 +28,8 @@ export class ServerUnreachable extends Error {
   }
 }
 
-async function request<T>(method: 'GET' | 'POST' | 'DELETE', base: string, url: string, signal: AbortSignal): Promise<T> {
+/** One JSON request; a CONTRACT §2 error becomes an ApiProblem, no answer a ServerUnreachable. */
+export async function request<T>(method: 'GET' | 'POST' | 'DELETE', base: string, url: string, signal: AbortSignal): Promise<T> {
   let response: Response;
   try {
     response = await fetch(url, { method, signal, headers: { accept: 'application/json' } });

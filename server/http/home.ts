@@ -8,6 +8,7 @@
 import { Hono } from 'hono';
 import { compress } from 'hono/compress';
 import type { Slot } from '../config/schema.ts';
+import { readBuiltAsset } from './built-asset.ts';
 import { ApiError } from './errors.ts';
 
 export const DASHBOARD_BUNDLE_PATH = '/demo/dashboard.js';
@@ -44,7 +45,7 @@ export function dashboardRoutes(): Hono {
   const routes = new Hono();
   routes.use(DASHBOARD_BUNDLE_PATH, compress());
   routes.get(DASHBOARD_BUNDLE_PATH, async (c) => {
-    const bundle = await readBuiltDashboard();
+    const bundle = await readBuiltAsset(BUNDLE_CANDIDATES, import.meta.url);
     if (bundle === null) throw new ApiError(404, 'route.not_found', 'The demo dashboard has not been built; run `npm run build`.');
     return c.body(bundle, 200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-cache' });
   });
@@ -53,16 +54,3 @@ export function dashboardRoutes(): Hono {
 
 /** The compiled server sits in dist/server/http/, the bundle in dist/demo/; from the sources, in dist/ beside them. */
 const BUNDLE_CANDIDATES = ['../../demo/dashboard.js', '../../dist/demo/dashboard.js'];
-
-async function readBuiltDashboard(): Promise<Uint8Array<ArrayBuffer> | null> {
-  // Loaded on first use, as routes/elements.ts does: node:fs exists on Node and Deno.
-  const { readFile } = await import('node:fs/promises');
-  for (const candidate of BUNDLE_CANDIDATES) {
-    try {
-      return new Uint8Array(await readFile(new URL(candidate, import.meta.url)));
-    } catch (error) {
-      if ((error as { code?: unknown }).code !== 'ENOENT') throw error;
-    }
-  }
-  return null;
-}

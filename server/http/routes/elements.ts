@@ -5,6 +5,7 @@
  */
 import { Hono } from 'hono';
 import { compress } from 'hono/compress';
+import { readBuiltAsset } from '../built-asset.ts';
 import { ApiError } from '../errors.ts';
 
 export const ELEMENTS_BUNDLE_PATH = '/elements/slotpull.js';
@@ -19,7 +20,7 @@ export interface ElementRoutesOptions {
 }
 
 export function elementRoutes(options: ElementRoutesOptions = {}): Hono {
-  const readBundle = options.readBundle ?? readBuiltBundle;
+  const readBundle = options.readBundle ?? (() => readBuiltAsset(BUNDLE_CANDIDATES, import.meta.url));
   const routes = new Hono();
   // Gzip with the web-standard CompressionStream (Node and Deno): 43 kB becomes about 14 kB.
   routes.use(ELEMENTS_BUNDLE_PATH, compress());
@@ -57,16 +58,3 @@ function noneMatch(header: string | undefined, etag: string): boolean {
 
 /** The compiled server sits in dist/server/…, the bundle in dist/elements/; from the sources, in dist/ beside them. */
 const BUNDLE_CANDIDATES = ['../../../elements/slotpull.js', '../../../dist/elements/slotpull.js'];
-
-async function readBuiltBundle(): Promise<Uint8Array<ArrayBuffer> | null> {
-  // Loaded on first use: node:fs exists on Node and Deno, and the app stays importable where it does not.
-  const { readFile } = await import('node:fs/promises');
-  for (const candidate of BUNDLE_CANDIDATES) {
-    try {
-      return new Uint8Array(await readFile(new URL(candidate, import.meta.url)));
-    } catch (error) {
-      if ((error as { code?: unknown }).code !== 'ENOENT') throw error;
-    }
-  }
-  return null;
-}
