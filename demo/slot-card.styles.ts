@@ -98,16 +98,6 @@ export const cardStyles = css`
     gap: 0.5rem;
     margin-block-start: auto;
   }
-  button {
-    font: inherit;
-    font-size: 0.875rem;
-    color: inherit;
-    background: transparent;
-    border: 1px solid currentColor;
-    border-radius: 0.375rem;
-    padding: 0.25rem 0.875rem;
-    cursor: pointer;
-  }
   button.primary {
     background: var(--dash-accent);
     border-color: var(--dash-accent);

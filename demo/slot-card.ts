@@ -13,6 +13,7 @@ import { slotHub } from '../elements/hub/hub.ts';
 import type { PullSnapshot } from '../elements/wire.ts';
 import type { DashboardSlot } from './api.ts';
 import { shortImageName } from './image-name.ts';
+import { buttonStyles } from './button.styles.ts';
 import { cardStyles } from './slot-card.styles.ts';
 
 type Action = 'pull' | 'cancel';
@@ -39,7 +40,7 @@ function actionsFor(snapshot: PullSnapshot | undefined, bannerDismissed: boolean
 }
 
 export class SlotpullSlotCard extends LitElement {
-  static override styles = cardStyles;
+  static override styles = [buttonStyles, cardStyles];
   static override properties: PropertyDeclarations = {
     info: { attribute: false },
     baseUrl: { attribute: 'base-url' },

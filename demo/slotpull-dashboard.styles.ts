@@ -144,16 +144,6 @@ export const dashboardStyles = css`
     align-items: center;
     gap: 0.5rem 1rem;
   }
-  button {
-    font: inherit;
-    font-size: 0.875rem;
-    color: inherit;
-    background: transparent;
-    border: 1px solid currentColor;
-    border-radius: 0.375rem;
-    padding: 0.25rem 0.875rem;
-    cursor: pointer;
-  }
   @media (prefers-reduced-motion: reduce) {
     * {
       transition: none !important;

@@ -13,12 +13,13 @@ import { ActivityController } from './activity.ts';
 import './activity-strip.ts';
 import { getOverview, type Health, type Overview } from './api.ts';
 import './slot-card.ts';
+import { buttonStyles } from './button.styles.ts';
 import { dashboardStyles } from './slotpull-dashboard.styles.ts';
 
 export const DEMO_RUNTIME = 'demo';
 
 export class SlotpullDashboard extends LitElement {
-  static override styles = dashboardStyles;
+  static override styles = [buttonStyles, dashboardStyles];
   static override properties: PropertyDeclarations = {
     baseUrl: { attribute: 'base-url' },
     generation: { state: true },
