@@ -16,7 +16,7 @@ import { requestId } from './request-id.ts';
 import { ApiError, clip, errorResponse } from './errors.ts';
 import { dashboardRoutes, homePage } from './home.ts';
 import { openApiDocument } from './openapi.ts';
-import { OpenStreams } from './open-streams.ts';
+import { StreamSet } from '../core/sse/stream-set.ts';
 import { slotRoutes } from './routes/slots.ts';
 import { streamRoutes } from './routes/streams.ts';
 import { elementRoutes } from './routes/elements.ts';
@@ -72,15 +72,14 @@ export function createSlotpull(options: SlotpullOptions): Slotpull {
     targets.set(engine, { registry, runtime: engineRuntime });
   }
   const targetFor = (slot: ContainerSlot): SlotTarget => targets.get(slot.engine) as SlotTarget;
-  const views = new SlotViews({ targetFor, clock, lookupTtlMs: options.inspectTtlMs });
-  const openStreams = new OpenStreams();
+  const views = new SlotViews({ slots: options.slots, targetFor, clock, lookupTtlMs: options.inspectTtlMs });
+  const openStreams = new StreamSet(clock, options.heartbeatMs);
   const services: Services = {
     slots: new Map(options.slots.map((slot) => [slot.name, slot])),
     targetFor,
     views,
     clock,
     version,
-    heartbeatMs: options.heartbeatMs,
     openStreams,
   };
   const registries = new Map([...targets].map(([engine, target]) => [engine, target.registry]));

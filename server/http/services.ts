@@ -2,7 +2,7 @@
 import type { Slot } from '../config/schema.ts';
 import type { Clock } from '../core/clock.ts';
 import type { SlotTarget, SlotViews } from '../core/registry/slot-views.ts';
-import type { OpenStreams } from './open-streams.ts';
+import type { StreamSet } from '../core/sse/stream-set.ts';
 import type { ContainerSlot } from '../config/schema.ts';
 
 export interface Services {
@@ -11,7 +11,6 @@ export interface Services {
   views: SlotViews;
   clock: Clock;
   version: string;
-  heartbeatMs?: number;
-  /** Open streams, ended together when the server closes. */
-  openStreams: OpenStreams;
+  /** Open streams: one heartbeat for all, ended together when the server closes. */
+  openStreams: StreamSet;
 }

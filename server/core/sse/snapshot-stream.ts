@@ -2,45 +2,35 @@
  * One SSE channel over one or more slots (CONTRACT §5), as a pull-based web
  * ReadableStream: a frame is built only when the reader asks for one, and a
  * slot waiting to be sent is a name in a set, so a slow reader costs the
- * same memory at 1 or 1000 changes a second. Cleanup runs exactly once, on
- * cancel, abort or `until=done`.
+ * same memory at 1 or 1000 changes a second. A disconnect cancels the
+ * stream (Node and Deno both cancel a response body whose client left);
+ * cleanup runs exactly once, on cancel, server close or `until=done`.
  */
 import type { ContainerSlot } from '../../config/schema.ts';
-import type { Clock, TimerHandle } from '../clock.ts';
 import type { PullRegistry } from '../registry/pull-registry.ts';
 import type { SlotViews } from '../registry/slot-views.ts';
 import { sseComment, sseMessage, sseOpening } from './frame.ts';
-
-export const HEARTBEAT_MS = 15_000;
+import type { OpenStream } from './stream-set.ts';
 
 export interface SnapshotStreamOptions {
   slots: readonly ContainerSlot[];
   /** The registry whose jobs a slot follows (one per engine). */
   registryFor: (slot: ContainerSlot) => PullRegistry;
   views: SlotViews;
-  clock: Clock;
+  /** Where an open stream registers for the heartbeat and the server's close; returns the way out. */
+  streams: { add(stream: OpenStream): () => void };
   /** End after every slot has sent a terminal frame (`?until=done`). */
   untilDone?: boolean;
   /** The last id the client saw; frames continue above it. */
   lastId?: number;
-  /** The request's signal: a disconnect ends the stream. */
-  signal?: AbortSignal;
-  /** Registers a way to end this stream when the server closes; returns the way out. */
-  endOnShutdown?: (end: () => void) => () => void;
-  heartbeatMs?: number;
 }
 
+// Stateless, so one serves every stream.
+const encoder = new TextEncoder();
+
 export function createSnapshotStream(options: SnapshotStreamOptions): ReadableStream<Uint8Array> {
-  const { slots, registryFor, views, clock, signal, untilDone = false, heartbeatMs = HEARTBEAT_MS } = options;
-  const encoder = new TextEncoder();
+  const { slots, registryFor, views, untilDone = false } = options;
   const slotsByName = new Map(slots.map((slot) => [slot.name, slot]));
-  // Per registry (engine), the slots that follow each image.
-  const watched = new Map<PullRegistry, Map<string, ContainerSlot[]>>();
-  for (const slot of slots) {
-    const registry = registryFor(slot);
-    const byImage = watched.get(registry) ?? new Map<string, ContainerSlot[]>();
-    watched.set(registry, byImage.set(slot.image.key, [...(byImage.get(slot.image.key) ?? []), slot]));
-  }
 
   // Every slot starts out due: the first frame per slot is its current snapshot.
   const due = new Set(slotsByName.keys());
@@ -48,47 +38,34 @@ export function createSnapshotStream(options: SnapshotStreamOptions): ReadableSt
   let nextId = (options.lastId ?? 0) + 1;
   let opened = false;
   let closed = false;
+  let pingDue = false;
   let wake: (() => void) | null = null;
-  let heartbeat: TimerHandle | null = null;
   let controller: ReadableStreamDefaultController<Uint8Array> | null = null;
 
-  const unwatches = [...watched].map(([registry, byImage]) =>
-    registry.watch(byImage.keys(), (imageKey) => {
-      for (const slot of byImage.get(imageKey) ?? []) due.add(slot.name);
-      wake?.();
-    }),
-  );
-
-  let forgetShutdown = (): void => {};
+  const unwatches = watchSlots(slots, registryFor, (slot) => {
+    due.add(slot.name);
+    wake?.();
+  });
+  let leave = (): void => {};
   const cleanup = (): void => {
     if (closed) return;
     closed = true;
     for (const unwatch of unwatches) unwatch();
-    signal?.removeEventListener('abort', onAbort);
-    forgetShutdown();
-    if (heartbeat !== null) clock.clearTimeout(heartbeat);
-    heartbeat = null;
+    leave();
     wake?.();
   };
-
-  function onAbort(): void {
+  const end = (): void => {
+    if (closed) return;
     cleanup();
     controller?.close();
-  }
-  signal?.addEventListener('abort', onAbort, { once: true });
-  forgetShutdown = options.endOnShutdown?.(onAbort) ?? forgetShutdown;
-  if (signal?.aborted) cleanup();
-
-  /** Waits for a change or the heartbeat; true when it is time for a ping. */
-  const idle = (): Promise<boolean> =>
-    new Promise<boolean>((resolve) => {
-      wake = () => resolve(false);
-      heartbeat = clock.setTimeout(() => resolve(true), heartbeatMs);
-    }).finally(() => {
-      if (heartbeat !== null) clock.clearTimeout(heartbeat);
-      heartbeat = null;
-      wake = null;
-    });
+  };
+  leave = options.streams.add({
+    ping: () => {
+      pingDue = true;
+      wake?.();
+    },
+    end,
+  });
 
   const send = (text: string): void => controller?.enqueue(encoder.encode(text));
 
@@ -105,13 +82,15 @@ export function createSnapshotStream(options: SnapshotStreamOptions): ReadableSt
           return;
         }
         while (!closed) {
+          if (pingDue) {
+            pingDue = false;
+            send(sseComment('ping'));
+            return;
+          }
           const [name] = due;
           if (name === undefined) {
-            const ping = await idle();
-            if (ping && !closed) {
-              send(sseComment('ping'));
-              return;
-            }
+            await new Promise<void>((resolve) => (wake = resolve));
+            wake = null;
             continue;
           }
           due.delete(name);
@@ -120,10 +99,7 @@ export function createSnapshotStream(options: SnapshotStreamOptions): ReadableSt
           send(sseMessage(nextId++, views.serialize(snapshot)));
           if (untilDone && snapshot.state !== 'pulling') {
             done.add(name);
-            if (done.size === slotsByName.size) {
-              cleanup();
-              controller?.close();
-            }
+            if (done.size === slotsByName.size) end();
           }
           return;
         }
@@ -133,5 +109,25 @@ export function createSnapshotStream(options: SnapshotStreamOptions): ReadableSt
       },
     },
     { highWaterMark: 0 },
+  );
+}
+
+/** Watches every slot's image in its registry; returns the ways out. */
+function watchSlots(
+  slots: readonly ContainerSlot[],
+  registryFor: (slot: ContainerSlot) => PullRegistry,
+  onChange: (slot: ContainerSlot) => void,
+): (() => void)[] {
+  // Per registry (engine), the slots that follow each image.
+  const watched = new Map<PullRegistry, Map<string, ContainerSlot[]>>();
+  for (const slot of slots) {
+    const registry = registryFor(slot);
+    const byImage = watched.get(registry) ?? new Map<string, ContainerSlot[]>();
+    watched.set(registry, byImage.set(slot.image.key, [...(byImage.get(slot.image.key) ?? []), slot]));
+  }
+  return [...watched].map(([registry, byImage]) =>
+    registry.watch(byImage.keys(), (imageKey) => {
+      for (const slot of byImage.get(imageKey) ?? []) onChange(slot);
+    }),
   );
 }

@@ -57,12 +57,9 @@ function respond(c: Context, services: Services, chosen: ContainerSlot[]): Respo
     slots: chosen,
     registryFor: (slot) => services.targetFor(slot).registry,
     views: services.views,
-    clock: services.clock,
+    streams: services.openStreams,
     untilDone: until === 'done',
     lastId: lastEventId(c.req.header('Last-Event-ID')),
-    signal: c.req.raw.signal,
-    endOnShutdown: (end) => services.openStreams.add(end),
-    heartbeatMs: services.heartbeatMs,
   });
   return new Response(stream, { headers: SSE_HEADERS });
 }
