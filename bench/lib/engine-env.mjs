@@ -56,6 +56,7 @@ export async function stopEnv() {
 export function requestKind(method, path) {
   if (path.startsWith('/images/create')) return 'pull';
   if (/^\/images\/.+\/json$/.test(path)) return 'image_inspect';
+  if (/^\/containers\/json(?:\?|$)/.test(path)) return 'container_list';
   if (/^\/containers\/.+\/json$/.test(path)) return 'container_inspect';
   return 'other';
 }
@@ -70,7 +71,7 @@ export async function countedEngine(info) {
   const { engineFetch } = await server('runtimes/engine/transport.js');
   const endpoint = parseEngineEndpoint(info.socket);
   const inner = engineFetch(endpoint);
-  const counts = { pull: 0, image_inspect: 0, container_inspect: 0, other: 0 };
+  const counts = { pull: 0, image_inspect: 0, container_list: 0, container_inspect: 0, other: 0 };
   /** Every request: [kind, path, performance.now()], bounded. */
   const journal = [];
   const fetch = (path, init) => {

@@ -8,6 +8,8 @@
 //
 // The snapshot's `bytes_done` is then that timestamp (one layer, no offset),
 // readable by a client in another process (same clock, see monoUs()).
+// With `layerBytes` (the elements bench), event k reports k/maxEvents of a
+// layer that large instead, so that the percent climbs steadily.
 import { monoUs } from './common.mjs';
 
 const LAYER = 'synthetic0001';
@@ -20,20 +22,27 @@ export class SyntheticRuntime {
   emits = [];
 
   /**
-   * @param {{ eventsPerSecond: number, maxEvents: number }} options
+   * @param {{ eventsPerSecond: number, maxEvents: number, layerBytes?: number }} options
    *   maxEvents bounds every pull: it ends by itself after that many events.
    */
-  constructor({ eventsPerSecond, maxEvents }) {
+  constructor({ eventsPerSecond, maxEvents, layerBytes }) {
     this.intervalMs = 1000 / eventsPerSecond;
     this.maxEvents = maxEvents;
+    this.layerBytes = layerBytes;
+  }
+
+  /** The byte count of event `k` (0-based), emitted at `now` (µs). */
+  #detail(k, now) {
+    if (this.layerBytes === undefined) return { current: now, total: TOTAL };
+    return { current: Math.round((this.layerBytes * (k + 1)) / this.maxEvents), total: this.layerBytes };
   }
 
   async inspectImage() {
     return 'missing';
   }
 
-  async containerStatus() {
-    return { status: 'absent', error: null };
+  async containerStates(names) {
+    return new Map(names.map((name) => [name, { status: 'absent', error: null }]));
   }
 
   pullImage(_image, signal) {
@@ -60,7 +69,7 @@ export class SyntheticRuntime {
       if (ended) return;
       const current = monoUs();
       emits.push(current);
-      push(`${JSON.stringify({ status: 'Downloading', progressDetail: { current, total: TOTAL }, progress: '[>  ]', id: LAYER })}\n`);
+      push(`${JSON.stringify({ status: 'Downloading', progressDetail: this.#detail(k, current), progress: '[>  ]', id: LAYER })}\n`);
       k += 1;
       if (k >= this.maxEvents) return end();
       timer = setTimeout(tick, Math.max(0, start + k * this.intervalMs - performance.now()));

@@ -29,8 +29,14 @@ export interface ContainerRuntime {
   inspectImage(image: ImageReference, signal?: AbortSignal): Promise<'present' | 'missing'>;
   /** Starts a pull at once; aborting `signal` stops it and ends `chunks`. */
   pullImage(image: ImageReference, signal: AbortSignal): PullOutput;
-  /** Resolves the container's state; `unknown` when the runtime cannot be asked. */
-  containerStatus(name: string, signal?: AbortSignal): Promise<ContainerState>;
+  /**
+   * The state of each named container, from one list of the runtime's
+   * containers plus, for those the list shows crashed, one inspect that says
+   * why (out of memory, the engine's error): a listing costs one request
+   * however many slots it shows. Every name gets an entry, `absent` when no
+   * container has it. Rejects when the runtime cannot be asked.
+   */
+  containerStates(names: readonly string[], signal?: AbortSignal): Promise<Map<string, ContainerState>>;
   /** Why the runtime is known to be unreachable right now, or null; a pull is then refused with 503. */
   unavailable?(): string | null;
 }

@@ -15,6 +15,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Clock, TimerHandle } from '../core/clock.ts';
 import { containerStateFrom } from '../core/container-state.ts';
+import { statesForNames, statesFromDockerPs, statesFromPodmanPs } from '../core/container-list.ts';
 import type { ImageReference } from '../core/reference.ts';
 import { RuntimeFailure, type ContainerRuntime, type ContainerState, type PullOutput } from '../core/runtime.ts';
 
@@ -23,7 +24,7 @@ export type CliFlavor = 'docker' | 'podman';
 export interface CliRuntimeOptions {
   /** Milliseconds between SIGTERM and SIGKILL when a pull or command is stopped. Default 5000. */
   killGraceMs?: number;
-  /** Milliseconds `--version` and the inspect commands may take before they are stopped. Default 30000. */
+  /** Milliseconds `--version`, the inspect and list commands may take before they are stopped. Default 30000. */
   commandTimeoutMs?: number;
   /** Environment of the binary (DOCKER_HOST, CONTAINERS_STORAGE_CONF, …). Default `process.env`. */
   env?: NodeJS.ProcessEnv;
@@ -51,9 +52,17 @@ const MAX_LINE_CHARS = 65_536;
 /** Queued pull output (characters) above which the child's pipes are paused. */
 const QUEUE_HIGH_WATER_CHARS = 262_144;
 const CLI_HINT = 'pass --cli PATH to a docker or podman binary';
+/** Characters of stdout a container list may print (podman's JSON is about 1 kB a container). */
+const LIST_STDOUT_CHARS = 8 * 1024 * 1024;
+/**
+ * docker ps, one JSON object a line with only what is needed: `{{json .}}`
+ * would make docker 20.10 ask the daemon for every container's disk size.
+ */
+const DOCKER_PS_FORMAT = '{"Names":{{json .Names}},"State":{{json .State}},"Status":{{json .Status}}}';
+/** `<name>\t<State as JSON>` a line; docker's name has a leading slash, podman's not. */
+const INSPECT_STATE_FORMAT = '{{.Name}}\t{{json .State}}';
 const CONTAINER_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 const IMAGE_NOT_FOUND = /no such image|image not known|no such object/i;
-const CONTAINER_NOT_FOUND = /no such container|no such object|no container with name or id/i;
 /** Prefixes the CLIs put before the real message. */
 const ERROR_PREFIX = /^(?:Error response from daemon:\s*|Error:\s*)+/i;
 
@@ -117,7 +126,7 @@ export function createCliRuntime(
       format: flavor === 'podman' ? 'podman-cli' : 'docker-cli',
       chunks: pullChunks(binary, image, settings, signal),
     }),
-    containerStatus: (name, signal) => containerStatus(binary, name, settings, signal),
+    containerStates: (names, signal) => containerStates(binary, flavor, names, settings, signal),
   };
 }
 
@@ -145,31 +154,65 @@ async function inspectImage(
   throw commandFailure(binary, args, result, settings);
 }
 
-async function containerStatus(
+/**
+ * One `ps --all` for every name, then one `container inspect` for those it
+ * shows crashed (the list has no OOMKilled and no engine error).
+ */
+async function containerStates(
   binary: string,
-  name: string,
+  flavor: CliFlavor,
+  names: readonly string[],
   settings: Settings,
   signal?: AbortSignal,
-): Promise<ContainerState> {
-  if (!CONTAINER_NAME.test(name)) {
-    return { status: 'unknown', error: `container name "${name}" is not valid (${CONTAINER_NAME.source})` };
+): Promise<Map<string, ContainerState>> {
+  const args = flavor === 'podman' ? ['ps', '--all', '--format', 'json'] : ['ps', '--all', '--format', DOCKER_PS_FORMAT];
+  const result = await runCommand(binary, args, settings, signal, LIST_STDOUT_CHARS);
+  if (result.spawnError !== null || result.timedOut || result.cancelled || result.code !== 0) {
+    throw commandFailure(binary, args, result, settings);
   }
-  const args = ['container', 'inspect', '--format', '{{json .State}}', name];
-  const result = await runCommand(binary, args, settings, signal);
-  if (result.spawnError === null && !result.timedOut && !result.cancelled) {
-    if (result.code === 0) return stateFromInspect(result.stdout.text);
-    if (CONTAINER_NOT_FOUND.test(result.stderr.text)) return { status: 'absent', error: null };
+  if (result.stdout.truncated) {
+    throw new RuntimeFailure(`"${binary} ps" printed more than ${LIST_STDOUT_CHARS} characters; slotpull reads no more`);
   }
-  return { status: 'unknown', error: commandFailure(binary, args, result, settings).message };
+  const listed = flavor === 'podman' ? statesFromPodmanPs(result.stdout.text) : statesFromDockerPs(result.stdout.text);
+  const states = statesForNames(listed, names);
+  for (const name of names) {
+    // Never passed to a command: a name like "-rf" would read as an option.
+    if (!CONTAINER_NAME.test(name)) states.set(name, { status: 'unknown', error: `container name "${name}" is not valid (${CONTAINER_NAME.source})` });
+  }
+  const crashed = [...states].filter(([, state]) => state.status === 'crashed').map(([name]) => name);
+  if (crashed.length > 0) {
+    for (const [name, state] of await inspectStates(binary, crashed, settings, signal)) states.set(name, state);
+  }
+  return states;
 }
 
-function stateFromInspect(stdout: string): ContainerState {
-  try {
-    return containerStateFrom(JSON.parse(stdout));
-  } catch {
-    // The engine printed something that is not the State object: say so rather than guess.
-    return { status: 'unknown', error: `container inspect printed no State object: ${stdout.trim().slice(0, 200)}` };
+/**
+ * The inspected states of these containers by name. What cannot be read is
+ * left out (the list's word stands): a container removed since the list
+ * makes the command exit non-zero, and the others' lines are still good.
+ */
+async function inspectStates(
+  binary: string,
+  names: string[],
+  settings: Settings,
+  signal?: AbortSignal,
+): Promise<Map<string, ContainerState>> {
+  const result = await runCommand(binary, ['container', 'inspect', '--format', INSPECT_STATE_FORMAT, ...names], settings, signal);
+  const states = new Map<string, ContainerState>();
+  for (const line of result.stdout.text.split('\n')) {
+    const tab = line.indexOf('\t');
+    if (tab < 0) continue;
+    const name = line.slice(0, tab).replace(/^\//, '');
+    if (!names.includes(name)) continue;
+    let state: ContainerState;
+    try {
+      state = containerStateFrom(JSON.parse(line.slice(tab + 1)));
+    } catch {
+      continue; // Not JSON (a line cut by the output limit): the list's word stands.
+    }
+    if (state.status !== 'unknown') states.set(name, state);
   }
+  return states;
 }
 
 /**
@@ -328,8 +371,14 @@ interface CommandResult {
 }
 
 /** Runs a short command to its end, stopping it on timeout or abort. */
-async function runCommand(binary: string, args: string[], settings: Settings, signal?: AbortSignal): Promise<CommandResult> {
-  const child = new ChildRun(binary, args, settings, null, COMMAND_STDOUT_CHARS);
+async function runCommand(
+  binary: string,
+  args: string[],
+  settings: Settings,
+  signal?: AbortSignal,
+  stdoutChars = COMMAND_STDOUT_CHARS,
+): Promise<CommandResult> {
+  const child = new ChildRun(binary, args, settings, null, stdoutChars);
   let timedOut = false;
   let cancelled = false;
   const timer = settings.clock.setTimeout(() => {

@@ -78,8 +78,9 @@ export function createDemoRuntime(options: DemoRuntimeOptions): ContainerRuntime
       runPull(plan, clock, random, channel, signal);
       return { format: 'engine-json', chunks: channel };
     },
-    async containerStatus(name): Promise<ContainerState> {
-      return { ...(DEMO_CONTAINERS[name] ?? { status: 'absent', error: null }) };
+    async containerStates(names, signal) {
+      if (signal?.aborted) throw new RuntimeFailure('demo container list was cancelled', { cancelled: true });
+      return new Map(names.map((name): [string, ContainerState] => [name, { ...(DEMO_CONTAINERS[name] ?? { status: 'absent', error: null }) }]));
     },
   };
 }

@@ -37,8 +37,6 @@ export interface SelectRuntimeOptions {
 }
 
 const CLI_NAMES = ['docker', 'podman'] as const;
-/** A container name no one uses: asking for it tells whether the CLI reaches its engine. */
-const PROBE_CONTAINER = 'slotpull-probe-absent';
 /** An engine that takes longer than this to answer /_ping is not picked by auto. */
 const PROBE_TIMEOUT_MS = 1500;
 
@@ -68,10 +66,15 @@ export async function selectRuntime(options: SelectRuntimeOptions): Promise<Runt
       for (const binary of binaries) {
         try {
           const runtime = await detectCliRuntime(binary);
-          if ((await runtime.containerStatus(PROBE_CONTAINER)).status !== 'unknown') {
+          // Listing containers tells whether the CLI reaches its engine.
+          const unreachable = await runtime.containerStates([]).then(
+            () => null,
+            (error: Error) => error.message,
+          );
+          if (unreachable === null) {
             return { runtime, reason: `no engine API answered (${tried.join('; ')}), but ${binary} reaches its engine` };
           }
-          tried.push(`${binary} cannot reach its engine`);
+          tried.push(`${binary} cannot reach its engine (${unreachable})`);
         } catch (error) {
           tried.push((error as Error).message);
         }

@@ -118,7 +118,7 @@ describe('load on loopback', () => {
     const counting: ContainerRuntime = {
       name: engine.name,
       inspectImage: (ref, signal) => engine.inspectImage(ref, signal),
-      containerStatus: (name, signal) => engine.containerStatus(name, signal),
+      containerStates: (names, signal) => engine.containerStates(names, signal),
       pullImage(ref, signal) {
         enginePulls += 1;
         return engine.pullImage(ref, signal);

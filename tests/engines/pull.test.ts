@@ -9,8 +9,10 @@ import { globalAgent } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { validateSlotsFile } from '../../server/config/schema.ts';
+import { createCliRuntime } from '../../server/runtimes/cli.ts';
 import { parseEngineEndpoint } from '../../server/runtimes/engine/endpoint.ts';
 import { connectEngine, type EngineRuntime } from '../../server/runtimes/engine/engine.ts';
+import { engineFetch } from '../../server/runtimes/engine/transport.ts';
 import { createSlotpull, type Slotpull } from '../../server/http/app.ts';
 import { systemClock } from '../../server/system-clock.ts';
 import { useEngineEnv } from '../env/context.ts';
@@ -202,7 +204,7 @@ for (const engineName of ['podman', 'docker'] as EngineName[]) {
       expect(last).toMatchObject({ state: 'completed', layers_cached: 1, total_layers: image('base-b').layers.length - 1 });
     });
 
-    it('reports container status: absent, stopped, crashed, running', { timeout: PULL_TIMEOUT_MS }, async () => {
+    it('reports container status from one list: absent, stopped, crashed with why, running', { timeout: PULL_TIMEOUT_MS }, async () => {
       const box = image('busybox');
       // tests/env runs podman's containers with runc; crun fails on this host's cgroups and rlimits.
       const runArgs = engineName === 'podman'
@@ -213,19 +215,72 @@ for (const engineName of ['podman', 'docker'] as EngineName[]) {
         expect(result.stderr).toBe('');
         expect(result.code).toBe(0);
       };
-      await cli('rm', '-f', 'slotpull-box');
+      // Every request the runtime makes, by path.
+      const paths: string[] = [];
+      const endpoint = parseEngineEndpoint(info!.socket);
+      const inner = engineFetch(endpoint);
+      const counted = await connectEngine(endpoint, {
+        fetch: (path, init) => {
+          paths.push(path);
+          return inner(path, init);
+        },
+      });
+      const statesOf = async (...names: string[]) => {
+        paths.length = 0;
+        return Object.fromEntries(await counted.containerStates(names));
+      };
+      /** The slot as a fresh slotpull lists it (no cached answer from an earlier step). */
+      const freshSlot = async () => {
+        const config = validateSlotsFile(slotsFile(), 'engines test');
+        if (!config.ok) throw new Error(config.problems.join('\n'));
+        const fresh = createSlotpull({ slots: config.slots, runtime: counted, clock: systemClock, newJobId: () => 'p_fresh', version: 'test' });
+        try {
+          return await (await fresh.app.request('/api/slots/box')).json();
+        } finally {
+          fresh.close();
+        }
+      };
+      // The same engine through its CLI, pointed at it by the environment (the runtime passes no --url or -H).
+      const viaCli = createCliRuntime(info!.cli, engineName, 'test', {
+        env: { ...process.env, ...info!.cliEnv, ...(engineName === 'docker' ? { DOCKER_HOST: info!.socket } : { CONTAINER_HOST: info!.socket }) },
+      });
+      const OOM = 'slotpull-oom';
+      await cli('rm', '-f', 'slotpull-box', OOM);
       await cli('pull', box.ref);
       expect(await slotJson('box')).toMatchObject({ container_status: 'absent', container_error: null });
 
       await ok(['create', '--name', 'slotpull-box', ...runArgs, box.ref, 'sh', '-c', 'exit 3']);
-      expect(await engine.containerStatus('slotpull-box')).toEqual({ status: 'stopped', error: null });
+      expect(await statesOf('slotpull-box', 'slotpull-nope')).toEqual({
+        'slotpull-box': { status: 'stopped', error: null },
+        'slotpull-nope': { status: 'absent', error: null },
+      });
+      expect(paths).toEqual(['/containers/json?all=1']);
 
       expect((await cli('start', '-a', 'slotpull-box')).code).toBe(3);
-      expect(await engine.containerStatus('slotpull-box')).toEqual({ status: 'crashed', error: 'exited with code 3' });
+      // A container killed for memory: only the inspect says so (the list has no OOMKilled).
+      expect((await cli('run', '--name', OOM, ...runArgs, '--memory', '8m', '--memory-swap', '8m', box.ref, 'sh', '-c', 'tail /dev/zero')).code).toBe(137);
+      const crashed = await statesOf('slotpull-box', OOM, 'slotpull-nope');
+      // One list, then one inspect for each container it shows crashed, and none for the rest.
+      expect(paths[0]).toBe('/containers/json?all=1');
+      expect(paths.slice(1).sort()).toEqual(['/containers/slotpull-box/json', `/containers/${OOM}/json`]);
+      expect(crashed['slotpull-box']).toEqual({ status: 'crashed', error: 'exited with code 3' });
+      expect(crashed[OOM]).toEqual(await engine.containerStatus(OOM));
+      // dockerd reports OOMKilled; podman 4.3 on this host's cgroup v1 never does (its inspect says false too).
+      const oomError = engineName === 'docker' ? 'exited with code 137 (out of memory)' : 'exited with code 137';
+      expect(crashed[OOM]).toEqual({ status: 'crashed', error: oomError });
+      expect(await freshSlot()).toMatchObject({ container_status: 'crashed', container_error: 'exited with code 3' });
+      // The CLI runtime's list (`ps --all`) and inspect say the same.
+      expect(Object.fromEntries(await viaCli.containerStates(['slotpull-box', OOM, 'slotpull-nope']))).toEqual({
+        'slotpull-box': { status: 'crashed', error: 'exited with code 3' },
+        [OOM]: { status: 'crashed', error: oomError },
+        'slotpull-nope': { status: 'absent', error: null },
+      });
 
-      await cli('rm', '-f', 'slotpull-box');
+      await cli('rm', '-f', 'slotpull-box', OOM);
       await ok(['run', '-d', '--name', 'slotpull-box', ...runArgs, box.ref, 'sleep', '60']);
-      expect(await engine.containerStatus('slotpull-box')).toEqual({ status: 'running', error: null });
+      expect(await statesOf('slotpull-box')).toEqual({ 'slotpull-box': { status: 'running', error: null } });
+      expect(await freshSlot()).toMatchObject({ container_status: 'running', container_error: null });
+      expect(Object.fromEntries(await viaCli.containerStates(['slotpull-box']))).toEqual({ 'slotpull-box': { status: 'running', error: null } });
       await cli('rm', '-f', 'slotpull-box');
     });
   });

@@ -61,7 +61,7 @@ describe('reaching a real engine', () => {
     expect(kinds.has('error')).toBe(false);
     expect(kinds.has('layer')).toBe(true);
     expect(await engine.inspectImage(tiny)).toBe('present');
-    expect((await engine.containerStatus('no-such-container')).status).toBe('absent');
+    expect(Object.fromEntries(await engine.containerStates(['no-such-container']))).toEqual({ 'no-such-container': { status: 'absent', error: null } });
   });
 
   it('--runtime auto picks the engine DOCKER_HOST names, and says why', async () => {

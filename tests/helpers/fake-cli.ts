@@ -1,9 +1,9 @@
 /**
  * FAKE docker CLI scripts, as hal0's pull tests used: a temporary bash script
- * that answers `image inspect` with exit 0 or 1 and `pull` with docker lines
- * and an exit code. They stand in for the real CLI on paths an engine cannot
- * be made to take on demand (a pull that fails with a given message, a pull
- * that takes exactly so long).
+ * that answers `image inspect` with exit 0 or 1, `ps` with no containers and
+ * `pull` with docker lines and an exit code. They stand in for the real CLI
+ * on paths an engine cannot be made to take on demand (a pull that fails with
+ * a given message, a pull that takes exactly so long).
  */
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -43,7 +43,7 @@ echo "$*" >> "$(dirname "$0")/calls.log"
 case "$1 $2" in
   "--version "*) echo "Docker version 27.0.0, build fake"; exit 0 ;;
   "image inspect") exit ${spec.inspectExit} ;;
-  "container inspect") echo "Error: No such container: $4" >&2; exit 1 ;;
+  "ps --all") exit 0 ;; # no containers
   "pull "*)
 ${stdout}
   sleep ${spec.pullSleepS ?? 0}

@@ -21,10 +21,16 @@ export class ScriptedRuntime implements ContainerRuntime {
   readonly name: string;
   readonly pulls: ScriptedPull[] = [];
   inspectCalls = 0;
-  containerCalls = 0;
+  /** Calls of containerStates, one per container list. */
+  containerListCalls = 0;
+  /** The names each container list asked about, in call order. */
+  readonly containerListNames: (readonly string[])[] = [];
   /** What inspect answers, by image key; absent keys are missing. 'error' rejects. */
   presence = new Map<string, 'present' | 'missing' | 'error'>();
+  /** What the container list shows, by name; other names are absent. */
   containers = new Map<string, ContainerState>();
+  /** When set, the container list rejects with this message. */
+  containerListFailure: string | null = null;
   format: PullOutputFormat = 'engine-json';
 
   constructor(name = 'docker') {
@@ -38,9 +44,11 @@ export class ScriptedRuntime implements ContainerRuntime {
     return answer;
   }
 
-  async containerStatus(name: string): Promise<ContainerState> {
-    this.containerCalls += 1;
-    return this.containers.get(name) ?? { status: 'absent', error: null };
+  async containerStates(names: readonly string[]): Promise<Map<string, ContainerState>> {
+    this.containerListCalls += 1;
+    this.containerListNames.push(names);
+    if (this.containerListFailure !== null) throw new RuntimeFailure(this.containerListFailure);
+    return new Map(names.map((name) => [name, this.containers.get(name) ?? { status: 'absent', error: null }]));
   }
 
   pullImage(image: ImageReference, signal: AbortSignal) {

@@ -19,9 +19,7 @@ class DownRuntime extends ScriptedRuntime {
   override async inspectImage(): Promise<'present' | 'missing'> {
     throw new RuntimeFailure('engine "gpu2": no container engine answers at tcp://127.0.0.1:2375');
   }
-  override async containerStatus() {
-    return { status: 'unknown' as const, error: 'engine "gpu2" is down' };
-  }
+  override containerListFailure: string | null = 'engine "gpu2": no container engine answers at tcp://127.0.0.1:2375';
   unavailable(): string {
     return 'engine "gpu2": no container engine answers at tcp://127.0.0.1:2375';
   }
@@ -59,6 +57,9 @@ describe('several engines', () => {
       ['one-b', 'present', 'absent'],
       ['two', 'unknown', 'unknown'],
     ]);
+    // One container list per engine, for that engine's slots; the one that is down says why.
+    expect([local.containerListNames, gpu1.containerListNames, gpu2.containerListNames]).toEqual([[['slot-local']], [['slot-one', 'slot-one-b']], [['slot-two']]]);
+    expect(slots.find((slot) => slot.name === 'two')?.container_error).toBe('engine "gpu2": no container engine answers at tcp://127.0.0.1:2375');
     const refused = await app.request('/api/slots/two/pull', { method: 'POST' });
     expect(refused.status).toBe(503);
     expect(await refused.json()).toMatchObject({ error: { code: 'runtime.unavailable', message: expect.stringContaining('no container engine answers') } });

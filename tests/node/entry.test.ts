@@ -129,7 +129,7 @@ describe('slotpull (Node entry)', () => {
     const pidFile = join(dir, 'pull.pid');
     await writeFile(
       fake,
-      `#!/bin/bash\ncase "$1 $2" in\n  "--version "*) echo "Docker version 27.0.0, build fake";;\n  "image inspect") exit 1;;\n  "container inspect") echo "Error: No such container: $4" >&2; exit 1;;\n  "pull "*) echo $$ > ${pidFile}; exec sleep 60;;\nesac\n`,
+      `#!/bin/bash\ncase "$1 $2" in\n  "--version "*) echo "Docker version 27.0.0, build fake";;\n  "image inspect") exit 1;;\n  "ps --all") exit 0;;\n  "pull "*) echo $$ > ${pidFile}; exec sleep 60;;\nesac\n`,
       { mode: 0o755 },
     );
     const file = join(dir, 'slow.json');

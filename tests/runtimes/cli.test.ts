@@ -37,17 +37,23 @@ case "$1" in
       *silent*) exit 1 ;;
       *) echo "$DAEMON_DOWN" >&2; exit 1 ;;
     esac ;;
-  container) # container inspect --format {{json .State}} NAME
-    case "$5" in
-      slot-running) state running true false 0 ;;
-      slot-exited) state exited false false 0 ;;
-      slot-created) state created false false 0 ;;
-      slot-oom) state exited false true 137 ;;
-      slot-crashed) state exited false false 1 ;;
-      slot-absent) missing_container "$5"; exit $MISSING_EXIT ;;
-      *) echo "$DAEMON_DOWN" >&2; exit 1 ;;
-    esac
+  ps) # ps --all --format FORMAT
+    [ -n "$FAKE_DOWN" ] && { echo "$DAEMON_DOWN" >&2; exit 1; }
+    list_containers
     exit 0 ;;
+  container) # container inspect --format '{{.Name}}\t{{json .State}}' NAME…
+    [ -n "$FAKE_DOWN" ] && { echo "$DAEMON_DOWN" >&2; exit 1; }
+    shift 4
+    code=0
+    for name in "$@"; do
+      case "$name" in
+        slot-running) named "$name"; state running true false 0 ;;
+        slot-oom) named "$name"; state exited false true 137 ;;
+        slot-crashed) named "$name"; state exited false false 1 ;;
+        *) missing_container "$name"; code=$MISSING_EXIT ;; # slot-gone: removed since the list
+      esac
+    done
+    exit $code ;;
   pull)
     ref="$2"
     [ -n "$FAKE_PIDFILE" ] && echo $$ > "$FAKE_PIDFILE"
@@ -114,6 +120,17 @@ MISSING_EXIT=1
 [ "\${1:-}" = --version ] && { echo "Docker version 27.0.0, build fake"; exit 0; }
 missing_image() { echo "Error response from daemon: No such image: $1" >&2; }
 missing_container() { echo "Error response from daemon: No such container: $1" >&2; }
+named() { printf '/%s\t' "$1"; }
+list_containers() { # docker ps with slotpull's format: one object a line
+  cat <<'LIST'
+{"Names":"slot-running","State":"running","Status":"Up 5 minutes"}
+{"Names":"slot-exited","State":"exited","Status":"Exited (0) 2 minutes ago"}
+{"Names":"slot-created","State":"created","Status":"Created"}
+{"Names":"slot-oom","State":"exited","Status":"Exited (137) 1 minute ago"}
+{"Names":"slot-crashed","State":"exited","Status":"Exited (1) 1 minute ago"}
+{"Names":"slot-gone","State":"exited","Status":"Exited (2) 1 minute ago"}
+LIST
+}
 ${FAKE_BODY}`;
 
 const FAKE_PODMAN = `#!/usr/bin/env bash
@@ -122,7 +139,20 @@ FIXTURES='${FIXTURES}'
 MISSING_EXIT=125
 [ "\${1:-}" = --version ] && { echo "podman version 4.3.1"; exit 0; }
 missing_image() { echo "Error: inspecting object: $1: image not known" >&2; }
-missing_container() { echo "Error: inspecting object: no such container $1" >&2; }
+missing_container() { echo "Error: inspecting object: no such container \"$1\"" >&2; }
+named() { printf '%s\t' "$1"; }
+list_containers() { # podman ps --format json: one array, an ExitCode of its own
+  cat <<'LIST'
+[
+  { "Names": [ "slot-running" ], "State": "running", "Status": "Up 5 minutes", "ExitCode": 0 },
+  { "Names": [ "slot-exited" ], "State": "exited", "Status": "Exited (0) 2 minutes ago", "ExitCode": 0 },
+  { "Names": [ "slot-created" ], "State": "created", "Status": "Created", "ExitCode": 0 },
+  { "Names": [ "slot-oom" ], "State": "exited", "Status": "Exited (137) 1 minute ago", "ExitCode": 137 },
+  { "Names": [ "slot-crashed" ], "State": "exited", "Status": "Exited (1) 1 minute ago", "ExitCode": 1 },
+  { "Names": [ "slot-gone" ], "State": "exited", "Status": "Exited (2) 1 minute ago", "ExitCode": 2 }
+]
+LIST
+}
 ${FAKE_BODY}`;
 
 async function writeScript(name: string, text: string): Promise<string> {
@@ -239,41 +269,62 @@ describe('inspectImage', () => {
   });
 });
 
-describe('containerStatus', () => {
+describe('containerStates', () => {
   const cases = [
     ['slot-running', { status: 'running', error: null }],
     ['slot-exited', { status: 'stopped', error: null }],
     ['slot-created', { status: 'stopped', error: null }],
     ['slot-oom', { status: 'crashed', error: 'exited with code 137 (out of memory)' }],
     ['slot-crashed', { status: 'crashed', error: 'exited with code 1' }],
+    // Removed between the list and the inspect: the list's word stands.
+    ['slot-gone', { status: 'crashed', error: 'exited with code 2' }],
     ['slot-absent', { status: 'absent', error: null }],
   ] as const;
 
   for (const flavor of ['docker', 'podman'] as const) {
-    it(`maps ${flavor}'s State to running, stopped, crashed and absent`, async () => {
-      const runtime = runtimeFor(flavor === 'docker' ? fakeDocker : fakePodman, flavor);
-      for (const [name, expected] of cases) {
-        expect(await runtime.containerStatus(name), name).toEqual(expected);
-      }
+    it(`maps ${flavor}'s list to running, stopped, crashed and absent, inspecting only the crashed`, async () => {
+      const argsLog = join(dir, `container-${flavor}.log`);
+      const runtime = runtimeFor(flavor === 'docker' ? fakeDocker : fakePodman, flavor, { env: { ...process.env, FAKE_ARGS: argsLog } });
+      const states = await runtime.containerStates(cases.map(([name]) => name));
+      expect(Object.fromEntries(states)).toEqual(Object.fromEntries(cases));
+      const format = flavor === 'docker' ? '{"Names":{{json .Names}},"State":{{json .State}},"Status":{{json .Status}}}' : 'json';
+      expect((await readFile(argsLog, 'utf8')).trim().split('\n')).toEqual([
+        `ps --all --format ${format}`,
+        'container inspect --format {{.Name}}\t{{json .State}} slot-oom slot-crashed slot-gone',
+      ]);
     });
   }
 
-  it('is unknown, with the engine’s words, when the engine cannot be asked', async () => {
-    expect(await runtimeFor(fakeDocker, 'docker').containerStatus('slot-other')).toEqual({
-      status: 'unknown',
-      error: 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?',
+  it('runs only the list when nothing it shows crashed', async () => {
+    const argsLog = join(dir, 'container-quiet.log');
+    const runtime = runtimeFor(fakeDocker, 'docker', { env: { ...process.env, FAKE_ARGS: argsLog } });
+    expect(Object.fromEntries(await runtime.containerStates(['slot-running', 'slot-absent']))).toEqual({
+      'slot-running': { status: 'running', error: null },
+      'slot-absent': { status: 'absent', error: null },
     });
+    expect((await readFile(argsLog, 'utf8')).trim().split('\n')).toHaveLength(1);
   });
 
-  it('refuses an invalid container name before running anything', async () => {
+  it('rejects, in the engine’s words, when the engine cannot be asked', async () => {
+    const runtime = runtimeFor(fakeDocker, 'docker', { env: { ...process.env, FAKE_DOWN: '1' } });
+    const failure = await runtime.containerStates(['slot-running']).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(RuntimeFailure);
+    expect((failure as RuntimeFailure).message).toBe(
+      'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?',
+    );
+  });
+
+  it('never passes an invalid container name to a command', async () => {
     const argsLog = join(dir, 'container-args.log');
     const runtime = runtimeFor(fakeDocker, 'docker', { env: { ...process.env, FAKE_ARGS: argsLog } });
-    for (const name of ['-rf', 'a b', '', 'slot;rm', '.hidden']) {
-      const state = await runtime.containerStatus(name);
-      expect(state.status).toBe('unknown');
-      expect(state.error).toMatch(/is not valid/);
+    const invalid = ['-rf', 'a b', '', 'slot;rm', '.hidden'];
+    const states = await runtime.containerStates([...invalid, 'slot-oom']);
+    for (const name of invalid) {
+      expect(states.get(name)?.status, name).toBe('unknown');
+      expect(states.get(name)?.error, name).toMatch(/is not valid/);
     }
-    expect(existsSync(argsLog)).toBe(false);
+    expect(states.get('slot-oom')).toEqual({ status: 'crashed', error: 'exited with code 137 (out of memory)' });
+    expect((await readFile(argsLog, 'utf8')).trim().split('\n').at(-1)).toBe('container inspect --format {{.Name}}\t{{json .State}} slot-oom');
   });
 });
 
@@ -435,10 +486,7 @@ describe('cancelling a pull', () => {
   it('stops a short command that does not answer in time', async () => {
     const hang = await writeScript('fake-hang-2', '#!/usr/bin/env bash\nexec sleep 30\n');
     const runtime = runtimeFor(hang, 'docker', { commandTimeoutMs: 200 });
-    expect(await runtime.containerStatus('slot-x')).toEqual({
-      status: 'unknown',
-      error: expect.stringMatching(/did not answer within 200 ms$/),
-    });
+    await expect(runtime.containerStates(['slot-x'])).rejects.toThrow(/"\S*fake-hang-2 ps --all" did not answer within 200 ms$/);
   });
 });
 
@@ -458,7 +506,7 @@ describe('the real docker CLI without a daemon', () => {
     const docker = await detectCliRuntime(realDocker, { env });
     expect(docker.name).toBe('cli:docker');
     await expect(docker.inspectImage(ref('busybox:1'))).rejects.toThrow(/Cannot connect to the Docker daemon/);
-    expect((await docker.containerStatus('slot-chat')).status).toBe('unknown');
+    await expect(docker.containerStates(['slot-chat'])).rejects.toThrow(/Cannot connect to the Docker daemon/);
   });
 });
 
@@ -478,7 +526,7 @@ describe('the real podman CLI', () => {
     const podman = await detectCliRuntime(realPodman, { env });
     expect(podman.name).toBe('cli:podman');
     expect(await podman.inspectImage(ref('ghcr.io/acme/nope:1'))).toBe('missing');
-    expect(await podman.containerStatus('slot-nope')).toEqual({ status: 'absent', error: null });
+    expect(Object.fromEntries(await podman.containerStates(['slot-nope']))).toEqual({ 'slot-nope': { status: 'absent', error: null } });
 
     const context = join(dir, 'podman', 'context');
     await mkdir(context, { recursive: true });
@@ -488,7 +536,10 @@ describe('the real podman CLI', () => {
     run('build', '-q', '-t', 'localhost/slotpull-test:1', context);
     run('create', '--name', 'slot-created-real', 'localhost/slotpull-test:1', '/f');
     expect(await podman.inspectImage(ref('localhost/slotpull-test:1'))).toBe('present');
-    expect(await podman.containerStatus('slot-created-real')).toEqual({ status: 'stopped', error: null });
+    expect(Object.fromEntries(await podman.containerStates(['slot-created-real', 'slot-nope']))).toEqual({
+      'slot-created-real': { status: 'stopped', error: null },
+      'slot-nope': { status: 'absent', error: null },
+    });
     run('rm', '-f', 'slot-created-real');
     run('rmi', '-f', 'localhost/slotpull-test:1');
   });

@@ -279,14 +279,15 @@ describe('presence and containers', () => {
 
   it('reports the demo containers', async () => {
     const runtime = createDemoRuntime({ clock: fakeClock });
-    expect(await runtime.containerStatus('slot-chat')).toEqual({ status: 'stopped', error: null });
-    expect(await runtime.containerStatus('slot-rerank')).toEqual({
-      status: 'crashed',
-      error: 'exited with code 137 (out of memory)',
+    const names = ['slot-chat', 'slot-rerank', 'slot-vision', 'slot-code', 'anything-else'];
+    expect(Object.fromEntries(await runtime.containerStates(names))).toEqual({
+      'slot-chat': { status: 'stopped', error: null },
+      'slot-rerank': { status: 'crashed', error: 'exited with code 137 (out of memory)' },
+      'slot-vision': { status: 'absent', error: null },
+      'slot-code': { status: 'absent', error: null },
+      'anything-else': { status: 'absent', error: null },
     });
-    expect(await runtime.containerStatus('slot-vision')).toEqual({ status: 'absent', error: null });
-    expect(await runtime.containerStatus('slot-code')).toEqual({ status: 'absent', error: null });
-    expect(await runtime.containerStatus('anything-else')).toEqual({ status: 'absent', error: null });
+    await expect(runtime.containerStates(names, AbortSignal.abort())).rejects.toThrow('demo container list was cancelled');
     expect(runtime.name).toBe('demo');
   });
 

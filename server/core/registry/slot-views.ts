@@ -42,17 +42,28 @@ export interface SlotTarget {
 }
 
 export interface SlotViewsOptions {
+  /** Every slot the views are asked about: each runtime lists the containers of its slots. */
+  slots: readonly Slot[];
   targetFor: (slot: ContainerSlot) => SlotTarget;
   clock: Clock;
-  /** How long a container status is reused. */
+  /** How long a runtime's container list is reused. */
   lookupTtlMs?: number;
 }
 
-const UNKNOWN_CONTAINER: ContainerState = { status: 'unknown', error: null };
+/** A container's state by name, from one list answer (or one failure for every name). */
+type ContainerLookup = (name: string) => ContainerState;
+
+/** The names to ask a runtime about, and the same as a set for checks. */
+interface RuntimeContainers {
+  names: readonly string[];
+  known: ReadonlySet<string>;
+}
 
 export class SlotViews {
   readonly #targetFor: (slot: ContainerSlot) => SlotTarget;
-  readonly #containers: TtlCache<string, ContainerState>;
+  readonly #containersOf = new Map<ContainerRuntime, RuntimeContainers>();
+  /** One in-flight or recent container list per runtime, shared by all its slots. */
+  readonly #containerLists: TtlCache<ContainerRuntime, ContainerLookup>;
   /**
    * Per slot, the snapshot of its job's latest frame: a thousand streams on
    * one slot build and serialize it once per frame, not a thousand times.
@@ -61,7 +72,14 @@ export class SlotViews {
 
   constructor(options: SlotViewsOptions) {
     this.#targetFor = options.targetFor;
-    this.#containers = createTtlCache(options.clock, options.lookupTtlMs ?? DEFAULT_INSPECT_TTL_MS);
+    this.#containerLists = createTtlCache(options.clock, options.lookupTtlMs ?? DEFAULT_INSPECT_TTL_MS);
+    const names = new Map<ContainerRuntime, Set<string>>();
+    for (const slot of options.slots) {
+      if (slot.provider !== 'container') continue;
+      const { runtime } = options.targetFor(slot);
+      names.set(runtime, (names.get(runtime) ?? new Set()).add(slot.container));
+    }
+    for (const [runtime, known] of names) this.#containersOf.set(runtime, { names: [...known], known });
   }
 
   /** The job's snapshot for this slot, or a no-job snapshot from the image's presence. */
@@ -97,12 +115,7 @@ export class SlotViews {
     const { name, port, model, labels } = slot;
     if (slot.provider === 'external') return { name, provider: 'external', url: slot.url, port, model, labels, pull: null };
     const { registry, runtime } = this.#targetFor(slot);
-    const [imageStatus, container] = await Promise.all([
-      registry.imageStatus(slot.image),
-      this.#containers.get(`${slot.engine ?? ''}/${slot.container}`, () =>
-        runtime.containerStatus(slot.container).catch(() => UNKNOWN_CONTAINER),
-      ),
-    ]);
+    const [imageStatus, container] = await Promise.all([registry.imageStatus(slot.image), this.#containerState(slot, runtime)]);
     return {
       name,
       provider: 'container',
@@ -116,6 +129,24 @@ export class SlotViews {
       labels,
       pull: this.jobSnapshot(slot),
     };
+  }
+
+  /** The slot's container from its runtime's shared list; `unknown`, with why, when the runtime could not be asked. */
+  async #containerState(slot: ContainerSlot, runtime: ContainerRuntime): Promise<ContainerState> {
+    const containers = this.#containersOf.get(runtime);
+    if (containers === undefined || !containers.known.has(slot.container)) {
+      throw new Error(`slot "${slot.name}" is not among the slots these views were made with`);
+    }
+    const lookup = await this.#containerLists.get(runtime, () =>
+      runtime.containerStates(containers.names).then(
+        (states): ContainerLookup => (name) => states.get(name) ?? { status: 'unknown', error: `the runtime did not list "${name}"` },
+        (error: unknown): ContainerLookup => {
+          const failed: ContainerState = { status: 'unknown', error: error instanceof Error ? error.message : String(error) };
+          return () => failed;
+        },
+      ),
+    );
+    return lookup(slot.container);
   }
 }
 

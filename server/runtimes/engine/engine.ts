@@ -5,6 +5,7 @@
  * current API version.
  */
 import type { ImageReference } from '../../core/reference.ts';
+import { statesForNames, statesFromEngineList } from '../../core/container-list.ts';
 import { containerStateFrom } from '../../core/container-state.ts';
 import { RuntimeFailure, type ContainerRuntime, type ContainerState, type PullOutput } from '../../core/runtime.ts';
 import type { EngineEndpoint } from './endpoint.ts';
@@ -18,6 +19,8 @@ export interface EngineRuntime extends ContainerRuntime {
   readonly endpoint: EngineEndpoint;
   /** The engine's own version, e.g. "20.10.24" or "4.3.1". */
   readonly version: string;
+  /** One container's inspect: `unknown`, with the engine's words, when it answers an error. */
+  containerStatus(name: string, signal?: AbortSignal): Promise<ContainerState>;
 }
 
 export interface EngineOptions {
@@ -69,6 +72,16 @@ export function createEngineRuntime(endpoint: EngineEndpoint, kind: EngineKind, 
   const bounded = (signal?: AbortSignal): AbortSignal =>
     signal === undefined ? AbortSignal.timeout(timeoutMs) : AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]);
 
+  async function containerStatus(name: string, signal?: AbortSignal): Promise<ContainerState> {
+    const response = await request(call, endpoint, `/containers/${encodeURIComponent(name)}/json`, { signal: bounded(signal) });
+    if (response.status === 404) {
+      await response.body?.cancel();
+      return { status: 'absent', error: null };
+    }
+    if (response.status !== 200) return { status: 'unknown', error: await engineMessage(response) };
+    return containerStateFrom(((await response.json()) as { State?: unknown }).State);
+  }
+
   return {
     name: kind,
     endpoint,
@@ -82,14 +95,27 @@ export function createEngineRuntime(endpoint: EngineEndpoint, kind: EngineKind, 
       throw new RuntimeFailure(`${endpoint.display} answered ${response.status} to an image inspect`, { http_status: response.status });
     },
 
-    async containerStatus(name, signal): Promise<ContainerState> {
-      const response = await request(call, endpoint, `/containers/${encodeURIComponent(name)}/json`, { signal: bounded(signal) });
-      if (response.status === 404) {
-        await response.body?.cancel();
-        return { status: 'absent', error: null };
+    containerStatus,
+
+    async containerStates(names, signal) {
+      const response = await request(call, endpoint, '/containers/json?all=1', { signal: bounded(signal) });
+      if (response.status !== 200) {
+        const said = await engineMessage(response);
+        throw new RuntimeFailure(`${endpoint.display} answered ${response.status} to a container list: ${said}`, { http_status: response.status });
       }
-      if (response.status !== 200) return { status: 'unknown', error: await engineMessage(response) };
-      return containerStateFrom(((await response.json()) as { State?: unknown }).State);
+      const body: unknown = await response.json().catch((error: unknown) => {
+        throw new RuntimeFailure(`the container list from ${endpoint.display} is not JSON (${reason(error)})`);
+      });
+      const states = statesForNames(statesFromEngineList(body), names);
+      // The list has no OOMKilled and no engine error: the few it shows crashed are inspected for them.
+      const crashed = [...states].filter(([, state]) => state.status === 'crashed');
+      await Promise.all(
+        crashed.map(async ([name, listed]) => {
+          const inspected = await containerStatus(name, signal).catch(() => listed);
+          states.set(name, inspected.status === 'unknown' ? listed : inspected);
+        }),
+      );
+      return states;
     },
 
     pullImage(image, signal): PullOutput {

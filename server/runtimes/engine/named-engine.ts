@@ -81,13 +81,7 @@ export function createNamedEngine(label: string, endpoint: EngineEndpoint, clock
       return failure.message;
     },
     inspectImage: (image, signal) => use((connected) => connected.inspectImage(image, signal)),
-    containerStatus: async (name, signal) => {
-      try {
-        return await use((connected) => connected.containerStatus(name, signal));
-      } catch (error) {
-        return { status: 'unknown', error: (error as Error).message };
-      }
-    },
+    containerStates: (names, signal) => use((connected) => connected.containerStates(names, signal)),
     pullImage(image, signal) {
       return {
         format: 'engine-json',
