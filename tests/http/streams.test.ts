@@ -122,6 +122,8 @@ describe('SSE channels', () => {
       await settle();
       await new Promise((resolve) => setTimeout(resolve, 210));
     }
+    // The last change's frame goes out on the next beat, at most two intervals after the previous frame.
+    await new Promise((resolve) => setTimeout(resolve, 410));
     // Nothing was queued per change: the first frame read is already the newest, and no other waits.
     expect(frame(await sse.next())).toMatchObject({ state: 'pulling', bytes_done: 1000 });
     await expect(sse.next(300)).rejects.toThrow('no SSE message within 300 ms');
@@ -162,9 +164,15 @@ describe('SSE channels', () => {
     const first = app.views.jobSnapshot(slot)!;
     expect(app.views.jobSnapshot(slot)).toBe(first);
     expect(app.views.serialize(first)).toBe(app.views.serialize(first));
+    // The progress frame goes out on the registry's next beat.
+    const framed = new Promise<void>((resolve) => {
+      const unwatch = app.registry.watch([pull.image.key], () => {
+        unwatch();
+        resolve();
+      });
+    });
     pull.push(dockerLine('Downloading', LAYER, { current: 1, total: 2 }));
-    await settle();
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    await framed;
     const next = app.views.jobSnapshot(slot)!;
     expect(next).not.toBe(first);
     expect(next.bytes_done).toBe(1);

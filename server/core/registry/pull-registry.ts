@@ -260,10 +260,19 @@ export class PullRegistry {
     this.#scheduleFrame(job);
   }
 
-  /** Coalesces progress to one frame per interval, the last one always delivered. */
+  /**
+   * Coalesces progress to one frame per interval, the last one always
+   * delivered. Progress frames of every pull go out on one beat (the
+   * clock's multiples of the interval), so a page showing many pulls gets
+   * them together and lays out once per beat, not once per pull.
+   */
   #scheduleFrame(job: Job): void {
     if (job.trailingFrame !== null) return;
-    const wait = job.lastEmitAt + this.#frameIntervalMs - this.#clock.now();
+    const interval = this.#frameIntervalMs;
+    const now = this.#clock.now();
+    let beat = Math.ceil(now / interval) * interval;
+    if (beat - job.lastEmitAt < interval) beat += interval;
+    const wait = beat - now;
     if (wait <= 0) {
       this.#emit(job);
       return;

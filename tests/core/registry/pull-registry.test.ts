@@ -61,6 +61,30 @@ describe('PullRegistry', () => {
     expect(registry.job(image)?.progress().bytes_done).toBe(100_000);
   });
 
+  it('sends the progress frames of every pull on one beat of the clock', async () => {
+    const other = parseImageReference('127.0.0.1:5000/feas/tiny:1');
+    const frames = new Map<string, number[]>([[image.key, []], [other.key, []]]);
+    registry.watch([image.key, other.key], (key) => frames.get(key)!.push(Date.now()));
+    vi.setSystemTime(1_000_070);
+    registry.start(image);
+    await vi.advanceTimersByTimeAsync(130);
+    registry.start(other);
+    for (const pull of runtime.pulls) pull.push(dockerLine('Pulling fs layer', LAYER));
+    for (let i = 1; i <= 50; i++) {
+      for (const pull of runtime.pulls) pull.push(dockerLine('Downloading', LAYER, { current: i * 1000, total: 200_000 }));
+      await settle();
+      await vi.advanceTimersByTimeAsync(20);
+    }
+    // After each start frame (at 70 and 200 past the second), progress goes out only on multiples of 200 ms.
+    for (const times of frames.values()) {
+      const progress = times.slice(1);
+      expect(progress.length).toBeGreaterThanOrEqual(3);
+      for (const at of progress) expect(at % 200).toBe(0);
+    }
+    const [a, b] = [...frames.values()].map((times) => times.slice(1));
+    expect(a!.filter((at) => b!.includes(at)).length).toBeGreaterThanOrEqual(3);
+  });
+
   it('sends a change of state at once, without waiting for the frame interval', async () => {
     let frames = 0;
     registry.watch([image.key], () => frames++);
