@@ -1,23 +1,15 @@
 /**
- * The CLI runtime: a `docker` or `podman` binary, always run with an argument
- * array (never a shell) through node:child_process, which Deno's node compat
- * provides too.
- *
- * Process rules, each one a bug the previous product had:
- * - a child is signalled only while it is still running: one that exited by
- *   itself is never sent SIGTERM, so a finished pull is never turned into a
- *   failed one;
- * - cancelling sends SIGTERM, then SIGKILL after a grace; the grace timer is
- *   cleared as soon as the child exits;
- * - every child is waited for until 'close' (exit reaped, stdio drained), so
- *   none is left a zombie and every pull iterator ends after its child is gone.
+ * The CLI runtime: a `docker` or `podman` binary (child-run.ts runs it; a
+ * pull's output is cli-pull.ts's).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import type { Clock, TimerHandle } from '../core/clock.ts';
+import type { Clock } from '../core/clock.ts';
 import { containerStateFrom } from '../core/container-state.ts';
 import { statesForNames, statesFromDockerPs, statesFromPodmanPs } from '../core/container-list.ts';
 import type { ImageReference } from '../core/reference.ts';
-import { RuntimeFailure, type ContainerRuntime, type ContainerState, type PullOutput } from '../core/runtime.ts';
+import { RuntimeFailure, type ContainerRuntime, type ContainerState } from '../core/runtime.ts';
+import { systemClock } from '../system-clock.ts';
+import { lastErrorLine, runCommand, type ChildSettings, type CommandResult } from './child-run.ts';
+import { pullChunks } from './cli-pull.ts';
 
 export type CliFlavor = 'docker' | 'podman';
 
@@ -43,14 +35,6 @@ export interface CliRuntime extends ContainerRuntime {
 
 const DEFAULT_KILL_GRACE_MS = 5000;
 const DEFAULT_COMMAND_TIMEOUT_MS = 30_000;
-/** Characters of each stream kept for error messages. */
-const TAIL_CHARS = 4096;
-/** Characters of stdout a short command may return (an id, a State object). */
-const COMMAND_STDOUT_CHARS = 65_536;
-/** A line longer than this is passed on unfinished rather than grown without bound. */
-const MAX_LINE_CHARS = 65_536;
-/** Queued pull output (characters) above which the child's pipes are paused. */
-const QUEUE_HIGH_WATER_CHARS = 262_144;
 const CLI_HINT = 'pass --cli PATH to a docker or podman binary';
 /** Characters of stdout a container list may print (podman's JSON is about 1 kB a container). */
 const LIST_STDOUT_CHARS = 8 * 1024 * 1024;
@@ -63,21 +47,6 @@ const DOCKER_PS_FORMAT = '{"Names":{{json .Names}},"State":{{json .State}},"Stat
 const INSPECT_STATE_FORMAT = '{{.Name}}\t{{json .State}}';
 const CONTAINER_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 const IMAGE_NOT_FOUND = /no such image|image not known|no such object/i;
-/** Prefixes the CLIs put before the real message. */
-const ERROR_PREFIX = /^(?:Error response from daemon:\s*|Error:\s*)+/i;
-
-const GLOBAL_CLOCK: Clock = {
-  now: () => Date.now(),
-  setTimeout: (callback, ms) => globalThis.setTimeout(callback, ms),
-  clearTimeout: (handle) => globalThis.clearTimeout(handle as ReturnType<typeof globalThis.setTimeout>),
-};
-
-interface Settings {
-  killGraceMs: number;
-  commandTimeoutMs: number;
-  env: NodeJS.ProcessEnv;
-  clock: Clock;
-}
 
 /**
  * Runs `<binary> --version`, decides docker or podman from what it prints and
@@ -130,18 +99,18 @@ export function createCliRuntime(
   };
 }
 
-function settingsFrom(options: CliRuntimeOptions): Settings {
+function settingsFrom(options: CliRuntimeOptions): ChildSettings {
   const killGraceMs = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
   const commandTimeoutMs = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
   if (!(killGraceMs >= 0)) throw new RangeError(`'killGraceMs' must be a non-negative number, got ${killGraceMs}`);
   if (!(commandTimeoutMs > 0)) throw new RangeError(`'commandTimeoutMs' must be positive, got ${commandTimeoutMs}`);
-  return { killGraceMs, commandTimeoutMs, env: options.env ?? process.env, clock: options.clock ?? GLOBAL_CLOCK };
+  return { killGraceMs, commandTimeoutMs, env: options.env ?? process.env, clock: options.clock ?? systemClock };
 }
 
 async function inspectImage(
   binary: string,
   image: ImageReference,
-  settings: Settings,
+  settings: ChildSettings,
   signal?: AbortSignal,
 ): Promise<'present' | 'missing'> {
   const args = ['image', 'inspect', '--format', '{{.Id}}', image.explicit];
@@ -162,7 +131,7 @@ async function containerStates(
   binary: string,
   flavor: CliFlavor,
   names: readonly string[],
-  settings: Settings,
+  settings: ChildSettings,
   signal?: AbortSignal,
 ): Promise<Map<string, ContainerState>> {
   const args = flavor === 'podman' ? ['ps', '--all', '--format', 'json'] : ['ps', '--all', '--format', DOCKER_PS_FORMAT];
@@ -194,7 +163,7 @@ async function containerStates(
 async function inspectStates(
   binary: string,
   names: string[],
-  settings: Settings,
+  settings: ChildSettings,
   signal?: AbortSignal,
 ): Promise<Map<string, ContainerState>> {
   const result = await runCommand(binary, ['container', 'inspect', '--format', INSPECT_STATE_FORMAT, ...names], settings, signal);
@@ -215,125 +184,8 @@ async function inspectStates(
   return states;
 }
 
-/**
- * The pull's output: stdout and stderr merged line by line as they arrive.
- *
- * Ends when the pull succeeds; throws a RuntimeFailure with the tool's last
- * error line when it exits non-zero. Cancelling (aborting `signal`, or the
- * consumer calling return()) stops the child and the iterator simply ENDS —
- * no error — once the child has closed; the caller knows it cancelled.
- */
-function pullChunks(
-  binary: string,
-  image: ImageReference,
-  settings: Settings,
-  signal: AbortSignal,
-): AsyncIterableIterator<string> {
-  const queue: string[] = [];
-  let queuedChars = 0;
-  let waiter: { resolve: (r: IteratorResult<string>) => void; reject: (e: unknown) => void } | null = null;
-  let outcome: { failure: RuntimeFailure | null } | null = signal.aborted ? { failure: null } : null;
-  let cancelled = signal.aborted;
-
-  const deliver = (text: string): void => {
-    if (cancelled) return;
-    if (waiter !== null) {
-      const w = waiter;
-      waiter = null;
-      w.resolve({ value: text, done: false });
-      return;
-    }
-    queue.push(text);
-    queuedChars += text.length;
-    if (queuedChars > QUEUE_HIGH_WATER_CHARS) child?.pause();
-  };
-
-  const args = ['pull', image.explicit];
-  const child = signal.aborted ? null : new ChildRun(binary, args, settings, deliver);
-  const cancel = (): void => {
-    if (cancelled) return;
-    cancelled = true;
-    queue.length = 0;
-    queuedChars = 0;
-    child?.resume(); // paused pipes would never reach 'close'
-    child?.stop();
-  };
-  signal.addEventListener('abort', cancel, { once: true });
-
-  const closed: Promise<void> = (child?.closed ?? Promise.resolve(null)).then((exit) => {
-    signal.removeEventListener('abort', cancel);
-    let failure: RuntimeFailure | null = null;
-    if (!cancelled && exit !== null && (exit.spawnError !== null || exit.code !== 0)) {
-      failure = pullFailure(binary, exit, child as ChildRun);
-    }
-    outcome = { failure };
-    if (waiter !== null) {
-      const w = waiter;
-      waiter = null;
-      if (failure === null) w.resolve({ value: undefined, done: true });
-      else {
-        outcome = { failure: null };
-        w.reject(failure);
-      }
-    }
-  });
-
-  const iterator: AsyncIterableIterator<string> = {
-    next() {
-      const value = queue.shift();
-      if (value !== undefined) {
-        queuedChars -= value.length;
-        if (queuedChars <= QUEUE_HIGH_WATER_CHARS / 2) child?.resume();
-        return Promise.resolve({ value, done: false });
-      }
-      if (outcome !== null) {
-        const { failure } = outcome;
-        outcome = { failure: null }; // thrown once; later calls just end
-        return failure === null ? Promise.resolve({ value: undefined, done: true }) : Promise.reject(failure);
-      }
-      return new Promise((resolve, reject) => {
-        waiter = { resolve, reject };
-      });
-    },
-    async return() {
-      if (outcome === null) {
-        cancel();
-        await closed;
-      }
-      outcome = { failure: null };
-      queue.length = 0;
-      return { value: undefined, done: true };
-    },
-    [Symbol.asyncIterator]() {
-      return iterator;
-    },
-  };
-  return iterator;
-}
-
-function pullFailure(binary: string, exit: ChildExit, child: ChildRun): RuntimeFailure {
-  if (exit.spawnError !== null) {
-    return new RuntimeFailure(`could not start "${binary} pull": ${exit.spawnError.message}`, {
-      exit_code: null,
-      signal: null,
-      stderr_tail: '',
-    });
-  }
-  const said = lastErrorLine(child.stderr) ?? lastErrorLine(child.stdout, false);
-  // Killed by someone else: the signal is the news, whatever the tool said before.
-  const message =
-    exit.code === null
-      ? `"${binary} pull" was killed by ${exit.signal}${said === null ? '' : ` (it last said: ${said})`}`
-      : (said ?? `"${binary} pull" exited with code ${exit.code} without saying why`);
-  return new RuntimeFailure(message, {
-    exit_code: exit.code,
-    signal: exit.signal,
-    stderr_tail: child.stderr.text,
-  });
-}
-
 /** The failure of a short command, in the tool's words when it said any. */
-function commandFailure(binary: string, args: string[], result: CommandResult, settings: Settings): RuntimeFailure {
+function commandFailure(binary: string, args: string[], result: CommandResult, settings: ChildSettings): RuntimeFailure {
   const shown = `"${binary} ${args.slice(0, 2).join(' ')}"`;
   const details = { exit_code: result.code, signal: result.signal, stderr_tail: result.stderr.text };
   if (result.spawnError !== null) return new RuntimeFailure(`could not start ${shown}: ${result.spawnError.message}`, details);
@@ -343,202 +195,4 @@ function commandFailure(binary: string, args: string[], result: CommandResult, s
   }
   const how = result.code === null ? `was killed by ${result.signal}` : `exited with code ${result.code}`;
   return new RuntimeFailure(lastErrorLine(result.stderr) ?? `${shown} ${how} without saying why`, details);
-}
-
-/**
- * The last thing the tool said that looks like an error, without its
- * `Error: ` / `Error response from daemon: ` prefix; else (when `orLastLine`)
- * its last line, since not every message starts with "Error"
- * ("Cannot connect to the Docker daemon …").
- */
-function lastErrorLine(tail: TextTail, orLastLine = true): string | null {
-  const lines = tail.text.split(/\r\n|\r|\n/).map((line) => line.trim());
-  if (tail.truncated && lines.length > 1) lines.shift(); // the first line was cut
-  const said = lines.filter((line) => line !== '');
-  const line = said.findLast((l) => /^error\b/i.test(l)) ?? (orLastLine ? said.at(-1) : undefined);
-  if (line === undefined) return null;
-  return line.replace(ERROR_PREFIX, '') || line;
-}
-
-interface CommandResult {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  spawnError: NodeJS.ErrnoException | null;
-  stdout: TextTail;
-  stderr: TextTail;
-  timedOut: boolean;
-  cancelled: boolean;
-}
-
-/** Runs a short command to its end, stopping it on timeout or abort. */
-async function runCommand(
-  binary: string,
-  args: string[],
-  settings: Settings,
-  signal?: AbortSignal,
-  stdoutChars = COMMAND_STDOUT_CHARS,
-): Promise<CommandResult> {
-  const child = new ChildRun(binary, args, settings, null, stdoutChars);
-  let timedOut = false;
-  let cancelled = false;
-  const timer = settings.clock.setTimeout(() => {
-    timedOut = true;
-    child.stop();
-  }, settings.commandTimeoutMs);
-  const onAbort = (): void => {
-    cancelled = true;
-    child.stop();
-  };
-  if (signal?.aborted) onAbort();
-  else signal?.addEventListener('abort', onAbort, { once: true });
-  const exit = await child.closed;
-  settings.clock.clearTimeout(timer);
-  signal?.removeEventListener('abort', onAbort);
-  return { ...exit, stdout: child.stdout, stderr: child.stderr, timedOut, cancelled };
-}
-
-interface ChildExit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  /** Set when the binary could not be started at all (ENOENT, EACCES). */
-  spawnError: NodeJS.ErrnoException | null;
-}
-
-/** The last characters a stream produced. */
-class TextTail {
-  text = '';
-  truncated = false;
-
-  constructor(private readonly limit: number) {}
-
-  append(chunk: string): void {
-    this.text += chunk;
-    if (this.text.length > this.limit) {
-      this.text = this.text.slice(-this.limit);
-      this.truncated = true;
-    }
-  }
-}
-
-/**
- * One child process: both pipes decoded as UTF-8 and passed on in whole lines,
- * a bounded tail of each, and a stop() that signals only a running child.
- */
-class ChildRun {
-  readonly stdout: TextTail;
-  readonly stderr = new TextTail(TAIL_CHARS);
-  /** Resolves on 'close' (or at once when the binary could not be started); never rejects. */
-  readonly closed: Promise<ChildExit>;
-  readonly #child: ChildProcess;
-  readonly #settings: Settings;
-  #stopRequested = false;
-  #exited = false;
-  #graceTimer: TimerHandle | null = null;
-
-  constructor(
-    binary: string,
-    args: string[],
-    settings: Settings,
-    onText: ((text: string) => void) | null,
-    stdoutLimit = TAIL_CHARS,
-  ) {
-    this.#settings = settings;
-    this.stdout = new TextTail(stdoutLimit);
-    this.#child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'], env: settings.env, windowsHide: true });
-    const child = this.#child;
-    for (const [stream, tail] of [
-      [child.stdout, this.stdout],
-      [child.stderr, this.stderr],
-    ] as const) {
-      let carry = '';
-      stream?.setEncoding('utf8');
-      stream?.on('data', (text: string) => {
-        tail.append(text);
-        if (onText === null) return;
-        carry += text;
-        const cut = carry.length > MAX_LINE_CHARS ? carry.length : carry.lastIndexOf('\n') + 1;
-        if (cut > 0) {
-          onText(carry.slice(0, cut));
-          carry = carry.slice(cut);
-        }
-      });
-      stream?.on('end', () => {
-        if (onText !== null && carry !== '') onText(carry);
-        carry = '';
-      });
-    }
-    child.on('exit', () => {
-      this.#exited = true;
-      this.#clearGrace();
-    });
-    this.closed = new Promise((resolve) => {
-      let settled = false;
-      const settle = (exit: ChildExit): void => {
-        if (settled) return;
-        settled = true;
-        this.#clearGrace();
-        resolve(exit);
-      };
-      child.on('error', (error: NodeJS.ErrnoException) => {
-        // Without a pid the binary never started and no 'close' is owed; with one,
-        // this was a failed kill() and 'close' still comes.
-        if (child.pid === undefined) settle({ code: null, signal: null, spawnError: error });
-      });
-      child.on('close', (code: number | null, signal: NodeJS.Signals | null) => {
-        settle({ code: child.pid === undefined ? null : code, signal, spawnError: null });
-      });
-    });
-  }
-
-  /**
-   * True until the child has exited; false when it never started. Tracked by
-   * our own 'exit' flag, not `signalCode`: Deno's node compat sets
-   * `signalCode` as soon as kill() is called, while the child may still live.
-   */
-  get running(): boolean {
-    return this.#child.pid !== undefined && !this.#exited && this.#child.exitCode === null;
-  }
-
-  /** SIGTERM now and SIGKILL after the grace — only while the child is still running. Idempotent. */
-  stop(): void {
-    if (this.#stopRequested) return;
-    this.#stopRequested = true;
-    if (!this.running) return;
-    this.#child.kill('SIGTERM');
-    this.#graceTimer = this.#settings.clock.setTimeout(() => {
-      this.#graceTimer = null;
-      if (this.running) this.#kill('SIGKILL');
-    }, this.#settings.killGraceMs);
-  }
-
-  pause(): void {
-    this.#child.stdout?.pause();
-    this.#child.stderr?.pause();
-  }
-
-  resume(): void {
-    this.#child.stdout?.resume();
-    this.#child.stderr?.resume();
-  }
-
-  /**
-   * Deno's node compat refuses a second ChildProcess.kill() (it returns
-   * false), so the SIGKILL after a SIGTERM falls back to process.kill(pid),
-   * which is safe here: the child has not been reaped (no 'exit' yet), so its
-   * pid cannot belong to another process.
-   */
-  #kill(signal: NodeJS.Signals): void {
-    if (this.#child.kill(signal)) return;
-    try {
-      process.kill(this.#child.pid as number, signal);
-    } catch {
-      // ESRCH: it was reaped in between; nothing is left to stop.
-    }
-  }
-
-  #clearGrace(): void {
-    if (this.#graceTimer === null) return;
-    this.#settings.clock.clearTimeout(this.#graceTimer);
-    this.#graceTimer = null;
-  }
 }
