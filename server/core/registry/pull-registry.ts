@@ -270,8 +270,8 @@ export class PullRegistry {
     if (job.trailingFrame !== null) return;
     const interval = this.#frameIntervalMs;
     const now = this.#clock.now();
-    let beat = Math.ceil(now / interval) * interval;
-    if (beat - job.lastEmitAt < interval) beat += interval;
+    // One frame per beat: the first beat from now after the last frame's (a timer fires a little late).
+    const beat = Math.max(Math.ceil(now / interval), Math.floor(job.lastEmitAt / interval) + 1) * interval;
     const wait = beat - now;
     if (wait <= 0) {
       this.#emit(job);

@@ -85,6 +85,27 @@ describe('PullRegistry', () => {
     expect(a!.filter((at) => b!.includes(at)).length).toBeGreaterThanOrEqual(3);
   });
 
+  it('keeps a frame on every beat when its timer fires late', async () => {
+    const late = new PullRegistry({
+      runtime,
+      clock: { ...clock, setTimeout: (callback, ms) => clock.setTimeout(callback, ms + 3) },
+      newJobId: () => `p_${++ids}`,
+    });
+    const frames: number[] = [];
+    late.watch([image.key], () => frames.push(Date.now()));
+    late.start(image);
+    const pull = runtime.pulls[0]!;
+    pull.push(dockerLine('Pulling fs layer', LAYER));
+    for (let i = 1; i <= 100; i++) {
+      pull.push(dockerLine('Downloading', LAYER, { current: i * 1000, total: 200_000 }));
+      await settle();
+      await vi.advanceTimersByTimeAsync(20);
+    }
+    // 2 s of changes: a frame on each of about 10 beats, not every other one.
+    expect(frames.length).toBeGreaterThanOrEqual(10);
+    late.close();
+  });
+
   it('sends a change of state at once, without waiting for the frame interval', async () => {
     let frames = 0;
     registry.watch([image.key], () => frames++);
