@@ -1,8 +1,9 @@
-// `npm run bench [-- PART…]`: the benchmarks of issue 7, parts 1–4.
+// `npm run bench [-- PART…]`: the benchmarks of issue 7, parts 1–5.
 //   fanout    SSE fan-out latency, CPU and memory vs polling /pull/status
 //   truth     shown percent vs bytes the proxy delivered, podman and dockerd
 //   overhead  a real pull through slotpull vs the engine's CLI
 //   listing   GET /api/slots with 100 slots: latency and engine requests
+//   elements  bundle size; 100 pull bars in Chromium: main-thread busy, long tasks, fps
 // Prints the figures, writes bench/results/<date>.json (parts of the same
 // day merged, the newest run of each part kept) and regenerates the tables
 // in docs/benchmarks.md. A missed target is a result, not a failure: the exit
@@ -11,13 +12,14 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import { join } from 'node:path';
 import { BENCH_DIR, ROOT, load, log, machine } from './lib/common.mjs';
 import { stopEnv } from './lib/engine-env.mjs';
-import { fanoutTables, listingTables, overheadTables, regenerate, summaryTable, truthTables } from './lib/report.mjs';
+import { elementsTables, fanoutTables, listingTables, overheadTables, regenerate, summaryTable, truthTables } from './lib/report.mjs';
 
 const PARTS = {
   fanout: { run: async () => (await import('./fanout.mjs')).runFanout(), table: fanoutTables },
   truth: { run: async () => (await import('./truth.mjs')).runTruth(), table: truthTables },
   overhead: { run: async () => (await import('./overhead.mjs')).runOverhead(), table: overheadTables },
   listing: { run: async () => (await import('./listing.mjs')).runListing(), table: listingTables },
+  elements: { run: async () => (await import('./elements.mjs')).runElements(), table: elementsTables },
 };
 
 const args = process.argv.slice(2);

@@ -90,20 +90,56 @@ export function overheadTables(part, results) {
 
 export function listingTables(part, results) {
   const rows = part.rows.map((r) =>
-    `| ${r.engine === 'docker' ? 'dockerd' : r.engine} | ${r.warm.median_ms} (${r.warm.engine_requests}) | ${r.cold.median_ms} (${r.cold.image_requests} + ${r.cold.container_requests}) | ${r.naive.median_ms} (${r.naive.image_requests} + ${r.naive.container_requests}) | ${v(r.ratio_warm_to_naive_ms)} / ${v(r.ratio_cold_to_naive_ms)} | ${r.steady.image.max_per_2s} (min gap ${v(r.steady.image.min_gap_ms)} ms) | ${r.steady.container.max_per_2s} | ${r.steady.engine_requests_per_2s} |`,
+    `| ${r.engine === 'docker' ? 'dockerd' : r.engine} | ${r.warm.median_ms} (${r.warm.engine_requests}) | ${r.cold.median_ms} (${r.cold.image_requests} + ${v(r.cold.container_lists)} + ${r.cold.container_requests}) | ${r.naive.median_ms} (${r.naive.image_requests} + ${r.naive.container_requests}) | ${v(r.ratio_warm_to_naive_ms)} / ${v(r.ratio_cold_to_naive_ms)} | ${r.steady.image.max_per_2s} (min gap ${v(r.steady.image.min_gap_ms)} ms) | ${v(r.steady.container_list?.max_per_2s)} (min gap ${v(r.steady.container_list?.min_gap_ms)} ms) | ${r.steady.container.max_per_2s} | ${r.steady.engine_requests_per_2s} |`,
   );
   const t = part.targets;
   return [
     header(part, results),
     '',
-    `${part.parameters.slots} container slots over ${part.parameters.images.length} images (${part.parameters.present.join(', ')} present; ${part.parameters.missing.join(', ')} missing), one container per slot (${part.parameters.containers} exist, the rest absent). ${part.parameters.rounds} rounds, naive first in even rounds and last in odd ones. Median ms (engine requests per listing: image inspects + container inspects).`,
+    `${part.parameters.slots} container slots over ${part.parameters.images.length} images (${part.parameters.present.join(', ')} present; ${part.parameters.missing.join(', ')} missing), one container per slot (${part.parameters.containers} exist, the rest absent). ${part.parameters.rounds} rounds, naive first in even rounds and last in odd ones. Median ms (engine requests per listing: image inspects + container lists + container inspects; naive: image inspects + container inspects).`,
     '',
-    '| engine | warm | cold | naive (one inspect per slot) | ratio to naive warm / cold | image inspects per image in any 2 s (steady) | container inspects per container in any 2 s | engine requests per 2 s (steady) |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|',
+    '| engine | warm | cold | naive (one inspect per slot) | ratio to naive warm / cold | image inspects per image in any 2 s (steady) | container lists in any 2 s (steady) | container inspects per container in any 2 s | engine requests per 2 s (steady) |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...rows,
     '',
     `- Target median ≤ ${t.warm_median_ms.target} ms with a warm cache: ${t.warm_median_ms.values.join(' / ')} ms — ${mark(t.warm_median_ms.met)}.`,
-    `- Target at most one engine request per distinct image per 2 s: image inspects ${t.image_requests.image_inspects_max_per_image_per_2s.join(' / ')} per image in any 2 s — ${mark(t.image_requests.met_image_inspects)}; all engine requests of a cold listing ${t.image_requests.engine_requests_per_cold_listing.join(' / ')} for ${t.image_requests.distinct_images} images — ${mark(t.image_requests.met_all_requests)}.`,
+    `- Target at most one engine request per distinct image per 2 s, plus one container list per engine: image inspects ${t.image_requests.image_inspects_max_per_image_per_2s.join(' / ')} per image in any 2 s — ${mark(t.image_requests.met_image_inspects)}; container lists ${v(t.image_requests.container_lists_max_per_2s?.join(' / '))} in any 2 s — ${mark(t.image_requests.met_container_lists)}; all engine requests of a cold listing ${t.image_requests.engine_requests_per_cold_listing.join(' / ')} for ${t.image_requests.distinct_images} images (at most ${v(t.image_requests.allowed_requests_per_cold_listing)}) — ${mark(t.image_requests.met_all_requests)}.`,
+  ].join('\n');
+}
+
+const kib = (bytes) => `${(bytes / 1024).toFixed(2)} kB`;
+/** A figure over the runs: "median / worst". */
+const mw = (figure, unit = '') => `${v(figure.median, unit)} / ${v(figure.worst, unit)}`;
+
+export function elementsTables(part, results) {
+  const p = part.parameters;
+  const b = part.bundle;
+  const t = part.targets;
+  const row = (label, w) =>
+    `| ${label} | ${mw(w.busy_percent, ' %')} | ${mw(w.main_thread_cpu_percent, ' %')} | ${v(w.script_percent.median)} / ${v(w.style_percent.median)} / ${v(w.layout_percent.median)} % | ${v(w.layouts_per_s.median)} | ${w.long_tasks.worst} (${v(w.longest_task_ms.worst)} ms) | ${mw(w.fps)} (${v(w.longest_frame_gap_ms.worst)} ms) | ${mw(w.frames_per_s)} (${v(w.frames_per_bar_per_s.median)}) | ${v(w.renders_per_s.median)} | ${v(w.renderer_cpu_percent.median)} % | ${v(w.server_cpu_percent.median)} % |`;
+  return [
+    header(part, results),
+    '',
+    `\`${b.file}\` as \`node elements/build.mjs\` builds it (kB = 1024 bytes):`,
+    '',
+    '| minified | gzip -9 | brotli -11 | Lit inside |',
+    '|---:|---:|---:|---|',
+    `| ${b.minified_bytes} B (${kib(b.minified_bytes)}) | ${b.gzip_bytes} B (${kib(b.gzip_bytes)}) | ${b.brotli_bytes} B (${kib(b.brotli_bytes)}) | ${b.lit_inside ? 'yes' : '**no**'} |`,
+    '',
+    `${p.bars} \`<slot-image-pull-bar>\` on one page, all on screen (${p.width} px wide), each slot pulling on its own (${p.eventsPerSecond} progress events/s; the server sends ${p.frames_per_s_per_pull} frames/s per pull) through the hub's one EventSource to the real server's \`/api/events\`. ${p.chromium}, \`${p.chromium_args.join(' ')}\`. ${p.runs} runs, each in a fresh server process and page; windows of ${p.windowMs / 1000} s after ${p.settleMs / 1000} s of settling; the two pulling windows alternated per run. Median / worst over the runs; long tasks: the most in one window (the longest of all).`,
+    '',
+    '| page | main-thread busy (TaskDuration ÷ wall) | main-thread CPU (ThreadTime ÷ wall) | of which script / style / layout (median) | layouts/s | long tasks (longest) | rAF frames/s (longest gap) | SSE frames/s (per bar) | bar renders/s | renderer process CPU | server CPU |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    row('idle: no pull, every image missing', part.idle),
+    row('**pulling** (the target)', part.pulling),
+    row('pulling, prefers-reduced-motion: reduce', part.reduced_motion),
+    '',
+    `Loading the page (the bundle, ${p.bars} first renders and slot lookups), before any window: at most ${part.startup.long_tasks} long task${part.startup.long_tasks === 1 ? '' : 's'} per run, the longest ${part.startup.longest_task_ms} ms.`,
+    '',
+    `- Target ≤ ${t.bundle_gzip.target_kb} kB gzipped with Lit inside: ${kib(t.bundle_gzip.bytes)} (${t.bundle_gzip.bytes} B${t.bundle_gzip.lit_inside ? '' : ', Lit not inside'}) — ${mark(t.bundle_gzip.met)}.`,
+    `- Target ≤ ${t.busy.target_percent} % main-thread busy with ${p.bars} bars: ${v(t.busy.median)} % (median; worst ${v(t.busy.worst)} %) — ${mark(t.busy.met)}.`,
+    `- Target no long task over ${t.long_tasks.target_ms} ms while pulling: ${t.long_tasks.count} in ${p.runs} × ${p.windowMs / 1000} s, the longest ${v(t.long_tasks.longest_ms)} ms — ${mark(t.long_tasks.met)}.`,
+    `- Frames per second while pulling: ${v(t.fps.median)} (median; worst ${v(t.fps.worst)}).`,
   ].join('\n');
 }
 
@@ -134,7 +170,15 @@ export function summaryTable(results) {
   const l = results.parts.listing;
   if (l?.targets) {
     lines.push(`| listing | median ≤ 10 ms, 100 slots, warm | ${l.targets.warm_median_ms.values.join(' / ')} ms | ${mark(l.targets.warm_median_ms.met)} |`);
-    lines.push(`| listing | ≤ 1 engine request per distinct image per 2 s | image inspects ${l.targets.image_requests.image_inspects_max_per_image_per_2s.join(' / ')} per image per 2 s; cold listing ${l.targets.image_requests.engine_requests_per_cold_listing.join(' / ')} requests for ${l.targets.image_requests.distinct_images} images | image inspects ${mark(l.targets.image_requests.met_image_inspects)}, all requests ${mark(l.targets.image_requests.met_all_requests)} |`);
+    const r = l.targets.image_requests;
+    lines.push(`| listing | ≤ 1 engine request per distinct image per 2 s, + 1 container list per engine | image inspects ${r.image_inspects_max_per_image_per_2s.join(' / ')} per image per 2 s; container lists ${v(r.container_lists_max_per_2s?.join(' / '))} per 2 s; cold listing ${r.engine_requests_per_cold_listing.join(' / ')} requests for ${r.distinct_images} images | image inspects ${mark(r.met_image_inspects)}, container lists ${mark(r.met_container_lists)}, all requests ${mark(r.met_all_requests)} |`);
+  }
+  const e = results.parts.elements;
+  if (e?.targets) {
+    const t = e.targets;
+    lines.push(`| elements | bundle ≤ ${t.bundle_gzip.target_kb} kB gzipped, Lit inside | ${kib(t.bundle_gzip.bytes)} (${kib(e.bundle.minified_bytes)} minified; brotli ${kib(e.bundle.brotli_bytes)}) | ${mark(t.bundle_gzip.met)} |`);
+    lines.push(`| elements | ≤ ${t.busy.target_percent} % main-thread busy, ${e.parameters.bars} bars at ${e.parameters.frames_per_s_per_pull} frames/s | ${v(t.busy.median)} % median, worst ${v(t.busy.worst, ' %')} (main-thread CPU ${v(e.pulling.main_thread_cpu_percent.median)} %; idle ${v(e.idle.busy_percent.median)} %; reduced motion ${v(e.reduced_motion.busy_percent.median)} %) | ${mark(t.busy.met)} |`);
+    lines.push(`| elements | no long task over ${t.long_tasks.target_ms} ms | ${t.long_tasks.count} long tasks, longest ${v(t.long_tasks.longest_ms)} ms; ${v(t.fps.median)} fps median (worst ${v(t.fps.worst)}) | ${mark(t.long_tasks.met)} |`);
   }
   for (const [name, part] of Object.entries(results.parts)) {
     if (part.error) lines.push(`| ${name} | | failed: ${part.error.split('\n')[0]} | |`);
