@@ -8,8 +8,8 @@ import type { ErrorBody, PullSnapshot, PullStartAnswer, SlotInfo } from './wire.
 
 /** The server answered with a CONTRACT §2 error. */
 export class ApiProblem extends Error {
-  readonly status: number;
-  readonly code: string;
+  declare readonly status: number;
+  declare readonly code: string;
   constructor(status: number, code: string, message: string) {
     super(message);
     this.name = 'ApiProblem';
@@ -20,7 +20,7 @@ export class ApiProblem extends Error {
 
 /** No answer: network down, server stopped, or its origin not allowed (CORS). */
 export class ServerUnreachable extends Error {
-  readonly base: string;
+  declare readonly base: string;
   constructor(base: string, cause: unknown) {
     super(`no answer from the slotpull server at ${base}`, { cause });
     this.name = 'ServerUnreachable';

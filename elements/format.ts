@@ -40,7 +40,7 @@ function numberFormat(lang: string, options: Intl.NumberFormatOptions): Intl.Num
 }
 
 export class Formatter {
-  readonly lang: string;
+  declare readonly lang: string;
   constructor(lang: string) {
     this.lang = lang;
   }
@@ -57,49 +57,40 @@ export class Formatter {
 
   /** "612 MB", "1.5 GB"; `atLeast` rounds down, for totals that may still grow. */
   bytes(value: number, display: Display = 'short', atLeast = false): string {
+    return this.#scaled(value, '', display, atLeast);
+  }
+
+  /** "24.5 MB/s". */
+  speed(bytesPerSecond: number, display: Display = 'short'): string {
+    return this.#scaled(bytesPerSecond, '-per-second', display);
+  }
+
+  /** A rough duration: "35 sec", "4 min", "1.5 hr" (the caller adds "about"). */
+  duration(seconds: number, display: Display = 'short'): string {
+    const s = Math.max(1, seconds);
+    if (s < SECONDS_PER_MINUTE) return this.#unit('second', display, s < 10 ? Math.round(s) : Math.round(s / ETA_STEP_S) * ETA_STEP_S);
+    if (s < SECONDS_PER_HOUR) return this.#unit('minute', display, Math.round(s / SECONDS_PER_MINUTE));
+    return this.#unit('hour', display, s / SECONDS_PER_HOUR, { maximumFractionDigits: 1 });
+  }
+
+  /** Bytes (`per` '') or bytes per second (`per` '-per-second') in the largest unit under 1000. */
+  #scaled(value: number, per: string, display: Display, atLeast = false): string {
     let scaled = Math.max(0, value);
     let unit = 0;
     while (scaled >= 1000 && unit < BYTE_UNITS.length - 1) {
       scaled /= 1000;
       unit += 1;
     }
-    return numberFormat(this.lang, {
-      style: 'unit',
-      unit: BYTE_UNITS[unit],
-      unitDisplay: display,
+    return this.#unit(`${BYTE_UNITS[unit]}${per}`, display, scaled, {
       maximumFractionDigits: scaled < 100 && unit > 0 ? 1 : 0,
       roundingMode: atLeast ? 'floor' : 'halfExpand',
-    }).format(scaled);
+    });
   }
 
-  /** "24.5 MB/s". */
-  speed(bytesPerSecond: number, display: Display = 'short'): string {
-    let scaled = Math.max(0, bytesPerSecond);
-    let unit = 0;
-    while (scaled >= 1000 && unit < BYTE_UNITS.length - 1) {
-      scaled /= 1000;
-      unit += 1;
-    }
-    return numberFormat(this.lang, {
-      style: 'unit',
-      unit: `${BYTE_UNITS[unit]}-per-second`,
-      unitDisplay: display,
-      maximumFractionDigits: scaled < 100 && unit > 0 ? 1 : 0,
-    }).format(scaled);
-  }
-
-  /** A rough duration: "35 sec", "4 min", "1.5 hr" (the caller adds "about"). */
-  duration(seconds: number, display: Display = 'short'): string {
-    const s = Math.max(1, seconds);
-    if (s < SECONDS_PER_MINUTE) {
-      const rounded = s < 10 ? Math.round(s) : Math.round(s / ETA_STEP_S) * ETA_STEP_S;
-      return numberFormat(this.lang, { style: 'unit', unit: 'second', unitDisplay: display }).format(rounded);
-    }
-    if (s < SECONDS_PER_HOUR) {
-      return numberFormat(this.lang, { style: 'unit', unit: 'minute', unitDisplay: display }).format(Math.round(s / SECONDS_PER_MINUTE));
-    }
-    return numberFormat(this.lang, { style: 'unit', unit: 'hour', unitDisplay: display, maximumFractionDigits: 1 }).format(
-      s / SECONDS_PER_HOUR,
-    );
+  #unit(unit: string, unitDisplay: Display, value: number, options?: Intl.NumberFormatOptions): string {
+    return numberFormat(this.lang, { style: 'unit', unit, unitDisplay, ...options }).format(value);
   }
 }
+
+/** A Formatter in `element`'s language. */
+export const formatterFor = (element: Element): Formatter => new Formatter(langOf(element));

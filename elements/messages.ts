@@ -1,70 +1,69 @@
 /**
  * Every string a person sees or hears from the elements. Numbers go through
  * the Formatter (Intl, the element's `lang`); the sentences are English.
+ * Import it as a namespace (`import * as messages`): one export a string lets
+ * the bundler give each a short name.
  */
 import type { Display, Formatter } from './format.ts';
 import type { PullSnapshot } from './wire.ts';
 
-export const messages = {
-  // The pull bar.
-  pulling: (image: string) => `Pulling image ${image}…`,
-  ready: 'Image ready',
-  pullFailed: (error: string) => `Pull failed: ${error}`,
-  cancelled: 'Pull cancelled',
-  reconnecting: 'Reconnecting…',
-  connecting: 'Connecting…',
-  idle: { present: 'Image present', missing: 'Image not pulled yet', unknown: 'Image status unknown' },
-  retry: 'Retry',
-  retrying: 'Retrying…',
-  cancel: 'Cancel',
-  cancelling: 'Cancelling…',
-  startFailed: (why: string) => `Could not start the pull: ${why}`,
-  cancelFailed: (why: string) => `Could not cancel the pull: ${why}`,
-  unknownError: 'the engine gave no reason',
+// The pull bar.
+export const pulling = (image: string): string => `Pulling image ${image}…`;
+export const ready = 'Image ready';
+export const pullFailed = (error: string): string => `Pull failed: ${error}`;
+export const cancelled = 'Pull cancelled';
+export const reconnecting = 'Reconnecting…';
+export const connecting = 'Connecting…';
+export const idle = { present: 'Image present', missing: 'Image not pulled yet', unknown: 'Image status unknown' } as const;
+export const retry = 'Retry';
+export const retrying = 'Retrying…';
+export const cancel = 'Cancel';
+export const cancelling = 'Cancelling…';
+export const startFailed = (why: string): string => `Could not start the pull: ${why}`;
+export const cancelFailed = (why: string): string => `Could not cancel the pull: ${why}`;
+export const unknownError = 'the engine gave no reason';
 
-  // Words for aria-valuetext.
-  waitingForData: 'waiting for size information',
-  stateWords: { completed: 'complete', failed: 'failed', cancelled: 'cancelled', reconnecting: 'reconnecting' },
+// Words for aria-valuetext.
+export const waitingForData = 'waiting for size information';
+export const stateWords = { completed: 'complete', failed: 'failed', cancelled: 'cancelled', reconnecting: 'reconnecting' } as const;
 
-  // Announcements in the polite status region.
-  announceStart: (image: string) => `Pulling image ${image} started`,
-  announcePercent: (image: string, percent: string) => `Pulling image ${image}: ${percent}`,
-  announceDone: (image: string) => `Image ${image} is ready`,
-  announceFailed: (image: string, error: string) => `Pull of image ${image} failed: ${error}`,
-  announceCancelled: (image: string) => `Pull of image ${image} cancelled`,
+// Announcements in the polite status region (a failure: imageFailed).
+export const announceStart = (image: string): string => `Pulling image ${image} started`;
+export const announcePercent = (image: string, percent: string): string => `Pulling image ${image}: ${percent}`;
+export const announceDone = (image: string): string => `Image ${image} is ready`;
+export const announceCancelled = (image: string): string => `Pull of image ${image} cancelled`;
 
-  // Problems before any data.
-  unreachable: (base: string) => `Cannot reach the slotpull server at ${base}`,
-  noSlotName: 'No slot-name is set on this element',
-  badBaseUrl: (value: string) => `base-url "${value}" is not an http(s) URL`,
-  notFound: (slot: string) => `No slot is named "${slot}" on this server`,
-  external: (slot: string) => `Slot "${slot}" is served elsewhere and has no image`,
-  lookupFailed: (why: string) => `Could not read the slot: ${why}`,
+// Problems before any data.
+export const unreachable = (base: string): string => `Cannot reach the slotpull server at ${base}`;
+export const noSlotName = 'No slot-name is set on this element';
+export const badBaseUrl = (value: string): string => `base-url "${value}" is not an http(s) URL`;
+export const notFound = (slot: string): string => `No slot is named "${slot}" on this server`;
+export const external = (slot: string): string => `Slot "${slot}" is served elsewhere and has no image`;
+export const lookupFailed = (why: string): string => `Could not read the slot: ${why}`;
 
-  // The error banner.
-  bannerMissing: (image: string) => `Image ${image} is missing`,
-  bannerFailed: (image: string, error: string) => `Pull of image ${image} failed: ${error}`,
-  bannerCrashed: (container: string, error: string | null) =>
-    error === null ? `Container ${container} crashed` : `Container ${container} crashed: ${error}`,
-  rePull: 'Re-pull',
-  rePulling: 'Pulling…',
-  dismiss: 'Dismiss',
-  dismissLabel: 'Dismiss this message',
+// The error banner (and the announcement of a failure).
+export const bannerMissing = (image: string): string => `Image ${image} is missing`;
+export const imageFailed = (image: string, error: string): string => `Pull of image ${image} failed: ${error}`;
+export const bannerCrashed = (container: string, error: string | null): string =>
+  error === null ? `Container ${container} crashed` : `Container ${container} crashed: ${error}`;
+export const rePull = 'Re-pull';
+export const rePulling = 'Pulling…';
+export const dismiss = 'Dismiss';
+export const dismissLabel = 'Dismiss this message';
 
-  // The status chip (visible text; the hidden prefix gives it context).
-  chipPrefix: 'Image status: ',
-  chip: {
-    present: 'present',
-    pulling: 'pulling',
-    pullingPercent: (percent: string) => `pulling ${percent}`,
-    missing: 'missing',
-    failed: 'failed',
-    cancelled: 'cancelled',
-    unknown: 'unknown',
-    unreachable: 'unreachable',
-    connecting: 'checking…',
-  },
+// The status chip (visible text; the hidden prefix gives it context).
+export const chipPrefix = 'Image status: ';
+export const chip = {
+  present: 'present',
+  pulling: 'pulling',
+  missing: 'missing',
+  failed: 'failed',
+  cancelled: 'cancelled',
+  unknown: 'unknown',
+  unreachable: 'unreachable',
+  connecting: 'checking…',
 } as const;
+export const chipPercent = (percent: string): string => `pulling ${percent}`;
 
 /** "612 MB of ≥1.4 GB" (short) or "612 megabytes of at least 1.4 gigabytes" (long); null without byte counts. */
 export function bytesPhrase(s: PullSnapshot, f: Formatter, display: Display = 'short'): string | null {

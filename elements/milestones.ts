@@ -4,7 +4,7 @@
  * would read nothing else. The first snapshot is the baseline and says nothing.
  */
 import type { Formatter } from './format.ts';
-import { messages } from './messages.ts';
+import * as messages from './messages.ts';
 import type { PullSnapshot } from './wire.ts';
 
 const QUARTER = 25;
@@ -26,7 +26,7 @@ export function milestone(next: PullSnapshot, previous: PullSnapshot | undefined
     case 'cancelled':
       if (!newJob && previous.state === next.state) return null;
       if (next.state === 'completed') return messages.announceDone(image);
-      if (next.state === 'failed') return messages.announceFailed(image, next.error ?? messages.unknownError);
+      if (next.state === 'failed') return messages.imageFailed(image, next.error ?? messages.unknownError);
       return messages.announceCancelled(image);
     case 'present':
     case 'missing':

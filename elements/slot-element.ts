@@ -3,15 +3,18 @@
  * the subscription to the page's hub, the slot lookup (GET, as a Task) and
  * the problems that stop an element before any data (no slot, server out of
  * reach, a bad attribute).
+ *
+ * The members the elements use among themselves end in `_`: the bundle
+ * (elements/build.mjs) gives such names short ones, as a minifier does to
+ * #private names. Only for names that nothing outside the elements reads.
  */
 import { Task, TaskStatus } from '@lit/task';
 import { LitElement, type PropertyDeclarations } from 'lit';
 import { ApiProblem, getSlot, ServerUnreachable } from './api.ts';
 import { resolveBase } from './base-url.ts';
 import { SlotStreamController } from './controllers/slot-stream.ts';
-import { Formatter, langOf } from './format.ts';
 import { Transport } from './hub/transport.ts';
-import { messages } from './messages.ts';
+import * as messages from './messages.ts';
 import type { PullSnapshot, SlotInfo } from './wire.ts';
 
 export type ProblemKind = 'config' | 'not-found' | 'external' | 'unreachable' | 'lookup';
@@ -21,11 +24,12 @@ export interface Problem {
   readonly message: string;
 }
 
+const problem = (kind: ProblemKind, message: string): Problem => ({ kind, message });
+
 export abstract class SlotElement extends LitElement {
   static override properties: PropertyDeclarations = {
     slotName: { attribute: 'slot-name' },
     baseUrl: { attribute: 'base-url' },
-    lookupGeneration: { state: true },
   };
 
   /** The slot's name in the server's slots file. */
@@ -33,18 +37,18 @@ export abstract class SlotElement extends LitElement {
   /** The server, e.g. `http://127.0.0.1:8080`; default: the page's origin. */
   declare baseUrl: string;
   /** Bumped to read the slot again (after a transport recovery, or a pull's end). */
-  protected declare lookupGeneration: number;
+  #lookupGeneration = 0;
 
-  protected readonly stream = new SlotStreamController(this, () => ({ base: this.base, slot: this.slotName }), {
-    snapshot: (next, previous) => this.snapshotChanged(next, previous),
+  protected readonly stream_ = new SlotStreamController(this, () => ({ base: this.base, slot: this.slotName }), {
+    snapshot: (next, previous) => this.snapshotChanged_(next, previous),
     transport: (state) => {
-      if (state === Transport.open && this.lookup.status === TaskStatus.ERROR) this.refreshLookup();
+      if (state === Transport.open && this.lookup_.status === TaskStatus.ERROR) this.refreshLookup_();
     },
   });
 
   /** GET /api/slots/:name; null when the element lacks a slot name or a usable base URL. */
-  protected readonly lookup = new Task(this, {
-    args: () => [this.base, this.slotName, this.lookupGeneration] as const,
+  protected readonly lookup_ = new Task(this, {
+    args: () => [this.base, this.slotName, this.#lookupGeneration] as const,
     task: async ([base, slot], { signal }): Promise<SlotInfo | null> =>
       base === null || slot === '' ? null : getSlot(base, slot, signal),
   });
@@ -53,7 +57,6 @@ export abstract class SlotElement extends LitElement {
     super();
     this.slotName = '';
     this.baseUrl = '';
-    this.lookupGeneration = 0;
   }
 
   /** The server's base URL in normal form, or null when `base-url` is unusable. */
@@ -63,40 +66,36 @@ export abstract class SlotElement extends LitElement {
 
   /** The slot's latest PullSnapshot, once the stream has sent one. */
   get snapshot(): PullSnapshot | undefined {
-    return this.stream.snapshot;
+    return this.stream_.snapshot;
   }
 
   /** Runs for every snapshot, before the update it causes; `previous` undefined marks the baseline. */
-  protected snapshotChanged(_next: PullSnapshot, _previous: PullSnapshot | undefined): void {}
+  protected snapshotChanged_(_next: PullSnapshot, _previous: PullSnapshot | undefined): void {}
 
-  protected refreshLookup(): void {
-    this.lookupGeneration += 1;
-  }
-
-  protected formatter(): Formatter {
-    return new Formatter(langOf(this));
+  protected refreshLookup_(): void {
+    this.#lookupGeneration += 1;
+    this.requestUpdate();
   }
 
   /** Why this element cannot show its slot, or null when it can. */
-  protected problem(): Problem | null {
-    if (this.slotName === '') return { kind: 'config', message: messages.noSlotName };
+  protected problem_(): Problem | null {
+    const slot = this.slotName;
+    if (slot === '') return problem('config', messages.noSlotName);
     const base = this.base;
-    if (base === null) return { kind: 'config', message: messages.badBaseUrl(this.baseUrl) };
-    if (this.stream.transport === Transport.unreachable) return { kind: 'unreachable', message: messages.unreachable(base) };
-    if (this.lookup.status === TaskStatus.ERROR) {
-      const error = this.lookup.error;
+    if (base === null) return problem('config', messages.badBaseUrl(this.baseUrl));
+    const unreachable = problem('unreachable', messages.unreachable(base));
+    if (this.stream_.transport === Transport.unreachable) return unreachable;
+    if (this.lookup_.status === TaskStatus.ERROR) {
+      const error = this.lookup_.error;
       if (error instanceof ApiProblem) {
-        return error.code === 'slot.not_found'
-          ? { kind: 'not-found', message: messages.notFound(this.slotName) }
-          : { kind: 'lookup', message: messages.lookupFailed(error.message) };
+        return error.code === 'slot.not_found' ? problem('not-found', messages.notFound(slot)) : problem('lookup', messages.lookupFailed(error.message));
       }
-      if (this.stream.snapshot === undefined) {
+      if (this.stream_.snapshot === undefined) {
         return error instanceof ServerUnreachable
-          ? { kind: 'unreachable', message: messages.unreachable(base) }
-          : { kind: 'lookup', message: messages.lookupFailed(String((error as Error | undefined)?.message ?? error)) };
+          ? unreachable
+          : problem('lookup', messages.lookupFailed(String((error as Error | undefined)?.message ?? error)));
       }
     }
-    if (this.lookup.value?.provider === 'external') return { kind: 'external', message: messages.external(this.slotName) };
-    return null;
+    return this.lookup_.value?.provider === 'external' ? problem('external', messages.external(slot)) : null;
   }
 }

@@ -1,12 +1,8 @@
-import { css } from 'lit';
-import { sharedStyles } from './shared.styles.ts';
+import { css, sharedStyles } from './shared.styles.ts';
 
 export const bannerStyles = [
   sharedStyles,
   css`
-    :host {
-      display: block;
-    }
     :host([state='hidden']) {
       display: none;
     }
@@ -47,18 +43,11 @@ export const bannerStyles = [
     .message-text {
       margin: 0;
     }
-    .actions {
-      grid-area: actions;
-      display: flex;
-      gap: 0.375rem;
-    }
     slot-image-pull-bar {
       grid-area: bar;
     }
     .request-error {
       grid-area: error;
-      margin: 0;
-      font-size: 0.875em;
     }
     @media (forced-colors: active) {
       .base {

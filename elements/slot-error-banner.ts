@@ -1,12 +1,12 @@
-import { Task, TaskStatus } from '@lit/task';
+import { TaskStatus } from '@lit/task';
 import { html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
-import { ApiProblem, ServerUnreachable, startPull } from './api.ts';
+import { startPull } from './api.ts';
 import { defineElement } from './define.ts';
 import { SlotErrorActionEvent } from './events/slot-error-action.ts';
 import type { SlotErrorDetail, SlotErrorReason } from './events/slot-error-detail.ts';
 import { SlotErrorDismissEvent } from './events/slot-error-dismiss.ts';
-import { slotHub } from './hub/hub.ts';
-import { messages } from './messages.ts';
+import * as messages from './messages.ts';
+import { PullRequest } from './pull-request.ts';
 import { SlotElement } from './slot-element.ts';
 import { bannerStyles } from './slot-error-banner.styles.ts';
 import './slot-image-pull-bar.ts';
@@ -35,6 +35,9 @@ interface BannerView {
 }
 
 const HIDDEN: BannerView = { state: BannerState.hidden, key: null, message: '' };
+
+/** A shown error; its key is the state and `id` (the job, the container's error, the sentence). */
+const view = (state: BannerState, id: string | null, message: string): BannerView => ({ state, key: `${state}|${id}`, message });
 
 /**
  * Says what is wrong with a slot, and offers the fix.
@@ -69,171 +72,124 @@ export class SlotErrorBanner extends SlotElement {
 
   static override properties: PropertyDeclarations = {
     state: { reflect: true },
-    dismissedKey: { state: true },
-    repulling: { state: true },
   };
 
   /** What the banner shows (read it; setting it has no effect). */
   declare state: BannerState;
-  private declare dismissedKey: string | null;
-  private declare repulling: boolean;
 
   /** The error on screen when the slot was first known (role=status); undefined until then. */
   #loadKey: string | null | undefined = undefined;
   #view: BannerView = HIDDEN;
-  /** The error a Re-pull was pressed for: its request error shows only while that error is on screen. */
-  #actionKey: string | null = null;
+  /** The error the user dismissed: hidden until another one shows. */
+  #dismissedKey: string | null = null;
+  /**
+   * A Re-pull was pressed, or a pull began while the error showed: the banner
+   * follows it inline. (Each change comes with an update: a snapshot's, or the
+   * request Task's.)
+   */
+  #repulling = false;
 
-  readonly #pull = new Task(this, {
-    autoRun: false,
-    task: async ([base, slot]: readonly [string, string], { signal }) => {
-      try {
-        const { resumed: _resumed, ...snapshot } = await startPull(base, slot, signal);
-        slotHub().offer(base, snapshot);
-        return snapshot;
-      } catch (error) {
-        this.repulling = false;
-        throw error;
-      }
+  readonly #pull = new PullRequest(this, {
+    send: startPull,
+    part: 'repull-button',
+    label: messages.rePull,
+    busyLabel: messages.rePulling,
+    failed: messages.startFailed,
+    showing: () => this.#view.key,
+    press: () => {
+      if (!this.dispatchEvent(new SlotErrorActionEvent(this.#detail()))) return false;
+      this.#repulling = true;
+      return true;
+    },
+    onError: () => {
+      this.#repulling = false;
     },
   });
 
   constructor() {
     super();
     this.state = BannerState.hidden;
-    this.dismissedKey = null;
-    this.repulling = false;
   }
 
-  protected override snapshotChanged(next: PullSnapshot, previous: PullSnapshot | undefined): void {
+  protected override snapshotChanged_(next: PullSnapshot, previous: PullSnapshot | undefined): void {
     if (next.state === 'pulling') {
       // A pull that starts while the banner shows (not dismissed) its image error: follow it inline.
-      if (this.state === BannerState.missing || this.state === BannerState.failed) this.repulling = true;
+      if (this.state === BannerState.missing || this.state === BannerState.failed) this.#repulling = true;
       return;
     }
-    this.repulling = false;
+    this.#repulling = false;
     // The container may have changed too (it is not on the stream): read the slot again.
-    if (previous?.state === 'pulling') this.refreshLookup();
+    if (previous?.state === 'pulling') this.refreshLookup_();
   }
 
   protected override willUpdate(): void {
     const view = this.#computeView();
     if (this.#loadKey === undefined && this.#settled()) this.#loadKey = view.key;
     this.#view = view;
-    this.state = view.key !== null && view.key === this.dismissedKey ? BannerState.hidden : view.state;
+    this.state = view.key !== null && view.key === this.#dismissedKey ? BannerState.hidden : view.state;
   }
 
   /** The slot has been read at least once (a re-read keeps the last answer) and its stream has spoken. */
   #settled(): boolean {
-    const looked = this.lookup.status === TaskStatus.COMPLETE || this.lookup.status === TaskStatus.ERROR || this.lookup.value !== undefined;
-    return this.problem() !== null || (looked && this.snapshot !== undefined);
+    const looked = this.lookup_.status === TaskStatus.COMPLETE || this.lookup_.status === TaskStatus.ERROR || this.lookup_.value !== undefined;
+    return this.problem_() !== null || (looked && this.snapshot !== undefined);
   }
 
   #computeView(): BannerView {
-    const problem = this.problem();
+    const problem = this.problem_();
     if (problem !== null) {
       if (problem.kind === 'external') return HIDDEN;
-      const state = problem.kind === 'unreachable' ? BannerState.unreachable : BannerState.problem;
-      return { state, key: `${state}|${problem.message}`, message: problem.message };
+      return view(problem.kind === 'unreachable' ? BannerState.unreachable : BannerState.problem, problem.message, problem.message);
     }
     const s = this.snapshot;
     if (s === undefined || !this.#settled()) return HIDDEN;
-    const info = this.lookup.value?.provider === 'container' ? this.lookup.value : null;
+    const info = this.lookup_.value?.provider === 'container' ? this.lookup_.value : null;
     if (s.state === 'pulling') {
-      if (this.repulling) return { state: BannerState.pulling, key: `pulling|${s.job_id}`, message: messages.pulling(s.image) };
+      if (this.#repulling) return view(BannerState.pulling, s.job_id, messages.pulling(s.image));
     } else if (s.state === 'missing' || (s.state === 'cancelled' && info?.image_status === 'missing')) {
-      return { state: BannerState.missing, key: `missing|${s.job_id ?? ''}`, message: messages.bannerMissing(s.image) };
+      return view(BannerState.missing, s.job_id ?? '', messages.bannerMissing(s.image));
     } else if (s.state === 'failed') {
-      return {
-        state: BannerState.failed,
-        key: `failed|${s.job_id}`,
-        message: messages.bannerFailed(s.image, s.error ?? messages.unknownError),
-      };
+      return view(BannerState.failed, s.job_id, messages.imageFailed(s.image, s.error ?? messages.unknownError));
     }
     if (info?.container_status === 'crashed') {
-      return {
-        state: BannerState.crashed,
-        key: `crashed|${info.container_error ?? ''}`,
-        message: messages.bannerCrashed(info.container, info.container_error),
-      };
+      return view(BannerState.crashed, info.container_error ?? '', messages.bannerCrashed(info.container, info.container_error));
     }
     return HIDDEN;
   }
 
   protected override render(): TemplateResult | typeof nothing {
     const state = this.state;
+    if (state === BannerState.hidden) return nothing;
     const view = this.#view;
-    switch (state) {
-      case BannerState.hidden:
-        return nothing;
-      case BannerState.missing:
-      case BannerState.failed:
-      case BannerState.pulling:
-        return this.#frame(state, view, this.#repullButton(state), this.#requestError());
-      case BannerState.crashed:
-      case BannerState.unreachable:
-      case BannerState.problem:
-        return this.#frame(state, view, nothing, null);
-    }
-  }
-
-  #frame(state: BannerState, view: BannerView, repull: TemplateResult | typeof nothing, requestError: string | null): TemplateResult {
+    const pulling = state === BannerState.pulling;
+    const offersRepull = pulling || state === BannerState.missing || state === BannerState.failed;
     // An error present when the slot was first known is a status; one that appears later is an alert.
-    const role = state === BannerState.pulling || view.key === this.#loadKey ? 'status' : 'alert';
+    const role = pulling || view.key === this.#loadKey ? 'status' : 'alert';
     return html`<div part="base" class="base ${state}">
       <span part="icon" class="icon" aria-hidden="true">!</span>
       <div class="message" role=${role}><p part="message" class="message-text">${view.message}</p></div>
       <div part="actions" class="actions">
-        ${repull}
+        ${offersRepull ? this.#pull.button(pulling) : nothing}
         <button part="button dismiss-button" type="button" aria-label=${messages.dismissLabel} @click=${this.#onDismiss}>
           ${messages.dismiss}
         </button>
       </div>
-      ${state === BannerState.pulling && this.base !== null
+      ${pulling && this.base !== null
         ? html`<slot-image-pull-bar part="pull-bar" slot-name=${this.slotName} base-url=${this.base}></slot-image-pull-bar>`
         : nothing}
-      ${requestError === null ? nothing : html`<p part="request-error" class="request-error" role="alert">${requestError}</p>`}
+      ${offersRepull && !this.#repulling ? this.#pull.error() : nothing}
     </div>`;
   }
 
-  #repullButton(state: BannerState): TemplateResult {
-    const busy = state === BannerState.pulling || this.#pull.status === TaskStatus.PENDING;
-    return html`<button part="button repull-button" type="button" ?disabled=${busy} @click=${this.#onRepull}>
-      ${busy ? messages.rePulling : messages.rePull}
-    </button>`;
-  }
-
-  #requestError(): string | null {
-    if (this.#pull.status !== TaskStatus.ERROR || this.repulling || this.#actionKey !== this.#view.key) return null;
-    const error = this.#pull.error;
-    const why =
-      error instanceof ApiProblem ? error.message : error instanceof ServerUnreachable ? messages.unreachable(error.base) : String(error);
-    return messages.startFailed(why);
-  }
-
   #detail(): SlotErrorDetail {
-    const reasons: Record<BannerState, SlotErrorReason> = {
-      hidden: 'problem',
-      missing: 'missing',
-      failed: 'failed',
-      crashed: 'crashed',
-      pulling: 'missing',
-      unreachable: 'unreachable',
-      problem: 'problem',
-    };
-    return { slot_name: this.slotName, reason: reasons[this.#view.state], message: this.#view.message, snapshot: this.snapshot ?? null };
+    const state = this.#view.state;
+    const reason: SlotErrorReason = state === BannerState.pulling ? 'missing' : state === BannerState.hidden ? 'problem' : state;
+    return { slot_name: this.slotName, reason, message: this.#view.message, snapshot: this.snapshot ?? null };
   }
-
-  #onRepull = (): void => {
-    const base = this.base;
-    if (base === null || !this.dispatchEvent(new SlotErrorActionEvent(this.#detail()))) return;
-    this.#actionKey = this.#view.key;
-    this.repulling = true;
-    void this.#pull.run([base, this.slotName]);
-  };
 
   #onDismiss = (): void => {
-    this.dismissedKey = this.#view.key;
+    this.#dismissedKey = this.#view.key;
+    this.requestUpdate();
     this.dispatchEvent(new SlotErrorDismissEvent(this.#detail()));
   };
 }

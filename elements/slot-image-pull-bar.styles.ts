@@ -1,12 +1,8 @@
-import { css } from 'lit';
-import { sharedStyles } from './shared.styles.ts';
+import { css, sharedStyles } from './shared.styles.ts';
 
 export const pullBarStyles = [
   sharedStyles,
   css`
-    :host {
-      display: block;
-    }
     :host([state='idle']:not([show-idle])),
     :host([state='connecting']:not([show-idle])) {
       display: none;
@@ -21,11 +17,6 @@ export const pullBarStyles = [
     .label {
       grid-area: label;
       overflow-wrap: anywhere;
-    }
-    .actions {
-      grid-area: actions;
-      display: flex;
-      gap: 0.375rem;
     }
     .track {
       grid-area: track;
@@ -76,8 +67,6 @@ export const pullBarStyles = [
     }
     .request-error {
       grid-column: 1 / -1;
-      margin: 0;
-      font-size: 0.875em;
       color: var(--slotpull-color-danger, #b91c1c);
     }
     @keyframes sweep {
@@ -103,11 +92,7 @@ export const pullBarStyles = [
         border: 1px solid CanvasText;
         background: Canvas;
       }
-      .indicator,
-      .completed .indicator,
-      .failed .indicator,
-      .cancelled .indicator,
-      .reconnecting .indicator {
+      .base .indicator {
         forced-color-adjust: none;
         background: Highlight;
       }

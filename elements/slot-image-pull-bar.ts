@@ -1,13 +1,13 @@
-import { Task, TaskStatus } from '@lit/task';
 import { html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
-import { ApiProblem, cancelPull, ServerUnreachable, startPull } from './api.ts';
+import { cancelPull, startPull } from './api.ts';
 import { PullEventsController } from './controllers/pull-events.ts';
 import { defineElement } from './define.ts';
-import { slotHub } from './hub/hub.ts';
+import { formatterFor } from './format.ts';
 import { Transport } from './hub/transport.ts';
-import { bytesPhrase, messages } from './messages.ts';
+import * as messages from './messages.ts';
 import { milestone } from './milestones.ts';
-import { idleLabel, metaItems, PullBarState, pullBarState, valueText } from './pull-bar-view.ts';
+import { hasTrack, isRunning, label, metaItems, PullBarState, pullBarState, valueText } from './pull-bar-view.ts';
+import { PullRequest } from './pull-request.ts';
 import { SlotElement } from './slot-element.ts';
 import { pullBarStyles } from './slot-image-pull-bar.styles.ts';
 import type { PullSnapshot } from './wire.ts';
@@ -59,8 +59,6 @@ export class SlotImagePullBar extends SlotElement {
     sticky: { type: Boolean, reflect: true },
     hideAfter: { type: Number, attribute: 'hide-after' },
     state: { reflect: true },
-    announcement: { state: true },
-    expiredJob: { state: true },
   };
 
   /** Shows a Cancel button while pulling (a DELETE). */
@@ -73,30 +71,30 @@ export class SlotImagePullBar extends SlotElement {
   declare hideAfter: number;
   /** What the bar shows (read it; setting it has no effect). */
   declare state: PullBarState;
-  private declare announcement: string;
-  private declare expiredJob: string | null;
 
   readonly #events = new PullEventsController(this);
+  /** The polite status region's words (set with the snapshot, which updates the element). */
+  #announcement = '';
+  /** The job whose "Image ready" has been shown for `hide-after` seconds. */
+  #expiredJob: string | null = null;
   #hideTimer: ReturnType<typeof setTimeout> | null = null;
-  /** The job a Retry or Cancel was pressed for: its request error shows only while that job is on screen. */
-  #actionJob: string | null = null;
 
-  readonly #retry = new Task(this, {
-    autoRun: false,
-    task: async ([base, slot]: readonly [string, string], { signal }) => {
-      const { resumed: _resumed, ...snapshot } = await startPull(base, slot, signal);
-      slotHub().offer(base, snapshot);
-      return snapshot;
-    },
+  readonly #retry = new PullRequest(this, {
+    send: startPull,
+    part: 'retry-button',
+    label: messages.retry,
+    busyLabel: messages.retrying,
+    failed: messages.startFailed,
+    showing: () => this.#job(),
   });
 
-  readonly #cancel = new Task(this, {
-    autoRun: false,
-    task: async ([base, slot]: readonly [string, string], { signal }) => {
-      const snapshot = await cancelPull(base, slot, signal);
-      slotHub().offer(base, snapshot);
-      return snapshot;
-    },
+  readonly #cancel = new PullRequest(this, {
+    send: cancelPull,
+    part: 'cancel-button',
+    label: messages.cancel,
+    busyLabel: messages.cancelling,
+    failed: messages.cancelFailed,
+    showing: () => this.#job(),
   });
 
   constructor() {
@@ -106,8 +104,6 @@ export class SlotImagePullBar extends SlotElement {
     this.sticky = false;
     this.hideAfter = DEFAULT_HIDE_AFTER_S;
     this.state = PullBarState.connecting;
-    this.announcement = '';
-    this.expiredJob = null;
   }
 
   override disconnectedCallback(): void {
@@ -115,10 +111,9 @@ export class SlotImagePullBar extends SlotElement {
     this.#clearHideTimer();
   }
 
-  protected override snapshotChanged(next: PullSnapshot, previous: PullSnapshot | undefined): void {
+  protected override snapshotChanged_(next: PullSnapshot, previous: PullSnapshot | undefined): void {
     this.#events.observe(next, previous);
-    const said = milestone(next, previous, this.formatter());
-    if (said !== null) this.announcement = said;
+    this.#announcement = milestone(next, previous, formatterFor(this)) ?? this.#announcement;
     if (next.state === 'completed' && (previous?.state !== 'completed' || previous.job_id !== next.job_id)) {
       this.#scheduleHide(next.job_id);
     }
@@ -126,52 +121,27 @@ export class SlotImagePullBar extends SlotElement {
 
   protected override willUpdate(): void {
     const s = this.snapshot;
-    this.state = pullBarState({
-      snapshot: s,
-      hasProblem: this.problem() !== null,
-      connected: this.stream.transport === Transport.open,
-      completedExpired: !this.sticky && s !== undefined && this.expiredJob === s.job_id,
-    });
+    this.state = pullBarState(
+      s,
+      this.problem_() !== null,
+      this.stream_.transport === Transport.open,
+      !this.sticky && s !== undefined && this.#expiredJob === s.job_id,
+    );
   }
 
   protected override render(): TemplateResult {
     const state = this.state;
     const s = this.snapshot;
-    if (state === PullBarState.problem) return this.#frame(state, this.problem()?.message ?? '', null, []);
-    if (state === PullBarState.connecting || s === undefined) return this.#frame(state, messages.connecting, null, []);
-    const f = this.formatter();
-    switch (state) {
-      case PullBarState.idle:
-        return this.#frame(state, idleLabel(s), null, []);
-      case PullBarState.determinate:
-      case PullBarState.indeterminate:
-        return this.#frame(state, messages.pulling(s.image), s, metaItems(s, f), this.#cancelButton(), this.#requestError(this.#cancel));
-      case PullBarState.reconnecting:
-        return this.#frame(state, messages.reconnecting, s, metaItems(s, f), this.#cancelButton(), this.#requestError(this.#cancel));
-      case PullBarState.completed:
-        return this.#frame(state, messages.ready, s, [bytesPhrase(s, f)].filter((item) => item !== null));
-      case PullBarState.failed:
-        return this.#frame(state, messages.pullFailed(s.error ?? messages.unknownError), s, [], this.#retryButton(), this.#requestError(this.#retry));
-      case PullBarState.cancelled:
-        return this.#frame(state, messages.cancelled, s, []);
-    }
-  }
-
-  #frame(
-    state: PullBarState,
-    label: string,
-    bar: PullSnapshot | null,
-    meta: readonly string[],
-    actions: TemplateResult | typeof nothing = nothing,
-    requestError: string | null = null,
-  ): TemplateResult {
+    // Cancel while a pull runs (with `cancelable`), Retry after a failure.
+    const request = isRunning(state) ? this.#cancel : state === PullBarState.failed ? this.#retry : null;
+    const button = request === null || (request === this.#cancel && !this.cancelable) ? nothing : request.button();
     return html`<div part="base" class="base ${state}">
-      <span part="label" class="label" id="label">${label}</span>
-      <span part="actions" class="actions">${actions}</span>
-      ${bar === null ? nothing : this.#bar(state, bar)}
-      <span part="meta" class="meta">${meta.map((item) => html`<span>${item}</span> `)}</span>
-      ${requestError === null ? nothing : html`<p part="request-error" class="request-error" role="alert">${requestError}</p>`}
-      <span class="sr-only" role="status" aria-live="polite">${this.announcement}</span>
+      <span part="label" class="label" id="label">${label(state, s, this.problem_()?.message ?? '')}</span>
+      <span part="actions" class="actions">${button}</span>
+      ${s !== undefined && hasTrack(state) ? this.#bar(state, s) : nothing}
+      <span part="meta" class="meta">${metaItems(state, s, formatterFor(this)).map((item) => html`<span>${item}</span> `)}</span>
+      ${request?.error() ?? nothing}
+      <span class="sr-only" role="status" aria-live="polite">${this.#announcement}</span>
     </div>`;
   }
 
@@ -186,54 +156,23 @@ export class SlotImagePullBar extends SlotElement {
       aria-valuemin="0"
       aria-valuemax="100"
       aria-valuenow=${percent === null ? nothing : Math.floor(percent)}
-      aria-valuetext=${valueText(state, s, this.formatter())}
+      aria-valuetext=${valueText(state, s, formatterFor(this))}
     >
       <div part="indicator" class="indicator" style=${sweeping || percent === null ? nothing : `--_value:${percent}%`}></div>
     </div>`;
   }
 
-  #retryButton(): TemplateResult {
-    const pending = this.#retry.status === TaskStatus.PENDING;
-    return html`<button part="button retry-button" type="button" ?disabled=${pending} @click=${this.#onRetry}>
-      ${pending ? messages.retrying : messages.retry}
-    </button>`;
+  /** The job on screen, which a Retry or Cancel is pressed for. */
+  #job(): string | null {
+    return this.snapshot?.job_id ?? null;
   }
-
-  #cancelButton(): TemplateResult | typeof nothing {
-    if (!this.cancelable) return nothing;
-    const pending = this.#cancel.status === TaskStatus.PENDING;
-    return html`<button part="button cancel-button" type="button" ?disabled=${pending} @click=${this.#onCancel}>
-      ${pending ? messages.cancelling : messages.cancel}
-    </button>`;
-  }
-
-  #requestError(task: Task<readonly [string, string], PullSnapshot>): string | null {
-    if (task.status !== TaskStatus.ERROR || this.#actionJob !== (this.snapshot?.job_id ?? null)) return null;
-    const error = task.error;
-    const why =
-      error instanceof ApiProblem ? error.message : error instanceof ServerUnreachable ? messages.unreachable(error.base) : String(error);
-    return task === this.#retry ? messages.startFailed(why) : messages.cancelFailed(why);
-  }
-
-  #onRetry = (): void => {
-    const base = this.base;
-    if (base === null) return;
-    this.#actionJob = this.snapshot?.job_id ?? null;
-    void this.#retry.run([base, this.slotName]);
-  };
-
-  #onCancel = (): void => {
-    const base = this.base;
-    if (base === null) return;
-    this.#actionJob = this.snapshot?.job_id ?? null;
-    void this.#cancel.run([base, this.slotName]);
-  };
 
   #scheduleHide(job: string | null): void {
     this.#clearHideTimer();
     this.#hideTimer = setTimeout(() => {
       this.#hideTimer = null;
-      this.expiredJob = job;
+      this.#expiredJob = job;
+      this.requestUpdate();
     }, Math.max(0, this.hideAfter) * 1000);
   }
 

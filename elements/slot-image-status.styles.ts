@@ -1,5 +1,4 @@
-import { css } from 'lit';
-import { sharedStyles } from './shared.styles.ts';
+import { css, sharedStyles } from './shared.styles.ts';
 
 export const statusStyles = [
   sharedStyles,

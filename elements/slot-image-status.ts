@@ -1,6 +1,7 @@
 import { html, type PropertyDeclarations, type TemplateResult } from 'lit';
 import { defineElement } from './define.ts';
-import { messages } from './messages.ts';
+import { formatterFor } from './format.ts';
+import * as messages from './messages.ts';
 import { SlotElement } from './slot-element.ts';
 import { statusStyles } from './slot-image-status.styles.ts';
 
@@ -57,41 +58,19 @@ export class SlotImageStatus extends SlotElement {
   }
 
   #computeStatus(): ImageStatus {
-    const problem = this.problem();
+    const problem = this.problem_();
     if (problem !== null) return problem.kind === 'unreachable' ? ImageStatus.unreachable : ImageStatus.unknown;
-    const s = this.snapshot;
-    switch (s?.state) {
-      case undefined:
-        return ImageStatus.connecting;
-      case 'pulling':
-        return ImageStatus.pulling;
-      case 'completed':
-      case 'present':
-        return ImageStatus.present;
-      case 'failed':
-        return ImageStatus.failed;
-      case 'cancelled':
-        return ImageStatus.cancelled;
-      case 'missing':
-        return ImageStatus.missing;
-      case 'unknown':
-        return ImageStatus.unknown;
-    }
+    const state = this.snapshot?.state;
+    // A completed pull leaves the image present; every other state is a status of the same name.
+    return state === undefined ? ImageStatus.connecting : state === 'completed' ? ImageStatus.present : state;
   }
 
   protected override render(): TemplateResult {
     const status = this.status;
     const s = this.snapshot;
-    let label: string;
-    switch (status) {
-      case ImageStatus.pulling:
-        label = s?.percent == null ? messages.chip.pulling : messages.chip.pullingPercent(this.formatter().percent(s.percent));
-        break;
-      default:
-        label = messages.chip[status];
-    }
-    const problem = this.problem();
-    return html`<span part="base" class="base ${status}" title=${problem?.message ?? s?.error ?? ''}>
+    const label =
+      status === ImageStatus.pulling && s?.percent != null ? messages.chipPercent(formatterFor(this).percent(s.percent)) : messages.chip[status];
+    return html`<span part="base" class="base ${status}" title=${this.problem_()?.message ?? s?.error ?? ''}>
       <span part="indicator" class="indicator"></span><span class="sr-only">${messages.chipPrefix}</span><span part="label">${label}</span>
     </span>`;
   }

@@ -11,14 +11,22 @@ import { SlotPullCompleteEvent } from '../events/slot-pull-complete.ts';
 import { SlotPullFailedEvent } from '../events/slot-pull-failed.ts';
 import { SlotPullProgressEvent } from '../events/slot-pull-progress.ts';
 import { SlotPullStartEvent } from '../events/slot-pull-start.ts';
-import type { PullSnapshot } from '../wire.ts';
+import type { SlotPullEvent } from '../events/slot-pull-event.ts';
+import type { PullSnapshot, PullState } from '../wire.ts';
 
 /** At most 4 `slot-pull-progress` a second. */
 export const PROGRESS_INTERVAL_MS = 250;
 
+/** The event for each way a job ends (present/missing/unknown only come without a job). */
+const ENDED: Partial<Record<PullState, new (snapshot: PullSnapshot) => SlotPullEvent>> = {
+  completed: SlotPullCompleteEvent,
+  failed: SlotPullFailedEvent,
+  cancelled: SlotPullCancelledEvent,
+};
+
 export class PullEventsController implements ReactiveController {
   readonly #host: ReactiveControllerHost & EventTarget;
-  #lastProgressAt = Number.NEGATIVE_INFINITY;
+  #lastProgressAt = -Infinity;
   #pending: PullSnapshot | null = null;
   #timer: ReturnType<typeof setTimeout> | null = null;
 
@@ -46,19 +54,8 @@ export class PullEventsController implements ReactiveController {
     }
     if (next.job_id === null || (!newJob && previous.state === next.state)) return;
     this.#dropPending();
-    switch (next.state) {
-      case 'completed':
-        this.#host.dispatchEvent(new SlotPullCompleteEvent(next));
-        break;
-      case 'failed':
-        this.#host.dispatchEvent(new SlotPullFailedEvent(next));
-        break;
-      case 'cancelled':
-        this.#host.dispatchEvent(new SlotPullCancelledEvent(next));
-        break;
-      default:
-        break; // present/missing/unknown only come without a job (handled above)
-    }
+    const Ended = ENDED[next.state];
+    if (Ended !== undefined) this.#host.dispatchEvent(new Ended(next));
   }
 
   #progress(snapshot: PullSnapshot): void {

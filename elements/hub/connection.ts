@@ -23,7 +23,7 @@ export interface SlotListener {
 }
 
 export class HubConnection {
-  readonly base: string;
+  declare readonly base: string;
   readonly #listeners = new Map<string, Set<SlotListener>>();
   readonly #snapshots = new Map<string, PullSnapshot>();
   readonly #onIdle: () => void;
