@@ -5,14 +5,10 @@
 // the registry's pace (5 a second). Besides slotpull's own routes (among them
 // the elements bundle and `/api/events`, the hub's stream) it answers the
 // benchmark's page: 100 `<slot-image-pull-bar>` on the server's origin.
-import { randomUUID } from 'node:crypto';
-import { server } from './lib/common.mjs';
+import { serveCommands } from './lib/child.mjs';
 import { listen } from './lib/http-server.mjs';
-import { SyntheticRuntime } from './lib/synthetic-runtime.mjs';
+import { syntheticSlotpull } from './lib/synthetic-server.mjs';
 
-const { createSlotpull } = await server('http/app.js');
-const { validateSlotsFile } = await server('config/schema.js');
-const { systemClock } = await server('system-clock.js');
 
 const PAGE_PATH = '/__bench/elements';
 
@@ -22,22 +18,13 @@ const EVENTS_PER_SECOND = Number(process.env.BENCH_EVENTS_PER_SECOND ?? 10);
 const PULL_SECONDS = 120;
 
 const names = Array.from({ length: BARS }, (_, i) => `bar${String(i).padStart(3, '0')}`);
-const config = validateSlotsFile(
-  { slots: names.map((name) => ({ name, provider: 'container', image: `bench.invalid/${name}:1` })) },
-  'elements',
-);
-if (!config.ok) throw new Error(config.problems.join('\n'));
 // 2 GB over PULL_SECONDS: the percent (0.8 × the bytes' share while downloading, in tenths) moves at nearly every frame.
-const runtime = new SyntheticRuntime({ eventsPerSecond: EVENTS_PER_SECOND, maxEvents: EVENTS_PER_SECOND * PULL_SECONDS, layerBytes: 2e9 });
-const slotpull = createSlotpull({
-  slots: config.slots,
-  runtime,
-  clock: systemClock,
-  newJobId: () => `p_${randomUUID().replaceAll('-', '')}`,
-  version: 'bench',
+const { slotpull } = syntheticSlotpull(
+  names,
+  { eventsPerSecond: EVENTS_PER_SECOND, maxEvents: EVENTS_PER_SECOND * PULL_SECONDS, layerBytes: 2e9 },
   // Every slot's pull runs at once (the default queues all but 3).
-  maxConcurrentPulls: BARS,
-});
+  { maxConcurrentPulls: BARS },
+);
 
 const page = pageHtml(names);
 const http = await listen((request) =>
@@ -84,12 +71,4 @@ const commands = {
   },
 };
 
-process.on('message', async ({ id, cmd, args }) => {
-  try {
-    process.send({ id, result: await commands[cmd](args ?? {}) });
-  } catch (error) {
-    process.send({ id, error: error instanceof Error ? error.stack : String(error) });
-  }
-});
-process.on('disconnect', () => process.exit(0));
-process.send({ ready: { base: http.base, page: `${http.base}${PAGE_PATH}`, bars: BARS, pid: process.pid } });
+serveCommands(commands, { base: http.base, page: `${http.base}${PAGE_PATH}`, bars: BARS });

@@ -6,6 +6,7 @@
 // the same monotonic clock.
 import http from 'node:http';
 import { createParser } from 'eventsource-parser';
+import { serveCommands } from './lib/child.mjs';
 import { monoUs, sleep } from './lib/common.mjs';
 
 /** Connections opened at once while ramping up (the listen backlog is 511). */
@@ -133,12 +134,4 @@ const commands = {
   },
 };
 
-process.on('message', async ({ id, cmd, args }) => {
-  try {
-    process.send({ id, result: await commands[cmd](args ?? {}) });
-  } catch (error) {
-    process.send({ id, error: error instanceof Error ? error.stack : String(error) });
-  }
-});
-process.on('disconnect', () => process.exit(0));
-process.send({ ready: { pid: process.pid } });
+serveCommands(commands, {});

@@ -2,15 +2,12 @@
 // fanout.mjs with --expose-gc): slotpull's real Hono app on 127.0.0.1 over
 // one container slot whose runtime is synthetic (lib/synthetic-runtime.mjs),
 // driven over IPC so that its CPU and memory are its own.
-import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
+import { serveCommands } from './lib/child.mjs';
 import { monoUs, server, sleep } from './lib/common.mjs';
 import { listen } from './lib/http-server.mjs';
-import { SyntheticRuntime } from './lib/synthetic-runtime.mjs';
+import { syntheticSlotpull } from './lib/synthetic-server.mjs';
 
-const { createSlotpull } = await server('http/app.js');
-const { validateSlotsFile } = await server('config/schema.js');
-const { systemClock } = await server('system-clock.js');
 const { sseMessage, sseOpening } = await server('core/sse/frame.js');
 
 const EVENTS_PER_SECOND = Number(process.env.BENCH_EVENTS_PER_SECOND ?? 50);
@@ -18,23 +15,14 @@ const EVENTS_PER_SECOND = Number(process.env.BENCH_EVENTS_PER_SECOND ?? 50);
 const MAX_EVENTS = EVENTS_PER_SECOND * 600;
 const SLOT = 'synthetic';
 
-const config = validateSlotsFile({ slots: [{ name: SLOT, provider: 'container', image: 'bench.invalid/synthetic:1' }] }, 'fanout');
-if (!config.ok) throw new Error(config.problems.join('\n'));
-const runtime = new SyntheticRuntime({ eventsPerSecond: EVENTS_PER_SECOND, maxEvents: MAX_EVENTS });
-const slotpull = createSlotpull({
-  slots: config.slots,
-  runtime,
-  clock: systemClock,
-  newJobId: () => `p_${randomUUID().replaceAll('-', '')}`,
-  version: 'bench',
-});
+const { slots, runtime, slotpull } = syntheticSlotpull([SLOT], { eventsPerSecond: EVENTS_PER_SECOND, maxEvents: MAX_EVENTS });
 const http = await listen(slotpull.app.fetch);
 
 // When slotpull sends a frame: the registry notifies its watchers at that
 // moment, this one first (registered before any stream), so the time between
 // an event and this notify is the coalescing wait, and the rest is delivery.
 const frameTimes = [];
-slotpull.registry.watch([config.slots[0].image.key], () => {
+slotpull.registry.watch([slots[0].image.key], () => {
   if (frameTimes.length < 1_000_000) frameTimes.push(monoUs());
 });
 
@@ -55,7 +43,7 @@ let bareId = 1;
 /** bytes_done (newest event) → when the floor sent it. */
 const bareFrames = new Map();
 function startBareBroadcast() {
-  const slot = config.slots[0];
+  const slot = slots[0];
   const encoder = new TextEncoder();
   bareTimer = setInterval(async () => {
     if (bareResponses.size === 0) return;
@@ -110,7 +98,7 @@ const commands = {
    * JSON, SSE framing and UTF-8, as the stream does per reader (µs per frame).
    */
   async frameCost({ iterations = 2000 }) {
-    const slot = config.slots[0];
+    const slot = slots[0];
     const encoder = new TextEncoder();
     let bytes = 0;
     const t0 = performance.now();
@@ -129,12 +117,4 @@ const commands = {
   },
 };
 
-process.on('message', async ({ id, cmd, args }) => {
-  try {
-    process.send({ id, result: await commands[cmd](args ?? {}) });
-  } catch (error) {
-    process.send({ id, error: error instanceof Error ? error.stack : String(error) });
-  }
-});
-process.on('disconnect', () => process.exit(0));
-process.send({ ready: { base: http.base, bareBase, pid: process.pid } });
+serveCommands(commands, { base: http.base, bareBase });

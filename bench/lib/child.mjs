@@ -69,3 +69,21 @@ export async function startChild(file, options = {}) {
     },
   };
 }
+
+/**
+ * The child's side: answers the parent's calls with `commands[cmd](args)`,
+ * exits when the parent disconnects, and says it is ready with `ready`.
+ * @param {Record<string, (args: any) => unknown>} commands
+ * @param {Record<string, unknown>} ready
+ */
+export function serveCommands(commands, ready) {
+  process.on('message', async ({ id, cmd, args }) => {
+    try {
+      process.send({ id, result: await commands[cmd](args ?? {}) });
+    } catch (error) {
+      process.send({ id, error: error instanceof Error ? error.stack : String(error) });
+    }
+  });
+  process.on('disconnect', () => process.exit(0));
+  process.send({ ready: { ...ready, pid: process.pid } });
+}

@@ -47,11 +47,7 @@ describe('PullRegistry', () => {
     registry.start(image);
     const pull = runtime.pulls[0]!;
     pull.push(dockerLine('Pulling fs layer', LAYER));
-    for (let i = 1; i <= 100; i++) {
-      pull.push(dockerLine('Downloading', LAYER, { current: i * 1000, total: 200_000 }));
-      await settle();
-      await vi.advanceTimersByTimeAsync(20);
-    }
+    await downloadFor2s(pull);
     // 100 updates over 2 s: the start frame plus at most 5 a second.
     expect(frames.length).toBeGreaterThanOrEqual(8);
     expect(frames.length).toBeLessThanOrEqual(12);
@@ -96,11 +92,7 @@ describe('PullRegistry', () => {
     late.start(image);
     const pull = runtime.pulls[0]!;
     pull.push(dockerLine('Pulling fs layer', LAYER));
-    for (let i = 1; i <= 100; i++) {
-      pull.push(dockerLine('Downloading', LAYER, { current: i * 1000, total: 200_000 }));
-      await settle();
-      await vi.advanceTimersByTimeAsync(20);
-    }
+    await downloadFor2s(pull);
     // 2 s of changes: a frame on each of about 10 beats, not every other one.
     expect(frames.length).toBeGreaterThanOrEqual(10);
     late.close();
@@ -251,3 +243,12 @@ describe('PullRegistry', () => {
     expect(() => new PullRegistry({ runtime, clock, newJobId: () => 'x', maxConcurrentPulls: 0 })).toThrow('maxConcurrentPulls must be a positive integer, got 0');
   });
 });
+
+/** 100 download updates, 20 ms apart: 2 s of a busy pull. */
+async function downloadFor2s(pull: ScriptedRuntime['pulls'][number]): Promise<void> {
+  for (let i = 1; i <= 100; i++) {
+    pull.push(dockerLine('Downloading', LAYER, { current: i * 1000, total: 200_000 }));
+    await settle();
+    await vi.advanceTimersByTimeAsync(20);
+  }
+}
