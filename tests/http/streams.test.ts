@@ -103,6 +103,17 @@ describe('SSE channels', () => {
     await sse.close();
   });
 
+  it('writes the frames of every slot due at once in one chunk', async () => {
+    const response = await app.request('/api/events');
+    const reader = response.body!.getReader();
+    const decoder = new TextDecoder();
+    await reader.read(); // retry and the connected comment
+    const first = decoder.decode((await reader.read()).value);
+    expect(first.match(/^id: \d+$/gm)).toEqual(['id: 1', 'id: 2', 'id: 3']);
+    expect([...first.matchAll(/"slot_name":"(\w+)"/g)].map((m) => m[1])).toEqual(['chat', 'code', 'big']);
+    await reader.cancel();
+  });
+
   it('ends /api/events?until=done once every named slot has been terminal', async () => {
     const sse = readSse(await app.request('/api/events?slots=chat,big&until=done'));
     const names = [frame(await sse.next()).slot_name, frame(await sse.next()).slot_name];
@@ -152,7 +163,11 @@ describe('SSE channels', () => {
     const sse = readSse(await app.request('/api/events'));
     await sse.next();
     app.close();
-    await expect(sse.next()).rejects.toThrow('ended');
+    // The other slots' first frames came in the same chunk; after them, the end.
+    const readAll = async (): Promise<never> => {
+      for (;;) await sse.next();
+    };
+    await expect(readAll()).rejects.toThrow('ended');
     expect(app.registry.listenerCount).toBe(0);
     expect(app.clock.liveTimers).toBe(0);
   });

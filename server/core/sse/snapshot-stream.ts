@@ -1,6 +1,6 @@
 /**
  * One SSE channel over one or more slots (CONTRACT §5), as a pull-based web
- * ReadableStream: a frame is built only when the reader asks for one, and a
+ * ReadableStream: frames are built only when the reader asks for more, and a
  * slot waiting to be sent is a name in a set, so a slow reader costs the
  * same memory at 1 or 1000 changes a second. A disconnect cancels the
  * stream (Node and Deno both cancel a response body whose client left);
@@ -87,20 +87,22 @@ export function createSnapshotStream(options: SnapshotStreamOptions): ReadableSt
             send(sseComment('ping'));
             return;
           }
-          const [name] = due;
-          if (name === undefined) {
+          if (due.size === 0) {
             await new Promise<void>((resolve) => (wake = resolve));
             wake = null;
             continue;
           }
-          due.delete(name);
-          const snapshot = await views.snapshot(slotsByName.get(name) as ContainerSlot);
-          if (closed) return;
-          send(sseMessage(nextId++, views.serialize(snapshot)));
-          if (untilDone && snapshot.state !== 'pulling') {
-            done.add(name);
-            if (done.size === slotsByName.size) end();
+          // Every slot due now in one chunk: the pulls' frames of one beat reach the page in one write.
+          let frames = '';
+          for (const name of [...due]) {
+            due.delete(name);
+            const snapshot = await views.snapshot(slotsByName.get(name) as ContainerSlot);
+            if (closed) return;
+            frames += sseMessage(nextId++, views.serialize(snapshot));
+            if (untilDone && snapshot.state !== 'pulling') done.add(name);
           }
+          send(frames);
+          if (untilDone && done.size === slotsByName.size) end();
           return;
         }
       },
