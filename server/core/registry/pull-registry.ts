@@ -56,9 +56,7 @@ export type JobListener = (imageKey: string) => void;
 interface Job extends PullJobView {
   readonly tracker: PullProgress;
   readonly abort: AbortController;
-  lastEmitAt: number;
   version: number;
-  trailingFrame: TimerHandle | null;
   expiry: TimerHandle | null;
 }
 
@@ -75,6 +73,9 @@ export class PullRegistry {
   readonly #maxConcurrentPulls: number;
   /** Jobs waiting for a free pull slot, first come first served. */
   readonly #queue: Job[] = [];
+  /** Jobs with progress not sent yet: their frames go out together on the next beat. */
+  readonly #framesDue = new Set<Job>();
+  #beat: TimerHandle | null = null;
   #runningPulls = 0;
 
   constructor(options: PullRegistryOptions) {
@@ -127,9 +128,7 @@ export class PullRegistry {
       runtime: this.#runtime.name,
       tracker,
       abort: new AbortController(),
-      lastEmitAt: Number.NEGATIVE_INFINITY,
       version: 0,
-      trailingFrame: null,
       expiry: null,
       get state() {
         return tracker.state;
@@ -262,26 +261,24 @@ export class PullRegistry {
 
   /**
    * Coalesces progress to one frame per interval, the last one always
-   * delivered. Progress frames of every pull go out on one beat (the
-   * clock's multiples of the interval), so a page showing many pulls gets
-   * them together and lays out once per beat, not once per pull.
+   * delivered. One timer fires on the clock's multiples of the interval and
+   * sends every pull's pending frame in one pass, so a page showing many
+   * pulls gets them together and lays out once per beat, not once per pull.
    */
   #scheduleFrame(job: Job): void {
-    if (job.trailingFrame !== null) return;
+    this.#framesDue.add(job);
+    if (this.#beat !== null) return;
     const interval = this.#frameIntervalMs;
     const now = this.#clock.now();
-    // One frame per beat: the first beat from now after the last frame's (a timer fires a little late).
-    const beat = Math.max(Math.ceil(now / interval), Math.floor(job.lastEmitAt / interval) + 1) * interval;
-    const wait = beat - now;
-    if (wait <= 0) {
-      this.#emit(job);
-      return;
-    }
-    job.trailingFrame = this.#clock.setTimeout(() => {
-      job.trailingFrame = null;
-      this.#emit(job);
-    }, wait);
+    this.#beat = this.#clock.setTimeout(this.#onBeat, (Math.floor(now / interval) + 1) * interval - now);
   }
+
+  readonly #onBeat = (): void => {
+    this.#beat = null;
+    const due = [...this.#framesDue];
+    this.#framesDue.clear();
+    for (const job of due) this.#emit(job);
+  };
 
   /** A change of state goes out at once; the finished job is kept for a while, then dropped. */
   #finish(job: Job): void {
@@ -297,7 +294,6 @@ export class PullRegistry {
   }
 
   #emit(job: Job): void {
-    job.lastEmitAt = this.#clock.now();
     job.version += 1;
     this.#notify(job.image.key);
   }
@@ -309,9 +305,10 @@ export class PullRegistry {
   }
 
   #clearFrame(job: Job): void {
-    if (job.trailingFrame === null) return;
-    this.#clock.clearTimeout(job.trailingFrame);
-    job.trailingFrame = null;
+    this.#framesDue.delete(job);
+    if (this.#framesDue.size > 0 || this.#beat === null) return;
+    this.#clock.clearTimeout(this.#beat);
+    this.#beat = null;
   }
 
   #forget(job: Job): void {

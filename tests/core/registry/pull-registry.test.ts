@@ -66,6 +66,9 @@ describe('PullRegistry', () => {
     await vi.advanceTimersByTimeAsync(130);
     registry.start(other);
     for (const pull of runtime.pulls) pull.push(dockerLine('Pulling fs layer', LAYER));
+    await settle();
+    // Both pulls' pending frames wait on the registry's one beat timer.
+    expect(clock.liveTimers).toBe(1);
     for (let i = 1; i <= 50; i++) {
       for (const pull of runtime.pulls) pull.push(dockerLine('Downloading', LAYER, { current: i * 1000, total: 200_000 }));
       await settle();
