@@ -19,40 +19,42 @@ const SECONDS_PER_HOUR = 3600;
 /** Under a minute, an ETA moves in steps of this many seconds ("about 35 s"). */
 const ETA_STEP_S = 5;
 
+/** Formatted texts a Formatter keeps before it starts over (some 100 pull bars' worth of frames). */
+const MAX_KEPT_TEXTS = 4096;
+
 /** Short forms for the screen ("612 MB"), long forms for words ("612 megabytes"). */
 export type Display = 'short' | 'long';
 
-const cache = new Map<string, Intl.NumberFormat>();
-
+/** Intl.NumberFormat for `options` in `lang`; a `lang` Intl does not accept (e.g. "xx-") falls back to the browser's language rather than throw in render. */
 function numberFormat(lang: string, options: Intl.NumberFormatOptions): Intl.NumberFormat {
-  const key = `${lang}|${JSON.stringify(options)}`;
-  let format = cache.get(key);
-  if (format === undefined) {
-    try {
-      format = new Intl.NumberFormat(lang, options);
-    } catch {
-      // A `lang` Intl does not accept (e.g. "xx-"), fall back to the browser's language rather than throw in render.
-      format = new Intl.NumberFormat(undefined, options);
-    }
-    cache.set(key, format);
+  try {
+    return new Intl.NumberFormat(lang, options);
+  } catch {
+    return new Intl.NumberFormat(undefined, options);
   }
-  return format;
 }
 
 export class Formatter {
   declare readonly lang: string;
+  /**
+   * A pull bar formats some fourteen numbers per frame, most of them the same
+   * as in the frame before (totals, layers, a rounded ETA): each NumberFormat
+   * is made once, and its texts are kept, up to MAX_KEPT_TEXTS.
+   */
+  readonly #formats = new Map<string, Intl.NumberFormat>();
+  readonly #texts = new Map<string, string>();
   constructor(lang: string) {
     this.lang = lang;
   }
 
   /** A count: "9". */
   count(value: number): string {
-    return numberFormat(this.lang, { maximumFractionDigits: 0 }).format(value);
+    return this.#format('count', { maximumFractionDigits: 0 }, value);
   }
 
   /** A percentage of 0–100: "42%". */
   percent(value: number): string {
-    return numberFormat(this.lang, { style: 'percent', maximumFractionDigits: 0, roundingMode: 'floor' }).format(value / 100);
+    return this.#format('percent', { style: 'percent', maximumFractionDigits: 0, roundingMode: 'floor' }, value / 100);
   }
 
   /** "612 MB", "1.5 GB"; `atLeast` rounds down, for totals that may still grow. */
@@ -70,7 +72,7 @@ export class Formatter {
     const s = Math.max(1, seconds);
     if (s < SECONDS_PER_MINUTE) return this.#unit('second', display, s < 10 ? Math.round(s) : Math.round(s / ETA_STEP_S) * ETA_STEP_S);
     if (s < SECONDS_PER_HOUR) return this.#unit('minute', display, Math.round(s / SECONDS_PER_MINUTE));
-    return this.#unit('hour', display, s / SECONDS_PER_HOUR, { maximumFractionDigits: 1 });
+    return this.#unit('hour', display, s / SECONDS_PER_HOUR, 1);
   }
 
   /** Bytes (`per` '') or bytes per second (`per` '-per-second') in the largest unit under 1000. */
@@ -81,16 +83,34 @@ export class Formatter {
       scaled /= 1000;
       unit += 1;
     }
-    return this.#unit(`${BYTE_UNITS[unit]}${per}`, display, scaled, {
-      maximumFractionDigits: scaled < 100 && unit > 0 ? 1 : 0,
-      roundingMode: atLeast ? 'floor' : 'halfExpand',
-    });
+    return this.#unit(`${BYTE_UNITS[unit]}${per}`, display, scaled, scaled < 100 && unit > 0 ? 1 : 0, atLeast);
   }
 
-  #unit(unit: string, unitDisplay: Display, value: number, options?: Intl.NumberFormatOptions): string {
-    return numberFormat(this.lang, { style: 'unit', unit, unitDisplay, ...options }).format(value);
+  #unit(unit: string, unitDisplay: Display, value: number, fractionDigits = 0, floor = false): string {
+    const options: Intl.NumberFormatOptions = { style: 'unit', unit, unitDisplay, maximumFractionDigits: fractionDigits, roundingMode: floor ? 'floor' : 'halfExpand' };
+    return this.#format(`${unit} ${unitDisplay} ${fractionDigits} ${floor}`, options, value);
+  }
+
+  /** `value` through the NumberFormat for `options`, which `key` names. */
+  #format(key: string, options: Intl.NumberFormatOptions, value: number): string {
+    const textKey = `${key} ${value}`;
+    let text = this.#texts.get(textKey);
+    if (text === undefined) {
+      let format = this.#formats.get(key);
+      if (format === undefined) this.#formats.set(key, (format = numberFormat(this.lang, options)));
+      if (this.#texts.size >= MAX_KEPT_TEXTS) this.#texts.clear();
+      this.#texts.set(textKey, (text = format.format(value)));
+    }
+    return text;
   }
 }
 
-/** A Formatter in `element`'s language. */
-export const formatterFor = (element: Element): Formatter => new Formatter(langOf(element));
+const formatters = new Map<string, Formatter>();
+
+/** The Formatter of `element`'s language (one per language on the page). */
+export function formatterFor(element: Element): Formatter {
+  const lang = langOf(element);
+  let formatter = formatters.get(lang);
+  if (formatter === undefined) formatters.set(lang, (formatter = new Formatter(lang)));
+  return formatter;
+}

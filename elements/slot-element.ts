@@ -38,6 +38,8 @@ export abstract class SlotElement extends LitElement {
   declare baseUrl: string;
   /** Bumped to read the slot again (after a transport recovery, or a pull's end). */
   #lookupGeneration = 0;
+  /** The last `base` and what it was resolved from. */
+  #base: { readonly from: string; readonly base: string | null } | null = null;
 
   protected readonly stream_ = new SlotStreamController(this, () => ({ base: this.base, slot: this.slotName }), {
     snapshot: (next, previous) => this.snapshotChanged_(next, previous),
@@ -61,7 +63,10 @@ export abstract class SlotElement extends LitElement {
 
   /** The server's base URL in normal form, or null when `base-url` is unusable. */
   get base(): string | null {
-    return resolveBase(this.baseUrl);
+    // Read several times per update: parse a URL only when `base-url` or the page's base changed.
+    const from = `${this.baseUrl} ${document.baseURI}`;
+    if (this.#base?.from !== from) this.#base = { from, base: resolveBase(this.baseUrl) };
+    return this.#base.base;
   }
 
   /** The slot's latest PullSnapshot, once the stream has sent one. */

@@ -1,5 +1,12 @@
 import { css, sharedStyles } from './shared.styles.ts';
 
+/**
+ * The indicator is as wide as the track and moved in from the left until
+ * `--_value` of it shows, its rounded end where a bar of that width would
+ * end; a right-to-left page mirrors the track. A translate is drawn by the
+ * compositor, where a width would be laid out and painted again at every
+ * frame of a slide, in every bar.
+ */
 export const pullBarStyles = [
   sharedStyles,
   css`
@@ -26,15 +33,21 @@ export const pullBarStyles = [
       border-radius: var(--slotpull-radius, 999px);
       background: var(--slotpull-color-track, #e5e7eb);
     }
+    :host(:dir(rtl)) .track {
+      scale: -1 1;
+    }
     .indicator {
       block-size: 100%;
-      inline-size: var(--_value, 0%);
       border-radius: inherit;
       background: var(--slotpull-color-indicator, #2563eb);
-      transition: inline-size 200ms linear;
+      translate: calc(var(--_value, 0%) - 100%);
+    }
+    .slide {
+      transition: translate 200ms linear;
     }
     .indeterminate .indicator {
       inline-size: 30%;
+      translate: none;
       animation: sweep 1.4s ease-in-out infinite;
     }
     .completed .indicator {
@@ -78,7 +91,7 @@ export const pullBarStyles = [
       }
     }
     @media (prefers-reduced-motion: reduce) {
-      .indicator {
+      .slide {
         transition: none;
       }
       .indeterminate .indicator {

@@ -18,6 +18,15 @@ export { PullBarState } from './pull-bar-view.ts';
 export const DEFAULT_HIDE_AFTER_S = 4;
 
 /**
+ * A step of the indicator of at least this many percent slides to its new
+ * place; a smaller one is drawn at once. A pull sends 5 frames a second, in
+ * small steps: sliding each would keep a transition running all the time,
+ * and the browser restyles a running transition on the main thread at every
+ * frame, for every bar on the page.
+ */
+const SLIDE_MIN_PERCENT = 1;
+
+/**
  * The progress of a slot's image pull, live from the server.
  *
  * @summary A progress bar for one slot's image pull: percent, bytes, speed, ETA and layers, with Retry and Cancel.
@@ -78,6 +87,10 @@ export class SlotImagePullBar extends SlotElement {
   /** The job whose "Image ready" has been shown for `hide-after` seconds. */
   #expiredJob: string | null = null;
   #hideTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The percent the indicator shows (0–100), null without one. */
+  #shown: number | null = null;
+  /** Whether the indicator slides to `#shown` (kept until the percent moves again, so a re-render cannot cut a slide short). */
+  #slide = false;
 
   readonly #retry = new PullRequest(this, {
     send: startPull,
@@ -127,6 +140,11 @@ export class SlotImagePullBar extends SlotElement {
       this.stream_.transport === Transport.open,
       !this.sticky && s !== undefined && this.#expiredJob === s.job_id,
     );
+    const shown = s?.percent == null || !hasTrack(this.state) ? null : Math.max(0, Math.min(100, s.percent));
+    if (shown !== this.#shown) {
+      this.#slide = shown !== null && this.#shown !== null && Math.abs(shown - this.#shown) >= SLIDE_MIN_PERCENT;
+      this.#shown = shown;
+    }
   }
 
   protected override render(): TemplateResult {
@@ -146,8 +164,7 @@ export class SlotImagePullBar extends SlotElement {
   }
 
   #bar(state: PullBarState, s: PullSnapshot): TemplateResult {
-    const percent = s.percent === null ? null : Math.max(0, Math.min(100, s.percent));
-    const sweeping = state === PullBarState.indeterminate;
+    const percent = this.#shown;
     return html`<div
       part="track"
       class="track"
@@ -158,7 +175,7 @@ export class SlotImagePullBar extends SlotElement {
       aria-valuenow=${percent === null ? nothing : Math.floor(percent)}
       aria-valuetext=${valueText(state, s, formatterFor(this))}
     >
-      <div part="indicator" class="indicator" style=${sweeping || percent === null ? nothing : `--_value:${percent}%`}></div>
+      <div part="indicator" class="indicator ${this.#slide ? 'slide' : ''}" style=${percent === null ? nothing : `--_value:${percent}%`}></div>
     </div>`;
   }
 

@@ -2,8 +2,9 @@
  * Turns a slot's snapshots into the `slot-pull-*` events on the host
  * (CONTRACT §6). The first snapshot is the baseline and fires nothing; after
  * it, each event describes a change seen while connected. Progress events
- * are throttled to PROGRESS_INTERVAL_MS with a trailing call, so the newest
- * state of a burst always arrives; an end of the pull drops a pending one.
+ * are throttled to PROGRESS_INTERVAL_MS with a trailing call (on the page's
+ * shared timer), so the newest state of a burst always arrives; an end of the
+ * pull drops a pending one.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { SlotPullCancelledEvent } from '../events/slot-pull-cancelled.ts';
@@ -13,6 +14,7 @@ import { SlotPullProgressEvent } from '../events/slot-pull-progress.ts';
 import { SlotPullStartEvent } from '../events/slot-pull-start.ts';
 import type { SlotPullEvent } from '../events/slot-pull-event.ts';
 import type { PullSnapshot, PullState } from '../wire.ts';
+import { cancelRun, runAt } from './shared-timer.ts';
 
 /** At most 4 `slot-pull-progress` a second. */
 export const PROGRESS_INTERVAL_MS = 250;
@@ -27,8 +29,8 @@ const ENDED: Partial<Record<PullState, new (snapshot: PullSnapshot) => SlotPullE
 export class PullEventsController implements ReactiveController {
   readonly #host: ReactiveControllerHost & EventTarget;
   #lastProgressAt = -Infinity;
+  /** The newest snapshot not yet sent, while its event waits for the interval to pass. */
   #pending: PullSnapshot | null = null;
-  #timer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(host: ReactiveControllerHost & EventTarget) {
     this.#host = host;
@@ -59,19 +61,21 @@ export class PullEventsController implements ReactiveController {
   }
 
   #progress(snapshot: PullSnapshot): void {
-    const wait = this.#lastProgressAt + PROGRESS_INTERVAL_MS - performance.now();
-    if (wait <= 0 && this.#timer === null) {
+    const at = this.#lastProgressAt + PROGRESS_INTERVAL_MS;
+    if (this.#pending === null && at <= performance.now()) {
       this.#emitProgress(snapshot);
       return;
     }
+    if (this.#pending === null) runAt(this.#emitPending, at);
     this.#pending = snapshot;
-    this.#timer ??= setTimeout(() => {
-      this.#timer = null;
-      const pending = this.#pending;
-      this.#pending = null;
-      if (pending !== null) this.#emitProgress(pending);
-    }, Math.ceil(Math.max(0, wait)));
   }
+
+  /** Sends the held snapshot's event; the page's shared timer calls it once the interval has passed. */
+  readonly #emitPending = (): void => {
+    const pending = this.#pending as PullSnapshot;
+    this.#pending = null;
+    this.#emitProgress(pending);
+  };
 
   #emitProgress(snapshot: PullSnapshot): void {
     this.#lastProgressAt = performance.now();
@@ -79,8 +83,7 @@ export class PullEventsController implements ReactiveController {
   }
 
   #dropPending(): void {
-    if (this.#timer !== null) clearTimeout(this.#timer);
-    this.#timer = null;
+    cancelRun(this.#emitPending);
     this.#pending = null;
   }
 }

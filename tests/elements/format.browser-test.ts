@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Formatter, langOf } from '../../elements/format.ts';
+import { Formatter, formatterFor, langOf } from '../../elements/format.ts';
 import { offerSupersedes, supersedes } from '../../elements/hub/snapshot-order.ts';
 import { bytesPhrase, etaPhrase, layerPhrase, speedPhrase } from '../../elements/messages.ts';
 import { milestone } from '../../elements/milestones.ts';
@@ -48,6 +48,29 @@ describe('formatting', () => {
     expect(plain(de.percent(41.7))).to.equal('41 %');
     expect(plain(de.speed(24_500_000))).to.equal('24,5 MB/s');
     expect(new Formatter('not a language!').count(1234)).to.match(/^1.?234$/);
+  });
+
+  it('formats one number anew for every other format', () => {
+    const f = new Formatter('en');
+    expect([f.bytes(1.45e9), f.bytes(1.45e9), f.bytes(1.45e9, 'long'), f.bytes(1.45e9, 'short', true), f.speed(1.45e9)]).to.deep.equal([
+      '1.5 GB',
+      '1.5 GB',
+      '1.5 gigabytes',
+      '1.4 GB',
+      '1.5 GB/s',
+    ]);
+    expect([f.percent(9), f.count(9), f.duration(9), f.duration(9, 'long')]).to.deep.equal(['9%', '9', '9 sec', '9 seconds']);
+  });
+
+  it('has one Formatter per language on the page', () => {
+    const [de, alsoDe, en] = ['de', 'de', 'en'].map((lang) => {
+      const element = document.createElement('span');
+      element.lang = lang;
+      return formatterFor(element);
+    });
+    expect(de).to.equal(alsoDe);
+    expect(de).to.not.equal(en);
+    expect(en!.lang).to.equal('en');
   });
 
   it('finds the lang through shadow roots', () => {

@@ -7,6 +7,7 @@ import {
   SlotPullFailedEvent,
   SlotPullProgressEvent,
   SlotPullStartEvent,
+  slotHub,
   type PullSnapshot,
 } from '../../elements/index.ts';
 import { cleanup, expectAccessible, fixture, hasPart, newWorld, nextEvent, part, record, shadow, text, until, type World } from './support/harness.ts';
@@ -32,6 +33,23 @@ async function heldDeterminate(world: World, bar: SlotImagePullBar): Promise<voi
   await startPull(world, 'vision');
   await until(bar, () => stateOf(bar) === 'determinate' && bar.snapshot?.eta_s != null && bar.snapshot.speed_bps != null, 'speed and ETA');
   await world.control('pause-engine');
+  await bar.updateComplete;
+}
+
+/** Once the indicator is still: the share of the track it covers, and where that share starts and ends. */
+async function indicatorCover(bar: SlotImagePullBar): Promise<{ share: number; fromLeft: number; fromRight: number }> {
+  const indicator = part(bar, 'indicator');
+  await Promise.all(indicator.getAnimations().map((animation) => animation.finished));
+  const track = part(bar, 'track').getBoundingClientRect();
+  const shown = indicator.getBoundingClientRect();
+  const [left, right] = [Math.max(track.left, shown.left), Math.min(track.right, shown.right)];
+  return { share: (right - left) / track.width, fromLeft: left - track.left, fromRight: track.right - right };
+}
+
+/** Gives the bar a frame of its held job at `percent` (a newer one, as the stream would). */
+async function showPercent(bar: SlotImagePullBar, held: PullSnapshot, percent: number): Promise<void> {
+  const updatedAt = new Date(Date.parse(held.updated_at as string) + percent * 1000).toISOString();
+  slotHub().offer(bar.base as string, { ...held, percent, updated_at: updatedAt });
   await bar.updateComplete;
 }
 
@@ -114,6 +132,42 @@ describe('<slot-image-pull-bar>', () => {
       expect(words).to.match(/^\d+%, [\d.]+ megabytes of [\d.]+ megabytes, [\d.]+ megabytes per second, about \d+ seconds left, layer \d of 5$/);
       expect(part(bar, 'indicator').style.getPropertyValue('--_value')).to.equal(`${s.percent}%`);
       await expectAccessible(bar, 'determinate');
+    });
+
+    it('fills the track from its inline start, in either direction', async () => {
+      const world = await newWorld({ speed: 1 });
+      const ltr = mountBar(world, 'vision');
+      const holder = fixture<HTMLDivElement>(`<div dir="rtl"><slot-image-pull-bar slot-name="vision" base-url="${world.base}"></slot-image-pull-bar></div>`);
+      const rtl = holder.querySelector('slot-image-pull-bar') as SlotImagePullBar;
+      await heldDeterminate(world, ltr);
+      await until(rtl, () => rtl.snapshot?.updated_at === ltr.snapshot?.updated_at, 'the right-to-left bar at the held frame');
+      await rtl.updateComplete;
+      const share = (ltr.snapshot?.percent as number) / 100;
+      const [left, right] = [await indicatorCover(ltr), await indicatorCover(rtl)];
+      expect(left.share).to.be.closeTo(share, 0.01);
+      expect(left.fromLeft).to.be.closeTo(0, 0.5);
+      expect(right.share).to.be.closeTo(share, 0.01);
+      expect(right.fromRight).to.be.closeTo(0, 0.5);
+    });
+
+    it('slides a big step of the indicator on the compositor and draws a small one at once', async () => {
+      const world = await newWorld({ speed: 1 });
+      const bar = mountBar(world, 'vision');
+      await heldDeterminate(world, bar);
+      const held = bar.snapshot as PullSnapshot;
+      const indicator = part(bar, 'indicator');
+      await indicatorCover(bar);
+      const running = (): string[] => indicator.getAnimations().map((animation) => (animation as CSSTransition).transitionProperty);
+
+      await showPercent(bar, held, (held.percent as number) + 0.5);
+      expect(running(), 'a step of 0.5 %').to.deep.equal([]);
+      await showPercent(bar, held, (held.percent as number) + 10.5);
+      expect(running(), 'a step of 10 %').to.deep.equal(['translate']);
+      expect((await indicatorCover(bar)).share).to.be.closeTo(((held.percent as number) + 10.5) / 100, 0.01);
+
+      await emulateMedia({ reducedMotion: 'reduce' });
+      await showPercent(bar, held, (held.percent as number) + 30.5);
+      expect(running(), 'a step of 20 % with reduced motion').to.deep.equal([]);
     });
 
     it('formats numbers in the language of the page around it', async () => {
