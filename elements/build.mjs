@@ -100,7 +100,7 @@ const result = await build({
   minify: true,
   // Lit's notices, once (its BSD-3-Clause asks for them), instead of one per module.
   legalComments: 'none',
-  banner: { js: '/*! slotpull elements (MIT). Includes Lit and @lit/task: Copyright Google LLC, BSD-3-Clause. */' },
+  banner: { js: '/*! slotpull (MIT); Lit, @lit/task: Copyright Google LLC, BSD-3-Clause */' },
   // Members named with a trailing underscore (SlotElement's protected API for the three elements)
   // are internal to this bundle: short names for them. Nothing public, on the wire or shared with
   // another copy of the bundle (the hub) is named so; Lit's cross-package names (`_$…`) are kept.

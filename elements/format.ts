@@ -19,9 +19,6 @@ const SECONDS_PER_HOUR = 3600;
 /** Under a minute, an ETA moves in steps of this many seconds ("about 35 s"). */
 const ETA_STEP_S = 5;
 
-/** Formatted texts a Formatter keeps before it starts over (some 100 pull bars' worth of frames). */
-const MAX_KEPT_TEXTS = 4096;
-
 /** Short forms for the screen ("612 MB"), long forms for words ("612 megabytes"). */
 export type Display = 'short' | 'long';
 
@@ -36,13 +33,8 @@ function numberFormat(lang: string, options: Intl.NumberFormatOptions): Intl.Num
 
 export class Formatter {
   declare readonly lang: string;
-  /**
-   * A pull bar formats some fourteen numbers per frame, most of them the same
-   * as in the frame before (totals, layers, a rounded ETA): each NumberFormat
-   * is made once, and its texts are kept, up to MAX_KEPT_TEXTS.
-   */
+  /** Each NumberFormat is made once: a pull bar formats some fourteen numbers per frame. */
   readonly #formats = new Map<string, Intl.NumberFormat>();
-  readonly #texts = new Map<string, string>();
   constructor(lang: string) {
     this.lang = lang;
   }
@@ -93,15 +85,9 @@ export class Formatter {
 
   /** `value` through the NumberFormat for `options`, which `key` names. */
   #format(key: string, options: Intl.NumberFormatOptions, value: number): string {
-    const textKey = `${key} ${value}`;
-    let text = this.#texts.get(textKey);
-    if (text === undefined) {
-      let format = this.#formats.get(key);
-      if (format === undefined) this.#formats.set(key, (format = numberFormat(this.lang, options)));
-      if (this.#texts.size >= MAX_KEPT_TEXTS) this.#texts.clear();
-      this.#texts.set(textKey, (text = format.format(value)));
-    }
-    return text;
+    let format = this.#formats.get(key);
+    if (format === undefined) this.#formats.set(key, (format = numberFormat(this.lang, options)));
+    return format.format(value);
   }
 }
 

@@ -42,8 +42,10 @@ export const pullBarStyles = [
       background: var(--slotpull-color-indicator, #2563eb);
       translate: calc(var(--_value, 0%) - 100%);
     }
-    .slide {
-      transition: translate 200ms linear;
+    @media (prefers-reduced-motion: no-preference) {
+      .slide {
+        transition: translate 200ms linear;
+      }
     }
     .indeterminate .indicator {
       inline-size: 30%;
@@ -91,9 +93,6 @@ export const pullBarStyles = [
       }
     }
     @media (prefers-reduced-motion: reduce) {
-      .slide {
-        transition: none;
-      }
       .indeterminate .indicator {
         animation: none;
         inline-size: 100%;

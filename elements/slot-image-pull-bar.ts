@@ -1,6 +1,7 @@
 import { html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
 import { cancelPull, startPull } from './api.ts';
 import { PullEventsController } from './controllers/pull-events.ts';
+import { cancelRun, runAt } from './controllers/shared-timer.ts';
 import { defineElement } from './define.ts';
 import { formatterFor } from './format.ts';
 import { Transport } from './hub/transport.ts';
@@ -25,6 +26,18 @@ export const DEFAULT_HIDE_AFTER_S = 4;
  * frame, for every bar on the page.
  */
 const SLIDE_MIN_PERCENT = 1;
+
+/**
+ * While a pull runs, the words under the bar (bytes, speed, ETA, layer) and
+ * its aria-valuetext change about once a second; the bar itself moves with
+ * every frame. Text that changes 5 times a second cannot be read, and
+ * re-laying it out in every bar of a page is most of what the page does.
+ * The words take the first frame at least WORDS_MIN_AGE_MS after they last
+ * changed (the server's frames come on a 200 ms beat, a little early or
+ * late); a refresh at WORDS_MAX_AGE_MS catches up when no frame comes.
+ */
+const WORDS_MIN_AGE_MS = 900;
+const WORDS_MAX_AGE_MS = 1100;
 
 /**
  * The progress of a slot's image pull, live from the server.
@@ -91,6 +104,9 @@ export class SlotImagePullBar extends SlotElement {
   #shown: number | null = null;
   /** Whether the indicator slides to `#shown` (kept until the percent moves again, so a re-render cannot cut a slide short). */
   #slide = false;
+  /** The snapshot the words show: changed about once a second, at once for another job or state, or a percent found or lost. */
+  #worded: PullSnapshot | undefined;
+  #wordedAt = -Infinity;
 
   readonly #retry = new PullRequest(this, {
     send: startPull,
@@ -122,6 +138,7 @@ export class SlotImagePullBar extends SlotElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.#clearHideTimer();
+    cancelRun(this.#refreshWords);
   }
 
   protected override snapshotChanged_(next: PullSnapshot, previous: PullSnapshot | undefined): void {
@@ -140,6 +157,7 @@ export class SlotImagePullBar extends SlotElement {
       this.stream_.transport === Transport.open,
       !this.sticky && s !== undefined && this.#expiredJob === s.job_id,
     );
+    this.#updateWords(s);
     const shown = s?.percent == null || !hasTrack(this.state) ? null : Math.max(0, Math.min(100, s.percent));
     if (shown !== this.#shown) {
       this.#slide = shown !== null && this.#shown !== null && Math.abs(shown - this.#shown) >= SLIDE_MIN_PERCENT;
@@ -150,20 +168,22 @@ export class SlotImagePullBar extends SlotElement {
   protected override render(): TemplateResult {
     const state = this.state;
     const s = this.snapshot;
+    // The words under the bar and its aria-valuetext, from a snapshot up to a second old.
+    const words = this.#worded;
     // Cancel while a pull runs (with `cancelable`), Retry after a failure.
     const request = isRunning(state) ? this.#cancel : state === PullBarState.failed ? this.#retry : null;
     const button = request === null || (request === this.#cancel && !this.cancelable) ? nothing : request.button();
     return html`<div part="base" class="base ${state}">
       <span part="label" class="label" id="label">${label(state, s, this.problem_()?.message ?? '')}</span>
       <span part="actions" class="actions">${button}</span>
-      ${s !== undefined && hasTrack(state) ? this.#bar(state, s) : nothing}
-      <span part="meta" class="meta">${metaItems(state, s, formatterFor(this)).map((item) => html`<span>${item}</span> `)}</span>
+      ${words !== undefined && hasTrack(state) ? this.#bar(state, words) : nothing}
+      <span part="meta" class="meta">${metaItems(state, words, formatterFor(this)).map((item) => html`<span>${item}</span> `)}</span>
       ${request?.error() ?? nothing}
       <span class="sr-only" role="status" aria-live="polite">${this.#announcement}</span>
     </div>`;
   }
 
-  #bar(state: PullBarState, s: PullSnapshot): TemplateResult {
+  #bar(state: PullBarState, words: PullSnapshot): TemplateResult {
     const percent = this.#shown;
     return html`<div
       part="track"
@@ -173,11 +193,28 @@ export class SlotImagePullBar extends SlotElement {
       aria-valuemin="0"
       aria-valuemax="100"
       aria-valuenow=${percent === null ? nothing : Math.floor(percent)}
-      aria-valuetext=${valueText(state, s, formatterFor(this))}
+      aria-valuetext=${valueText(state, words, formatterFor(this))}
     >
       <div part="indicator" class="indicator ${this.#slide ? 'slide' : ''}" style=${percent === null ? nothing : `--_value:${percent}%`}></div>
     </div>`;
   }
+
+  #updateWords(s: PullSnapshot | undefined): void {
+    const worded = this.#worded;
+    if (s === worded) return;
+    const now = performance.now();
+    const news = s?.state !== worded?.state || s?.job_id !== worded?.job_id || (s?.percent == null) !== (worded?.percent == null);
+    if (news || now - this.#wordedAt >= WORDS_MIN_AGE_MS) {
+      this.#worded = s;
+      this.#wordedAt = now;
+      cancelRun(this.#refreshWords);
+    } else {
+      runAt(this.#refreshWords, this.#wordedAt + WORDS_MAX_AGE_MS);
+    }
+  }
+
+  /** The held snapshot's time is up: render, and the words take the newest. */
+  readonly #refreshWords = (): void => this.requestUpdate();
 
   /** The job on screen, which a Retry or Cancel is pressed for. */
   #job(): string | null {

@@ -33,6 +33,8 @@ async function heldDeterminate(world: World, bar: SlotImagePullBar): Promise<voi
   await startPull(world, 'vision');
   await until(bar, () => stateOf(bar) === 'determinate' && bar.snapshot?.eta_s != null && bar.snapshot.speed_bps != null, 'speed and ETA');
   await world.control('pause-engine');
+  // The words under the bar catch up with the newest frame within 1.1 s.
+  await new Promise((resolve) => setTimeout(resolve, 1200));
   await bar.updateComplete;
 }
 
@@ -168,6 +170,31 @@ describe('<slot-image-pull-bar>', () => {
       await emulateMedia({ reducedMotion: 'reduce' });
       await showPercent(bar, held, (held.percent as number) + 30.5);
       expect(running(), 'a step of 20 % with reduced motion').to.deep.equal([]);
+    });
+
+    it('changes its words about once a second, and the bar with every frame', async () => {
+      const world = await newWorld({ speed: 1 });
+      const bar = mountBar(world, 'vision');
+      await heldDeterminate(world, bar);
+      const held = bar.snapshot as PullSnapshot;
+      const at = held.percent as number;
+      const words = (): string[] => [text(part(bar, 'meta')), part(bar, 'track').getAttribute('aria-valuetext') as string];
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      // Over a second since the words last changed: the next frame changes them at once.
+      await showPercent(bar, held, at + 5);
+      const first = words();
+      expect(first[0]).to.match(new RegExp(`^${Math.floor(at + 5)}% `));
+      // A frame right after it moves the bar, not the words…
+      await showPercent(bar, held, at + 10);
+      expect(part(bar, 'indicator').style.getPropertyValue('--_value')).to.equal(`${at + 10}%`);
+      expect(valueNow(bar)).to.equal(String(Math.floor(at + 10)));
+      expect(words()).to.deep.equal(first);
+      // …until a second has passed, with no frame needed.
+      const started = performance.now();
+      await until(bar, () => words()[0] !== first[0], 'the words at the newest frame', 3000);
+      expect(performance.now() - started).to.be.within(500, 1500);
+      expect(words()[0]).to.match(new RegExp(`^${Math.floor(at + 10)}% `));
+      expect(words()[1]).to.match(new RegExp(`^${Math.floor(at + 10)}%, `));
     });
 
     it('formats numbers in the language of the page around it', async () => {
