@@ -4,21 +4,15 @@
 // it after elements/build.mjs.
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
+import { browserBundle } from '../elements/browser-bundle.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 const result = await build({
   entryPoints: [`${root}demo/dashboard.ts`],
   outfile: `${root}dist/demo/dashboard.js`,
-  bundle: true,
-  format: 'esm',
-  platform: 'browser',
-  target: 'es2022',
-  minify: true,
-  legalComments: 'none',
+  ...browserBundle,
   banner: { js: '/*! slotpull demo dashboard (MIT). Includes Lit and @lit/task: Copyright Google LLC, BSD-3-Clause. */' },
-  metafile: true,
-  logLevel: 'warning',
 });
 
 const bytes = result.metafile.outputs['dist/demo/dashboard.js']?.bytes ?? 0;

@@ -6,6 +6,7 @@ import { build } from 'esbuild';
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { browserBundle } from './browser-bundle.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outfile = `${root}dist/elements/slotpull.js`;
@@ -93,23 +94,15 @@ const squeezeTemplates = {
 const result = await build({
   entryPoints: [`${root}elements/index.ts`],
   outfile,
-  bundle: true,
-  format: 'esm',
-  platform: 'browser',
-  target: 'es2022',
-  minify: true,
-  // Lit's notices, once (its BSD-3-Clause asks for them), instead of one per module.
-  legalComments: 'none',
+  ...browserBundle,
   banner: { js: '/*! slotpull (MIT); Lit, @lit/task: Copyright Google LLC, BSD-3-Clause */' },
   // Members named with a trailing underscore (SlotElement's protected API for the three elements)
   // are internal to this bundle: short names for them. Nothing public, on the wire or shared with
   // another copy of the bundle (the hub) is named so; Lit's cross-package names (`_$…`) are kept.
   mangleProps: /[^_]_$/,
   reserveProps: /^_\$/,
-  metafile: true,
   plugins: [squeezeTemplates],
   write: true,
-  logLevel: 'warning',
 });
 
 // The bundle's types are the unbundled modules' types.

@@ -12,6 +12,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compile } from 'svelte/compiler';
+import { browserBundle } from '../../elements/browser-bundle.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const here = `${root}demo/embed/`;
@@ -40,14 +41,7 @@ const sveltePlugin = {
 };
 
 const common = {
-  bundle: true,
-  format: 'esm',
-  platform: 'browser',
-  target: 'es2022',
-  minify: true,
-  legalComments: 'none',
-  metafile: true,
-  logLevel: 'warning',
+  ...browserBundle,
   define: { 'process.env.NODE_ENV': '"production"' },
 };
 
