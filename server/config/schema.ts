@@ -3,10 +3,10 @@
  * JSON and a file name for messages, and returns slots or one line per problem.
  */
 import { z } from 'zod';
-import { parseImageReference, referenceProblem, type ImageReference } from '../core/reference.ts';
-import { parseEngineEndpoint } from '../runtimes/engine/endpoint.ts';
+import { parseEngineEndpoint } from '../core/engine-endpoint.ts';
+import { parseImageReference, referenceProblem } from '../core/reference.ts';
+import { SLOT_NAME_PATTERN, type Slot } from '../core/slot.ts';
 
-export const SLOT_NAME_PATTERN = /^[a-z0-9][a-z0-9_-]{0,31}$/;
 const CONTAINER_NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/;
 
 const slotSchema = z
@@ -60,27 +60,6 @@ const fileSchema = z
 
 export type SlotFileEntry = z.infer<typeof slotSchema>;
 
-interface SlotCommon {
-  name: string;
-  port: number | null;
-  model: string | null;
-  labels: Record<string, string>;
-}
-
-export interface ContainerSlot extends SlotCommon {
-  provider: 'container';
-  image: ImageReference;
-  container: string;
-  /** The named engine of the file's `engines`, or null for the server's own runtime. */
-  engine: string | null;
-}
-
-export interface ExternalSlot extends SlotCommon {
-  provider: 'external';
-  url: string | null;
-}
-
-export type Slot = ContainerSlot | ExternalSlot;
 
 export interface SlotsFile {
   slots: Slot[];

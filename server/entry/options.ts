@@ -3,8 +3,7 @@
  * entries pass argv and env in, and print what comes back.
  */
 
-export const RUNTIME_MODES = ['auto', 'engine', 'cli', 'demo'] as const;
-export type RuntimeMode = (typeof RUNTIME_MODES)[number];
+import { RUNTIME_MODES, type RuntimeMode } from '../runtimes/modes.ts';
 
 export interface ServerOptions {
   config: string | undefined;

@@ -7,7 +7,7 @@ import { ConfigError, loadConfig, readJsonFile } from '../config/load.ts';
 import { registryAuthFromDockerConfig, type RegistryAuth } from '../runtimes/engine/registry-auth.ts';
 import { LOOPBACK_HOSTS } from '../http/access.ts';
 import { createSlotpull, type Slotpull } from '../http/app.ts';
-import { parseEngineEndpoint } from '../runtimes/engine/endpoint.ts';
+import { parseEngineEndpoint } from '../core/engine-endpoint.ts';
 import { createNamedEngine } from '../runtimes/engine/named-engine.ts';
 import { selectRuntime } from '../runtimes/select.ts';
 import { systemClock } from '../system-clock.ts';

@@ -4,7 +4,7 @@
  * Node and Deno entries only call `app.fetch`.
  */
 import { Hono } from 'hono';
-import type { ContainerSlot, Slot } from '../config/schema.ts';
+import type { ContainerSlot, Slot } from '../core/slot.ts';
 import type { Clock } from '../core/clock.ts';
 import { PullRegistry, type PullJobView } from '../core/registry/pull-registry.ts';
 import { SlotViews, type SlotTarget } from '../core/registry/slot-views.ts';

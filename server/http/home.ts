@@ -7,7 +7,7 @@
  */
 import { Hono } from 'hono';
 import { compress } from 'hono/compress';
-import type { Slot } from '../config/schema.ts';
+import type { Slot } from '../core/slot.ts';
 import { readBuiltAsset } from './built-asset.ts';
 import { ApiError } from './errors.ts';
 

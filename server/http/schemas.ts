@@ -4,7 +4,7 @@
  * generated from them — one source, so the document cannot drift.
  */
 import { z } from 'zod';
-import { SLOT_NAME_PATTERN } from '../config/schema.ts';
+import { SLOT_NAME_PATTERN } from '../core/slot.ts';
 
 /** The named schemas: each becomes a component of the OpenAPI document. */
 export const apiSchemas = z.registry<{ id: string; description?: string }>();

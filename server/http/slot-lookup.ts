@@ -1,5 +1,5 @@
 /** Turns a `:name` from a URL into a configured slot, or the right 400/404. */
-import { SLOT_NAME_PATTERN, type ContainerSlot, type Slot } from '../config/schema.ts';
+import { SLOT_NAME_PATTERN, type ContainerSlot, type Slot } from '../core/slot.ts';
 import { ApiError, clip } from './errors.ts';
 import { SlotNameParam } from './schemas.ts';
 

@@ -8,10 +8,10 @@ import { access, constants } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import type { Clock } from '../core/clock.ts';
 import type { ContainerRuntime } from '../core/runtime.ts';
-import type { RuntimeMode } from '../entry/options.ts';
 import { detectCliRuntime } from './cli.ts';
 import { createDemoRuntime } from './demo.ts';
-import { engineCandidates, parseEngineEndpoint } from './engine/endpoint.ts';
+import type { RuntimeMode } from './modes.ts';
+import { engineCandidates, parseEngineEndpoint } from '../core/engine-endpoint.ts';
 import { connectEngine, type EngineRuntime } from './engine/engine.ts';
 import type { RegistryAuth } from './engine/registry-auth.ts';
 

@@ -27,7 +27,7 @@ import { createParser } from 'eventsource-parser';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ContainerRuntime } from '../../server/core/runtime.ts';
 import { connectEngine } from '../../server/runtimes/engine/engine.ts';
-import { parseEngineEndpoint } from '../../server/runtimes/engine/endpoint.ts';
+import { parseEngineEndpoint } from '../../server/core/engine-endpoint.ts';
 import { createDemoRuntime } from '../../server/runtimes/demo.ts';
 import { systemClock } from '../../server/system-clock.ts';
 import { useEngineEnv } from '../env/context.ts';

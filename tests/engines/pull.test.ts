@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { validateSlotsFile } from '../../server/config/schema.ts';
 import { createCliRuntime } from '../../server/runtimes/cli.ts';
-import { parseEngineEndpoint } from '../../server/runtimes/engine/endpoint.ts';
+import { parseEngineEndpoint } from '../../server/core/engine-endpoint.ts';
 import { connectEngine, type EngineRuntime } from '../../server/runtimes/engine/engine.ts';
 import { engineFetch } from '../../server/runtimes/engine/transport.ts';
 import { createSlotpull, type Slotpull } from '../../server/http/app.ts';

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseImageReference } from '../../server/core/reference.ts';
 import { createPullParser } from '../../server/core/parse/parser.ts';
-import { parseEngineEndpoint } from '../../server/runtimes/engine/endpoint.ts';
+import { parseEngineEndpoint } from '../../server/core/engine-endpoint.ts';
 import { connectEngine } from '../../server/runtimes/engine/engine.ts';
 import { useEngineEnv } from '../env/context.ts';
 import { resetEngineEnv } from '../env/reset.ts';

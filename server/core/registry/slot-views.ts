@@ -2,7 +2,7 @@
  * What a slot looks like on the wire (CONTRACT §4): its PullSnapshot and its
  * Slot object, assembled from the registry and the runtime's cached answers.
  */
-import type { ContainerSlot, Slot } from '../../config/schema.ts';
+import type { ContainerSlot, Slot } from '../slot.ts';
 import type { Clock } from '../clock.ts';
 import type { ContainerRuntime, ContainerState } from '../runtime.ts';
 import { createTtlCache, type TtlCache } from '../ttl-cache.ts';

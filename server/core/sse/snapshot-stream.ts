@@ -6,7 +6,7 @@
  * stream (Node and Deno both cancel a response body whose client left);
  * cleanup runs exactly once, on cancel, server close or `until=done`.
  */
-import type { ContainerSlot } from '../../config/schema.ts';
+import type { ContainerSlot } from '../slot.ts';
 import type { PullRegistry } from '../registry/pull-registry.ts';
 import type { SlotViews } from '../registry/slot-views.ts';
 import { sseComment, sseMessage, sseOpening } from './frame.ts';

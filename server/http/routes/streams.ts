@@ -1,6 +1,6 @@
 /** The two SSE channels of CONTRACT §5: one slot, or many. */
 import { Hono, type Context } from 'hono';
-import type { ContainerSlot } from '../../config/schema.ts';
+import type { ContainerSlot } from '../../core/slot.ts';
 import { lastEventId } from '../../core/sse/frame.ts';
 import { createSnapshotStream } from '../../core/sse/snapshot-stream.ts';
 import { ApiError } from '../errors.ts';

@@ -8,7 +8,7 @@ import type { ImageReference } from '../../core/reference.ts';
 import { statesForNames, statesFromEngineList } from '../../core/container-list.ts';
 import { containerStateFrom } from '../../core/container-state.ts';
 import { RuntimeFailure, type ContainerRuntime, type ContainerState, type PullOutput } from '../../core/runtime.ts';
-import type { EngineEndpoint } from './endpoint.ts';
+import type { EngineEndpoint } from '../../core/engine-endpoint.ts';
 import type { RegistryAuth } from './registry-auth.ts';
 import { engineFetch, type EngineFetch } from './transport.ts';
 

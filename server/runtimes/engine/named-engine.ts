@@ -6,7 +6,7 @@
  */
 import type { Clock } from '../../core/clock.ts';
 import { RuntimeFailure, type ContainerRuntime } from '../../core/runtime.ts';
-import type { EngineEndpoint } from './endpoint.ts';
+import type { EngineEndpoint } from '../../core/engine-endpoint.ts';
 import { connectEngine, type EngineOptions, type EngineRuntime } from './engine.ts';
 
 /** How long a failed connection is believed before the engine is asked again. */

@@ -5,7 +5,7 @@
  * reader is behind, and cancelling the body closes the socket.
  */
 import { request, type IncomingMessage } from 'node:http';
-import type { EngineEndpoint } from './endpoint.ts';
+import type { EngineEndpoint } from '../../core/engine-endpoint.ts';
 
 export interface EngineRequest {
   method?: string;

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { validateSlotsFile, type ContainerSlot, type Slot } from '../../../server/config/schema.ts';
+import { validateSlotsFile } from '../../../server/config/schema.ts';
+import { type ContainerSlot, type Slot } from '../../../server/core/slot.ts';
 import { PullRegistry } from '../../../server/core/registry/pull-registry.ts';
 import { SlotViews, type SlotTarget } from '../../../server/core/registry/slot-views.ts';
 import { countingClock, type CountingClock } from '../../helpers/clock.ts';

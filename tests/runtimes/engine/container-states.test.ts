@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { RuntimeFailure } from '../../../server/core/runtime.ts';
-import { parseEngineEndpoint } from '../../../server/runtimes/engine/endpoint.ts';
+import { parseEngineEndpoint } from '../../../server/core/engine-endpoint.ts';
 import { createEngineRuntime } from '../../../server/runtimes/engine/engine.ts';
 
 const LIST_PATH = '/containers/json?all=1';

@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parseEngineEndpoint } from '../../../server/runtimes/engine/endpoint.ts';
+import { parseEngineEndpoint } from '../../../server/core/engine-endpoint.ts';
 import { connectEngine } from '../../../server/runtimes/engine/engine.ts';
 import { makeApp, type TestApp } from '../../helpers/app.ts';
 import { readSse } from '../../helpers/sse-client.ts';

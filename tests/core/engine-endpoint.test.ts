@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { engineCandidates, parseEngineEndpoint } from '../../../server/runtimes/engine/endpoint.ts';
+import { engineCandidates, parseEngineEndpoint } from '../../server/core/engine-endpoint.ts';
 
 describe('parseEngineEndpoint', () => {
   it('reads unix sockets and tcp addresses', () => {
