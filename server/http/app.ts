@@ -4,6 +4,7 @@
  * Node and Deno entries only call `app.fetch`.
  */
 import { Hono } from 'hono';
+import type { Health } from '../../wire/types.ts';
 import type { ContainerSlot, Slot } from '../core/slot.ts';
 import type { Clock } from '../core/clock.ts';
 import { PullRegistry, type PullJobView } from '../core/registry/pull-registry.ts';
@@ -100,12 +101,12 @@ export function createSlotpull(options: SlotpullOptions): Slotpull {
   app.use('/api/*', allowedMethods({ openApi }));
   app.get('/', (c) => c.html(homePage(services.slots.values(), runtime.name)));
   app.get('/api/health', (c) => {
-    if (options.engines === undefined || options.engines.size === 0) return c.json({ ok: true, runtime: runtime.name, version });
+    if (options.engines === undefined || options.engines.size === 0) return c.json({ ok: true, runtime: runtime.name, version } satisfies Health);
     // Named engines: each one's kind and whether it is known to be down.
     const engines = Object.fromEntries(
       [...options.engines].map(([name, engine]) => [name, { runtime: engine.name, unavailable: engine.unavailable?.() ?? null }]),
     );
-    return c.json({ ok: true, runtime: runtime.name, version, engines });
+    return c.json({ ok: true, runtime: runtime.name, version, engines } satisfies Health);
   });
   app.get('/api/openapi.json', (c) => c.json(openApi));
   app.route('/api', slotRoutes(services));

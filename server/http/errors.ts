@@ -4,19 +4,8 @@
  */
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-
-export type ErrorCode =
-  | 'validation.invalid'
-  | 'validation.too_large'
-  | 'slot.not_found'
-  | 'slot.no_image'
-  | 'pull.not_active'
-  | 'route.not_found'
-  | 'route.method_not_allowed'
-  | 'runtime.unavailable'
-  | 'auth.required'
-  | 'auth.forbidden'
-  | 'system.internal';
+import type { ErrorBody } from '../../wire/types.ts';
+import type { ApiErrorCode } from '../../wire/values.ts';
 
 /** Longest piece of a request quoted back in a message; a 10 kB name is not worth echoing. */
 export const MAX_ECHO_LENGTH = 64;
@@ -28,14 +17,14 @@ export function clip(text: string, max: number = MAX_ECHO_LENGTH): string {
 
 export class ApiError extends Error {
   readonly status: ContentfulStatusCode;
-  readonly code: ErrorCode;
+  readonly code: ApiErrorCode;
   readonly details: Record<string, unknown>;
   /** Headers the answer carries besides the envelope's (e.g. `Allow` on a 405). */
   readonly headers: Readonly<Record<string, string>>;
 
   constructor(
     status: ContentfulStatusCode,
-    code: ErrorCode,
+    code: ApiErrorCode,
     message: string,
     details: Record<string, unknown> = {},
     headers: Readonly<Record<string, string>> = {},
@@ -53,5 +42,6 @@ export class ApiError extends Error {
 export function errorResponse(c: Context, error: ApiError): Response {
   const requestId = c.get('requestId');
   const details = error.status >= 500 && typeof requestId === 'string' ? { ...error.details, request_id: requestId } : error.details;
-  return c.json({ error: { code: error.code, message: error.message, details } }, error.status, { ...error.headers });
+  const body = { error: { code: error.code, message: error.message, details } } satisfies ErrorBody;
+  return c.json(body, error.status, { ...error.headers });
 }

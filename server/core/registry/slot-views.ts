@@ -6,34 +6,8 @@ import type { ContainerSlot, Slot } from '../slot.ts';
 import type { Clock } from '../clock.ts';
 import type { ContainerRuntime, ContainerState } from '../runtime.ts';
 import { createTtlCache, type TtlCache } from '../ttl-cache.ts';
-import type { ContainerStatus, ImagePresence, ImageStatus, PullSnapshot } from '../types.ts';
+import type { ImagePresence, PullSnapshot, SlotInfo } from '../types.ts';
 import { DEFAULT_INSPECT_TTL_MS, type PullRegistry } from './pull-registry.ts';
-
-export interface ContainerSlotView {
-  name: string;
-  provider: 'container';
-  image: string;
-  image_status: ImageStatus;
-  container: string;
-  container_status: ContainerStatus;
-  container_error: string | null;
-  port: number | null;
-  model: string | null;
-  labels: Record<string, string>;
-  pull: PullSnapshot | null;
-}
-
-export interface ExternalSlotView {
-  name: string;
-  provider: 'external';
-  url: string | null;
-  port: number | null;
-  model: string | null;
-  labels: Record<string, string>;
-  pull: null;
-}
-
-export type SlotView = ContainerSlotView | ExternalSlotView;
 
 /** The runtime a slot's pulls go to, and the registry of that runtime's jobs. */
 export interface SlotTarget {
@@ -111,7 +85,7 @@ export class SlotViews {
     return cached.json;
   }
 
-  async view(slot: Slot): Promise<SlotView> {
+  async view(slot: Slot): Promise<SlotInfo> {
     const { name, port, model, labels } = slot;
     if (slot.provider === 'external') return { name, provider: 'external', url: slot.url, port, model, labels, pull: null };
     const { registry, runtime } = this.#targetFor(slot);
