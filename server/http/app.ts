@@ -1,13 +1,15 @@
 /**
- * The composition root of the HTTP side: one registry and one set of views
- * over the slots, and a Hono app serving CONTRACT §3. Runtime-neutral: the
- * Node and Deno entries only call `app.fetch`.
+ * The composition root of the HTTP side: one registry per engine, one feed
+ * and one set of views over the slots, and a Hono app serving CONTRACT §3.
+ * Runtime-neutral: the Node and Deno entries only call `app.fetch`.
  */
 import { Hono } from 'hono';
 import type { Health } from '../../wire/types.ts';
 import type { ContainerSlot, Slot } from '../core/slot.ts';
 import type { Clock } from '../core/clock.ts';
-import { PullRegistry, type PullJobView } from '../core/registry/pull-registry.ts';
+import type { PullJobView } from '../core/registry/pull-job.ts';
+import { PullRegistry } from '../core/registry/pull-registry.ts';
+import { SlotFeed } from '../core/registry/slot-feed.ts';
 import { SlotViews, type SlotTarget } from '../core/registry/slot-views.ts';
 import type { ContainerRuntime } from '../core/runtime.ts';
 import { accessControl, type AccessOptions } from './access.ts';
@@ -50,6 +52,8 @@ export interface Slotpull {
   registry: PullRegistry;
   /** One registry per runtime: pulls are deduplicated per engine and image. */
   registries: ReadonlyMap<string | null, PullRegistry>;
+  /** Each slot's current frame, and which slot changed. */
+  feed: SlotFeed;
   views: SlotViews;
   /** Ends open streams, cancels running pulls and drops every timer. */
   close(): void;
@@ -73,12 +77,14 @@ export function createSlotpull(options: SlotpullOptions): Slotpull {
     targets.set(engine, { registry, runtime: engineRuntime });
   }
   const targetFor = (slot: ContainerSlot): SlotTarget => targets.get(slot.engine) as SlotTarget;
-  const views = new SlotViews({ slots: options.slots, targetFor, clock, lookupTtlMs: options.inspectTtlMs });
+  const feed = new SlotFeed({ registryFor: (slot) => targetFor(slot).registry });
+  const views = new SlotViews({ slots: options.slots, targetFor, feed, clock, lookupTtlMs: options.inspectTtlMs });
   const openStreams = new StreamSet(clock, options.heartbeatMs);
   const services: Services = {
     slots: new Map(options.slots.map((slot) => [slot.name, slot])),
     targetFor,
     views,
+    feed,
     clock,
     version,
     openStreams,
@@ -126,6 +132,7 @@ export function createSlotpull(options: SlotpullOptions): Slotpull {
     app,
     registry: (targets.get(null) as SlotTarget).registry,
     registries,
+    feed,
     views,
     close: () => {
       openStreams.endAll();
