@@ -11,7 +11,7 @@ import { engineErrorMessage, fixtureCases, replayCapture } from '../replay.ts';
 /**
  * Replays a fixture of `subdir` into a PullProgress the way the engine runtime
  * feeds it: a non-200 answer fails the pull with the engine's message (engine.ts
- * throws a RuntimeFailure, PullRegistry#run fails the job with it); else each
+ * throws a RuntimeFailure, runPull (server/core/registry/pull-loop.ts) fails the job with it); else each
  * body line goes through the fixture's parser, snapshotting after every line.
  */
 export function replay(name: string, subdir = '') {

@@ -10,7 +10,7 @@ import { expectHonestPercent, replay } from './replay-progress.ts';
 
 /**
  * What each stream of tests/fixtures/recorded/ must end as (see its README).
- * Every recorded file needs an entry. The replay ends like PullRegistry#run:
+ * Every recorded file needs an entry. The replay ends like runPull (server/core/registry/pull-loop.ts):
  * complete() when the stream ended without an error.
  */
 interface RecordedExpected {
@@ -224,7 +224,7 @@ const RECORDED: Record<string, RecordedExpected> = {
   'dockerd-20.10-create-break-1MBps.timed.txt': COMPLETED_BIG,
 };
 
-/** Replays a recorded stream and ends it as PullRegistry#run does: complete() when it ended without an error. */
+/** Replays a recorded stream and ends it as runPull (server/core/registry/pull-loop.ts) does: complete() when it ended without an error. */
 function replayRecorded(name: string) {
   const result = replay(name, RECORDED_SUBDIR);
   const percentAtEnd = result.progress.snapshot(result.end).percent;
