@@ -1,5 +1,7 @@
 // Two vitest projects:
-//   unit    — tests/**/*.test.ts except tests/engines/**: no engine needed.
+//   unit    — tests/**/*.test.ts except tests/engines/**: no engine, no real
+//             docker or podman CLI (tests/helpers/no-real-engines.ts fails a
+//             file that runs one); only the tests' own named fakes.
 //   engines — tests/engines/**/*.test.ts against real dockerd and podman,
 //             started once by tests/env/global-setup.ts (needs root and the
 //             Debian packages podman, docker.io, docker-registry, busybox-static).
@@ -7,8 +9,8 @@
 // calling useEngineEnv() from tests/env/context.ts.
 //
 //   npx vitest run --config tests/vitest.config.ts                    # both
-//   npx vitest run --config tests/vitest.config.ts --project unit
-//   npx vitest run --config tests/vitest.config.ts --project engines
+//   npx vitest run --config tests/vitest.config.ts --project unit     # npm run test:unit
+//   npx vitest run --config tests/vitest.config.ts --project engines  # npm run test:engines
 import { fileURLToPath } from 'node:url';
 import { configDefaults, defineConfig } from 'vitest/config';
 
@@ -25,6 +27,7 @@ export default defineConfig({
           name: 'unit',
           include: ['tests/**/*.test.ts'],
           exclude: [...configDefaults.exclude, 'tests/engines/**'],
+          setupFiles: ['tests/helpers/no-real-engines.ts'],
         },
       },
       {
