@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { detectCliRuntime } from '../../server/runtimes/cli.ts';
-import { makeApp, type TestApp } from '../helpers/app.ts';
+import { useTestApp, type TestApp } from '../helpers/app.ts';
 import { DOCKER_PULL_LINES, writeFakeCli, type FakeCli, type FakeCliSpec } from '../helpers/fake-cli.ts';
 import { readSse } from '../helpers/sse-client.ts';
 
@@ -14,15 +14,15 @@ const SUCCESS: FakeCliSpec = { inspectExit: 1, pullStdout: DOCKER_PULL_LINES, pu
 describe('hal0 pull tests on the HTTP API (fake CLI)', () => {
   let cli: FakeCli;
   let app: TestApp;
+  const http = useTestApp();
 
   async function start(spec: FakeCliSpec): Promise<TestApp> {
     cli = await writeFakeCli(spec);
-    app = makeApp(await detectCliRuntime(cli.path));
+    app = http.start({ runtime: await detectCliRuntime(cli.path) });
     return app;
   }
 
   afterEach(async () => {
-    app?.close();
     await cli?.remove();
   });
 
@@ -91,7 +91,7 @@ describe('hal0 pull tests on the HTTP API (fake CLI)', () => {
     await sse.close();
   });
 
-  it('ends a successful fake pull completed — 50 times, never once failed', async () => {
+  it('ends a successful fake pull completed — 50 times, never once failed', { timeout: 60_000 }, async () => {
     await start(SUCCESS);
     const states: unknown[] = [];
     for (let run = 0; run < 50; run++) {

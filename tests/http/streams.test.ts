@@ -1,6 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { dockerLine, ScriptedRuntime } from '../helpers/scripted-runtime.ts';
-import { makeApp, type TestApp } from '../helpers/app.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { useTestApp, type TestApp } from '../helpers/app.ts';
+import { dockerLine, type ScriptedRuntime } from '../helpers/scripted-runtime.ts';
 import { settle } from '../helpers/settle.ts';
 import { readSse } from '../helpers/sse-client.ts';
 
@@ -11,11 +11,7 @@ describe('SSE channels', () => {
   let runtime: ScriptedRuntime;
   let app: TestApp;
 
-  beforeEach(() => {
-    runtime = new ScriptedRuntime();
-    app = makeApp(runtime);
-  });
-  afterEach(() => app.close());
+  useTestApp((built) => ({ runtime, app } = built));
 
   it('sends the headers, then retry and a comment at once, then a snapshot with an id', async () => {
     const response = await app.request('/api/slots/chat/pull/stream');
