@@ -9,11 +9,11 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseImageReference } from '../../server/core/reference.ts';
 import { RuntimeFailure } from '../../server/core/runtime.ts';
 import { createCliRuntime, detectCliRuntime, type CliRuntimeOptions } from '../../server/runtimes/cli.ts';
-import { countingClock } from '../helpers/clock.ts';
+import { countingClock, useFakeClock } from '../helpers/clock.ts';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
 
@@ -425,15 +425,18 @@ describe('cancelling a pull', () => {
 
   it('sends SIGKILL after the grace when SIGTERM is ignored', async () => {
     const pidFile = join(dir, 'stubborn.pid');
-    const docker = runtimeFor(fakeDocker, 'docker', { killGraceMs: 300, env: { ...process.env, FAKE_PIDFILE: pidFile } });
+    const docker = runtimeFor(fakeDocker, 'docker', { killGraceMs: 300, clock: countingClock(), env: { ...process.env, FAKE_PIDFILE: pidFile } });
     const controller = new AbortController();
     const iterator = docker.pullImage(ref('q.io/acme/stubborn:1'), controller.signal).chunks[Symbol.asyncIterator]();
     expect((await iterator.next()).value).toBe('1: Pulling from acme/stubborn\n');
     const pid = await readPid(pidFile);
-    const started = Date.now();
+    useFakeClock(); // before the abort: the grace is a fake timer
     controller.abort();
-    expect(await iterator.next()).toEqual({ value: undefined, done: true });
-    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    const ended = iterator.next();
+    await vi.advanceTimersByTimeAsync(299);
+    expect(processGone(pid)).toBe(false); // SIGTERM is ignored, and the grace is not over
+    await vi.advanceTimersByTimeAsync(1);
+    expect(await ended).toEqual({ value: undefined, done: true });
     expect(processGone(pid)).toBe(true);
   });
 
@@ -484,7 +487,10 @@ describe('cancelling a pull', () => {
 
   it('stops a short command that does not answer in time', async () => {
     const hang = await writeScript('fake-hang-2', '#!/usr/bin/env bash\nexec sleep 30\n');
-    const runtime = runtimeFor(hang, 'docker', { commandTimeoutMs: 200 });
-    await expect(runtime.containerStates(['slot-x'])).rejects.toThrow(/"\S*fake-hang-2 ps --all" did not answer within 200 ms$/);
+    const runtime = runtimeFor(hang, 'docker', { commandTimeoutMs: 200, clock: countingClock() });
+    useFakeClock();
+    const failing = expect(runtime.containerStates(['slot-x'])).rejects.toThrow(/"\S*fake-hang-2 ps --all" did not answer within 200 ms$/);
+    await vi.advanceTimersByTimeAsync(200);
+    await failing;
   });
 });
