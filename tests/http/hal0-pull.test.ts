@@ -92,7 +92,7 @@ describe('hal0 pull tests on the HTTP API (fake CLI)', () => {
     await sse.close();
   });
 
-  it('ends a successful fake pull completed — 50 times, never once failed', { timeout: 60_000 }, async () => {
+  it('ends a successful fake pull completed — 50 times, never once failed', async () => {
     await start(SUCCESS);
     const states: unknown[] = [];
     for (let run = 0; run < 50; run++) {
