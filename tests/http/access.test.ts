@@ -1,8 +1,8 @@
 /** CONTRACT §7: tokens, protected reads, CORS and the cross-origin 403. */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SlotpullOptions } from '../../server/http/app.ts';
-import { makeApp, type TestApp } from '../helpers/app.ts';
-import { ScriptedRuntime } from '../helpers/scripted-runtime.ts';
+import { useTestApp, type TestApp } from '../helpers/app.ts';
+import type { ScriptedRuntime } from '../helpers/scripted-runtime.ts';
 import { readSse } from '../helpers/sse-client.ts';
 
 const DASHBOARD = 'http://dash.lan:3000';
@@ -11,11 +11,8 @@ describe('access control', () => {
   let runtime: ScriptedRuntime;
   let app: TestApp;
 
-  const start = (access: SlotpullOptions['access']) => {
-    runtime = new ScriptedRuntime();
-    app = makeApp(runtime, { access });
-  };
-  afterEach(() => app.close());
+  const http = useTestApp((built) => ({ runtime, app } = built));
+  const start = (access: SlotpullOptions['access']) => http.start({ options: { access } });
 
   const code = async (response: Response) => ((await response.json()) as { error: { code: string } }).error.code;
 

@@ -4,17 +4,15 @@
  * Routes are exercised with app.request(); what only a real socket shows
  * (raw paths, a body that never arrives) runs on @hono/node-server.
  */
-import { serve, type ServerType } from '@hono/node-server';
 import fc from 'fast-check';
 import { connect } from 'node:net';
-import type { AddressInfo } from 'node:net';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { MAX_IGNORED_BODY_BYTES } from '../../server/http/body-limit.ts';
 import { MAX_ECHO_LENGTH } from '../../server/http/errors.ts';
 import { ErrorSchema, MAX_STREAM_SLOTS } from '../../server/http/schemas.ts';
-import { makeApp, type TestApp } from '../helpers/app.ts';
+import { useTestApp, type TestApp } from '../helpers/app.ts';
 import { expectError } from '../helpers/envelope.ts';
-import { ScriptedRuntime } from '../helpers/scripted-runtime.ts';
+import type { ScriptedRuntime } from '../helpers/scripted-runtime.ts';
 import { readSse } from '../helpers/sse-client.ts';
 
 /** The routes that take a `:name`, with the method each is called with. */
@@ -33,12 +31,7 @@ const TEN_KB = 10 * 1024;
 describe('bad input', () => {
   let runtime: ScriptedRuntime;
   let app: TestApp;
-
-  beforeEach(() => {
-    runtime = new ScriptedRuntime();
-    app = makeApp(runtime);
-  });
-  afterEach(() => app.close());
+  const http = useTestApp((built) => ({ runtime, app } = built));
 
   /** Nothing was started and no stream is left subscribed. */
   const expectNothingRunning = () => {
@@ -241,8 +234,7 @@ describe('bad input', () => {
     });
 
     it('checks access before the method: a cross-origin PUT is 403, a PUT without the token 401', async () => {
-      app.close();
-      app = makeApp(runtime, { access: { token: 's3cret' } });
+      http.start({ runtime, options: { access: { token: 's3cret' } } });
       await expectError(await app.request('/api/slots/chat/pull', { method: 'PUT', headers: { Origin: 'http://evil.example' } }), 403, 'auth.forbidden');
       await expectError(await app.request('/api/slots/chat/pull', { method: 'PUT' }), 401, 'auth.required');
       const authorized = await app.request('/api/slots/chat/pull', { method: 'PUT', headers: { Authorization: 'Bearer s3cret' } });
@@ -325,22 +317,10 @@ function rawExchange(port: number, request: string, timeoutMs = 3000): Promise<{
 
 describe('bad input over a real socket', () => {
   let runtime: ScriptedRuntime;
-  let app: TestApp;
-  let server: ServerType;
   let port: number;
-
+  const http = useTestApp((built) => ({ runtime } = built));
   beforeEach(async () => {
-    runtime = new ScriptedRuntime();
-    app = makeApp(runtime);
-    await new Promise<void>((resolve) => {
-      server = serve({ fetch: app.app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve());
-    });
-    port = (server.address() as AddressInfo).port;
-  });
-  afterEach(async () => {
-    app.close();
-    (server as { closeAllConnections?: () => void }).closeAllConnections?.();
-    await new Promise((resolve) => server.close(resolve));
+    ({ port } = await http.serve());
   });
 
   const get = (path: string) => `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`;
