@@ -89,6 +89,18 @@ export class JobSet {
     return dropped;
   }
 
+  /** Removes these finished jobs (held ones, as handed out); returns how many. */
+  removeFinished(jobs: readonly FinishedJob[]): number {
+    let removed = 0;
+    for (const job of jobs) {
+      if (this.#finished.get(job.id) !== job) continue;
+      this.#finished.delete(job.id);
+      this.#byStart.splice(this.#indexOf(job), 1);
+      removed += 1;
+    }
+    return removed;
+  }
+
   #putFinished(job: FinishedJob): void {
     const previous = this.#finished.get(job.id);
     if (previous !== undefined) this.#byStart.splice(this.#indexOf(previous), 1);

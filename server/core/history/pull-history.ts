@@ -18,7 +18,7 @@ import { JobSet } from './job-set.ts';
 import { readJournal, type JournalScan } from './journal.ts';
 import { historyPage, type HistoryPage, type HistoryQuery } from './query.ts';
 import { encodeRecord, formatRecord, storedError, type ActiveJob, type FinishedJob, type JournalRecord, type ProgressMark } from './record.ts';
-import { applyRetention, retentionPolicy, type RetentionPolicy } from './retention.ts';
+import { applyCountCap, applyRetention, retentionPolicy, type RetentionPolicy } from './retention.ts';
 
 /** Lines a compacted lifecycle journal may grow by before it is compacted again, on top of doubling. */
 export const COMPACT_SLACK_LINES = 1000;
@@ -58,7 +58,7 @@ export interface Recovery {
   skipped: number;
   /** Finished jobs dropped by retention. */
   expired: number;
-  /** Journals rewritten at open (damaged lines, expired jobs or too much superseded). */
+  /** Journals rewritten at open: a damaged line, or more than twice the lines the jobs need (expired ones no longer count). */
   compacted: Array<'lifecycle' | 'progress'>;
 }
 
@@ -97,7 +97,7 @@ export class PullHistory {
     this.#progressLines = progressScan?.lines ?? 0;
     const expired = this.#applyRetention();
     const compacted: Recovery['compacted'] = [];
-    if (this.#lifecycle !== undefined && (lifecycleScan!.skipped > 0 || expired > 0 || this.#lifecycleLines === 0 || this.#lifecycleOverdue())) {
+    if (this.#lifecycle !== undefined && (lifecycleScan!.skipped > 0 || this.#lifecycleLines === 0 || this.#lifecycleOverdue())) {
       this.#compactLifecycle();
       compacted.push('lifecycle');
     }
@@ -204,8 +204,8 @@ export class PullHistory {
   }
 
   #retainIfDue(): void {
-    if (this.#now() < this.#retentionDueAt && this.#jobs.finishedCount <= this.#policy.maxFinished) return;
-    this.#applyRetention();
+    if (this.#now() >= this.#retentionDueAt) this.#applyRetention();
+    else if (applyCountCap(this.#jobs, this.#policy) === 0) return;
     // Dropped jobs leave superseded lines behind; the doubling rule compacts them in time.
     if (this.#lifecycleOverdue()) this.#compactLifecycle();
   }

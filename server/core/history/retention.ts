@@ -34,14 +34,34 @@ export function retentionPolicy(options: Partial<RetentionPolicy> = {}): Retenti
 /** Drops the finished jobs the policy no longer keeps at `now`; returns how many. */
 export function applyRetention(jobs: JobSet, policy: RetentionPolicy, now: number): number {
   const cutoff = now - policy.historyDays * DAY_MS;
-  let dropped = jobs.dropFinished((job) => job.finished_at < cutoff);
+  return jobs.dropFinished((job) => job.finished_at < cutoff) + applyCountCap(jobs, policy);
+}
+
+/**
+ * Drops the first to finish while more than `maxFinished` are kept; returns
+ * how many. At the cap this runs at every finished pull, so one over costs a
+ * scan, not a sort.
+ */
+export function applyCountCap(jobs: JobSet, policy: RetentionPolicy): number {
   const excess = jobs.finishedCount - policy.maxFinished;
-  if (excess > 0) {
-    const oldest = [...jobs.finishedByStart].sort(byFinish).slice(0, excess);
-    const ids = new Set(oldest.map((job) => job.id));
-    dropped += jobs.dropFinished((job) => ids.has(job.id));
+  if (excess <= 0) return 0;
+  const oldest = excess <= SCAN_AT_MOST ? firstToFinishByScan(jobs.finishedByStart, excess) : [...jobs.finishedByStart].sort(byFinish).slice(0, excess);
+  return jobs.removeFinished(oldest);
+}
+
+/** Up to this many jobs over the cap are found by repeated scans rather than a sort. */
+const SCAN_AT_MOST = 8;
+
+function firstToFinishByScan(finished: readonly FinishedJob[], count: number): FinishedJob[] {
+  const picked = new Set<FinishedJob>();
+  for (let n = 0; n < count; n++) {
+    let first: FinishedJob | undefined;
+    for (const job of finished) {
+      if (!picked.has(job) && (first === undefined || byFinish(job, first) < 0)) first = job;
+    }
+    if (first !== undefined) picked.add(first);
   }
-  return dropped;
+  return [...picked];
 }
 
 function byFinish(a: FinishedJob, b: FinishedJob): number {

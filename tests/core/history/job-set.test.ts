@@ -54,6 +54,10 @@ describe('JobSet.apply', () => {
     expect(jobs.finishedByStart.map((job) => job.id)).toEqual(['p_a', 'p_e', 'p_c']);
     expect(jobs.finished('p_b')).toBeUndefined();
     expect(jobs.dropFinished(() => false)).toBe(0);
+    const [first, , last] = jobs.finishedByStart;
+    // A copy of a held job is not the held job: only what the set handed out is removed.
+    expect(jobs.removeFinished([first!, { ...last! }])).toBe(1);
+    expect(jobs.finishedByStart.map((job) => job.id)).toEqual(['p_e', 'p_c']);
   });
 
   it('keeps copies: changing a record after applying it changes nothing held', () => {

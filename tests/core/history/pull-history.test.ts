@@ -177,8 +177,8 @@ describe('PullHistory', () => {
     setNow(T0 + RETENTION_INTERVAL_MS);
     expect(history.page().jobs).toHaveLength(0);
     const later = new PullHistory({ now: () => T0 + DAY_MS, historyDays: minute, lifecycle: lifecycle.reopened(), progress: progress.reopened() });
-    // The swept jobs' lines stay in the journal until a compaction; the next open drops them again and compacts.
-    expect(later.recovery).toMatchObject({ records: 6, expired: 3, compacted: ['lifecycle'] });
+    // The swept jobs' lines stay in the journal until the doubling rule compacts it: each open drops them again.
+    expect(later.recovery).toMatchObject({ records: 6, expired: 3, compacted: [] });
     expect(later.page().jobs).toEqual([]);
 
     const capped = open({ maxFinished: 2 });
@@ -189,8 +189,21 @@ describe('PullHistory', () => {
     // p_2 finished first, so it goes first.
     expect(capped.history.page().jobs.map((job) => job.job_id)).toEqual(['p_1', 'p_0']);
     const reread = new PullHistory({ now: () => T0 + 2 * DAY_MS, historyDays: 1, lifecycle: capped.lifecycle.reopened(), progress: capped.progress.reopened() });
-    expect(reread.recovery).toMatchObject({ records: 6, expired: 3, compacted: ['lifecycle'] });
+    expect(reread.recovery).toMatchObject({ records: 6, expired: 3, compacted: [] });
     expect(reread.page().jobs).toEqual([]);
+
+    // Enough expired lines to pass the doubling rule: the open compacts them away.
+    const many = open();
+    for (let i = 0; i < COMPACT_SLACK_LINES; i++) {
+      many.history.start(startOf(`p_${i}`, T0 + i));
+      many.history.finish(endOf(`p_${i}`, T0 + i + 1));
+    }
+    const lines = many.lifecycle.lines.length;
+    const swept = new MemoryJournal(many.lifecycle.bytes);
+    const afterDays = new PullHistory({ now: () => T0 + 30 * DAY_MS, lifecycle: swept, progress: many.progress.reopened() });
+    expect(afterDays.recovery).toMatchObject({ expired: COMPACT_SLACK_LINES, compacted: ['lifecycle'] });
+    expect(swept.lines.length).toBe(1);
+    expect(lines).toBe(2 * COMPACT_SLACK_LINES + 1);
   });
 
   it('refuses to start a finished job, and to resume or finish one it does not hold', () => {

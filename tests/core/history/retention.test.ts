@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { JobSet } from '../../../server/core/history/job-set.ts';
-import { DAY_MS, DEFAULT_HISTORY_DAYS, DEFAULT_MAX_FINISHED, applyRetention, retentionPolicy } from '../../../server/core/history/retention.ts';
+import { DAY_MS, DEFAULT_HISTORY_DAYS, DEFAULT_MAX_FINISHED, applyCountCap, applyRetention, retentionPolicy } from '../../../server/core/history/retention.ts';
 import { activeJob, finishedJob, T0 } from './fixtures.ts';
 
 describe('retentionPolicy', () => {
@@ -36,5 +36,22 @@ describe('applyRetention', () => {
     }
     expect(applyRetention(jobs, retentionPolicy({ maxFinished: 3 }), T0 + 200)).toBe(3);
     expect(jobs.finishedByStart.map((job) => job.id)).toEqual(['p_0', 'p_4', 'p_5']);
+  });
+
+  it('finds the first to finish the same way one over the cap (a scan) and many over (a sort)', () => {
+    for (const over of [1, 8, 9, 30]) {
+      const jobs = new JobSet();
+      const count = 40 + over;
+      // Finish times shuffled against start order, with ties broken by start.
+      for (let i = 0; i < count; i++) jobs.apply({ t: 'end', ...finishedJob({ id: `p_${String(i).padStart(2, '0')}`, started_at: T0 + i, finished_at: T0 + ((i * 7) % 13) }) });
+      const expected = [...jobs.finishedByStart]
+        .sort((a, b) => a.finished_at - b.finished_at || a.started_at - b.started_at)
+        .slice(over)
+        .map((job) => job.id)
+        .sort();
+      expect(applyCountCap(jobs, retentionPolicy({ maxFinished: 40 })), `${over} over`).toBe(over);
+      expect(jobs.finishedByStart.map((job) => job.id).sort()).toEqual(expected);
+      expect(applyCountCap(jobs, retentionPolicy({ maxFinished: 40 }))).toBe(0);
+    }
   });
 });
