@@ -13,14 +13,14 @@ import { StateDirLockedError, acquireStateLock, type StateLock } from '../../ser
 import { useChildren } from './support/child.ts';
 import { useTempDirs } from './temp-dir.ts';
 
-const CHILD = new URL('./support/lock-child.mjs', import.meta.url).pathname;
+const CHILD = new URL('./support/node-child.mjs', import.meta.url).pathname;
 /** So long that a test relying on the heartbeat by mistake times out instead of passing. */
 const NEVER_MS = 600_000;
 /** Several Node processes start in these tests: slow on a loaded machine, never waiting on a clock. */
 const PROCESS_TEST_TIMEOUT_MS = 30_000;
 const tempDir = useTempDirs('slotpull-lock');
 const start = useChildren();
-const nodeChild = (dir: string, ...flags: string[]) => start(process.execPath, [CHILD, dir, ...flags]);
+const nodeChild = (dir: string, ...flags: string[]) => start(process.execPath, [CHILD, 'lock', dir, ...flags]);
 
 async function refusal(promise: Promise<StateLock>): Promise<StateDirLockedError> {
   const error = await promise.then(
