@@ -9,12 +9,14 @@ import { MEMORY_ONLY, StateDirError } from './state-dir.ts';
 
 /** The state directory holds job history: nobody else needs to read it. */
 const STATE_DIR_MODE = 0o700;
+const WRITE_PROBE = '.write-test';
 
 /** Creates `path` (and its parents) when missing and proves it writable by creating a file in it. */
 export function prepareStateDir(path: string): void {
   try {
     makeDirectories(path);
-    const probe = join(path, `.write-test-${process.pid}`);
+    // One fixed name: a probe left by a kill is reused, never piled up.
+    const probe = join(path, WRITE_PROBE);
     closeSync(openSync(probe, 'w'));
     rmSync(probe, { force: true });
   } catch (error) {

@@ -9,7 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import { openJobStore } from '../../server/state/job-store.ts';
 import { StateDirLockedError, acquireStateLock } from '../../server/state/state-lock.ts';
-import { useChildren } from './support/child.ts';
+import { TEST_HEARTBEAT_MS, TEST_STALE_MS, useChildren } from './support/child.ts';
 import { useTempDirs } from './temp-dir.ts';
 
 const DENO = new URL('../../node_modules/.bin/deno', import.meta.url).pathname;
@@ -58,22 +58,22 @@ describe('the pull store from Deno', () => {
 
   it('keeps one server per directory across runtimes, and a killed Deno holder does not leave it stuck', async () => {
     const dir = tempDir();
-    const holder = deno('lock', dir, '--heartbeat-ms', '100');
+    const holder = deno('lock', dir, '--heartbeat-ms', String(TEST_HEARTBEAT_MS));
     await holder.next('ready from Deno');
     expect(await holder.next('lock from Deno')).toMatchObject({ tookOver: null });
     // Node cannot see a Deno holder's start time: it watches the heartbeat for staleMs.
-    const refused = await acquireStateLock(dir, { staleMs: 800 }).then(
+    const refused = await acquireStateLock(dir, { staleMs: TEST_STALE_MS }).then(
       () => null,
       (error: unknown) => error,
     );
     expect(refused).toBeInstanceOf(StateDirLockedError);
     expect((refused as Error).message).toMatch(new RegExp(`^state dir ${dir} is in use by another slotpull \\(pid ${holder.pid}, deno \\d`));
     await holder.kill();
-    const lock = await acquireStateLock(dir, { staleMs: 800, heartbeatMs: 100 });
+    const lock = await acquireStateLock(dir, { staleMs: TEST_STALE_MS, heartbeatMs: TEST_HEARTBEAT_MS });
     expect(lock.tookOver?.pid).toBe(holder.pid);
 
     // And the other way: Deno, judging a Node holder by its heartbeat, refuses.
-    const starter = deno('lock', dir, '--stale-ms', '800');
+    const starter = deno('lock', dir, '--stale-ms', String(TEST_STALE_MS));
     await starter.next('ready from the second Deno');
     const outcome = await starter.next('refusal from Deno');
     expect(outcome.refused).toBe(

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { formatHolder, lockFileName } from '../../server/state/lock-holder.ts';
 import { currentProcess, linuxProcessTable } from '../../server/state/process-identity.ts';
 import { StateDirLockedError, acquireStateLock, type StateLock } from '../../server/state/state-lock.ts';
-import { useChildren } from './support/child.ts';
+import { TEST_HEARTBEAT_MS, TEST_STALE_MS, useChildren } from './support/child.ts';
 import { useTempDirs } from './temp-dir.ts';
 
 const CHILD = new URL('./support/node-child.mjs', import.meta.url).pathname;
@@ -87,10 +87,10 @@ describe('acquireStateLock', () => {
 
   it('judges by the heartbeat where identity cannot be read: a live holder refuses, a killed one is taken over', async () => {
     const dir = tempDir();
-    const holder = nodeChild(dir, '--heartbeat-ms', '100');
+    const holder = nodeChild(dir, '--heartbeat-ms', String(TEST_HEARTBEAT_MS));
     await holder.next('ready');
     await holder.next('locked');
-    const heartbeatOnly = { processTable: null, staleMs: 800 };
+    const heartbeatOnly = { processTable: null, staleMs: TEST_STALE_MS };
     expect((await refusal(acquireStateLock(dir, heartbeatOnly))).holder?.pid).toBe(holder.pid);
     await holder.kill();
     const lock = await acquireStateLock(dir, heartbeatOnly);

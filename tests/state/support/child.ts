@@ -9,6 +9,11 @@ import { afterEach } from 'vitest';
 
 const LINE_TIMEOUT_MS = 20_000;
 
+/** The heartbeat of the lock holders these tests start, so that a test waits briefly on one. */
+export const TEST_HEARTBEAT_MS = 100;
+/** Fifteen of those beats: a loaded machine delays a timer, not that much. */
+export const TEST_STALE_MS = 1500;
+
 export interface Child {
   readonly pid: number;
   readonly process: ChildProcess;

@@ -2,7 +2,7 @@
 // and Deno (deno-child.ts, on the source); each entry imports the state
 // modules statically, so Deno needs no read permission for them.
 //
-// lock DIR [--wait-go] [--heartbeat-ms N] [--stale-ms N] [--no-proc]
+// lock DIR [--wait-go] [--heartbeat-ms N] [--stale-ms N]
 //   Takes DIR's lock, says so as a JSON line on stdout, holds it until a
 //   "release" line on stdin (or a kill). --wait-go: takes it only after a
 //   "go" line, so that several start at once.
@@ -42,7 +42,6 @@ async function lockChild({ acquireStateLock }, args) {
     lock = await acquireStateLock(dir, {
       heartbeatMs: numberAfter('--heartbeat-ms'),
       staleMs: numberAfter('--stale-ms'),
-      ...(flags.includes('--no-proc') && { processTable: null }),
     });
   } catch (error) {
     say({ refused: error.message });
