@@ -58,7 +58,7 @@ export interface Recovery {
   skipped: number;
   /** Finished jobs dropped by retention. */
   expired: number;
-  /** Journals rewritten at open: a damaged line, or more than twice the lines the jobs need (expired ones no longer count). */
+  /** Journals that had lines and were rewritten at open: a damaged line, or more than twice the lines the jobs need (expired ones no longer count). */
   compacted: Array<'lifecycle' | 'progress'>;
 }
 
@@ -97,13 +97,14 @@ export class PullHistory {
     this.#progressLines = progressScan?.lines ?? 0;
     const expired = this.#applyRetention();
     const compacted: Recovery['compacted'] = [];
+    // A new journal is "compacted" too: that writes its format line.
     if (this.#lifecycle !== undefined && (lifecycleScan!.skipped > 0 || this.#lifecycleLines === 0 || this.#lifecycleOverdue())) {
+      if (this.#lifecycleLines > 0) compacted.push('lifecycle');
       this.#compactLifecycle();
-      compacted.push('lifecycle');
     }
     if (this.#progress !== undefined && (progressScan!.skipped > 0 || this.#progressLines === 0 || this.#progressOverdue())) {
+      if (this.#progressLines > 0) compacted.push('progress');
       this.#compactProgress();
-      compacted.push('progress');
     }
     this.recovery = {
       records: scans.reduce((sum, scan) => sum + scan.records, 0),
