@@ -4,6 +4,7 @@
 //   overhead  a real pull through slotpull vs the engine's CLI
 //   listing   GET /api/slots with 100 slots: latency and engine requests
 //   elements  bundle size; 100 pull bars in Chromium: main-thread busy, long tasks, fps
+//   store     the pull store (issue 16): cost per finished pull, start with 10,000 jobs, a history page
 // Prints the figures, writes bench/results/<date>.json (parts of the same
 // day merged, the newest run of each part kept) and regenerates the tables
 // in docs/benchmarks.md. A missed target is a result, not a failure: the exit
@@ -13,6 +14,7 @@ import { join } from 'node:path';
 import { BENCH_DIR, ROOT, load, log, machine } from './lib/common.mjs';
 import { stopEnv } from './lib/engine-env.mjs';
 import { elementsTables, fanoutTables, listingTables, overheadTables, regenerate, summaryTable, truthTables } from './lib/report.mjs';
+import { storeTables } from './store.mjs';
 
 const PARTS = {
   fanout: { run: async () => (await import('./fanout.mjs')).runFanout(), table: fanoutTables },
@@ -20,6 +22,7 @@ const PARTS = {
   overhead: { run: async () => (await import('./overhead.mjs')).runOverhead(), table: overheadTables },
   listing: { run: async () => (await import('./listing.mjs')).runListing(), table: listingTables },
   elements: { run: async () => (await import('./elements.mjs')).runElements(), table: elementsTables },
+  store: { run: async () => (await import('./store.mjs')).runStore(), table: storeTables },
 };
 
 const args = process.argv.slice(2);
