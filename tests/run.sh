@@ -14,8 +14,9 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 # System packages the tests drive for real: engines, registry, busybox for a
-# container that runs, Chromium for the elements. Installed when run as root.
-SYSTEM_PACKAGES=(podman docker.io docker-registry busybox-static chromium)
+# container that runs, Chromium for the elements, openssl for the token
+# issuer's signing certificate. Installed when run as root.
+SYSTEM_PACKAGES=(podman docker.io docker-registry busybox-static chromium openssl)
 missing=()
 for package in "${SYSTEM_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
