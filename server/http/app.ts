@@ -8,9 +8,11 @@ import type { Health } from '../../wire/types.ts';
 import type { ContainerSlot, Slot } from '../core/slot.ts';
 import type { Clock } from '../core/clock.ts';
 import type { PullJobView } from '../core/registry/pull-job.ts';
-import { PullRegistry } from '../core/registry/pull-registry.ts';
+import { ContainerStates } from '../core/registry/container-states.ts';
+import { DEFAULT_INSPECT_TTL_MS, PullRegistry } from '../core/registry/pull-registry.ts';
 import { SlotFeed } from '../core/registry/slot-feed.ts';
-import { SlotViews, type SlotTarget } from '../core/registry/slot-views.ts';
+import type { SlotTarget } from '../core/registry/slot-target.ts';
+import { SlotViews } from '../core/registry/slot-views.ts';
 import type { ContainerRuntime } from '../core/runtime.ts';
 import { accessControl, type AccessOptions } from './access.ts';
 import { allowedMethods } from './allowed-methods.ts';
@@ -37,6 +39,8 @@ export interface SlotpullOptions {
   retainFinishedMs?: number;
   frameIntervalMs?: number;
   inspectTtlMs?: number;
+  /** How often an engine's containers and images are read again while a stream is open (default 2 s). */
+  watchIntervalMs?: number;
   /** Engine pulls at once per engine; further jobs queue (default 3). */
   maxConcurrentPulls?: number;
   heartbeatMs?: number;
@@ -62,6 +66,7 @@ export interface Slotpull {
 export function createSlotpull(options: SlotpullOptions): Slotpull {
   const { runtime, clock, version, log } = options;
   const runtimes = new Map<string | null, ContainerRuntime>([[null, runtime], ...(options.engines ?? [])]);
+  const containerSlots = options.slots.filter((slot): slot is ContainerSlot => slot.provider === 'container');
   const targets = new Map<string | null, SlotTarget>();
   for (const [engine, engineRuntime] of runtimes) {
     const registry = new PullRegistry({
@@ -74,11 +79,17 @@ export function createSlotpull(options: SlotpullOptions): Slotpull {
       maxConcurrentPulls: options.maxConcurrentPulls,
       onJobEnd: log === undefined ? undefined : (job) => log(describeJobEnd(job, engine)),
     });
-    targets.set(engine, { registry, runtime: engineRuntime });
+    const containers = new ContainerStates({
+      runtime: engineRuntime,
+      clock,
+      names: containerSlots.filter((slot) => slot.engine === engine).map((slot) => slot.container),
+      ttlMs: options.inspectTtlMs ?? DEFAULT_INSPECT_TTL_MS,
+    });
+    targets.set(engine, { registry, runtime: engineRuntime, containers });
   }
   const targetFor = (slot: ContainerSlot): SlotTarget => targets.get(slot.engine) as SlotTarget;
-  const feed = new SlotFeed({ registryFor: (slot) => targetFor(slot).registry });
-  const views = new SlotViews({ slots: options.slots, targetFor, feed, clock, lookupTtlMs: options.inspectTtlMs });
+  const feed = new SlotFeed({ slots: containerSlots, targetFor, clock, watchIntervalMs: options.watchIntervalMs });
+  const views = new SlotViews(feed);
   const openStreams = new StreamSet(clock, options.heartbeatMs);
   const services: Services = {
     slots: new Map(options.slots.map((slot) => [slot.name, slot])),
