@@ -10,6 +10,7 @@ export { SlotPullProgressEvent } from './events/slot-pull-progress.ts';
 export { SlotPullCompleteEvent } from './events/slot-pull-complete.ts';
 export { SlotPullFailedEvent } from './events/slot-pull-failed.ts';
 export { SlotPullCancelledEvent } from './events/slot-pull-cancelled.ts';
+export { SlotPullInterruptedEvent } from './events/slot-pull-interrupted.ts';
 export { SlotErrorActionEvent } from './events/slot-error-action.ts';
 export { SlotErrorDismissEvent } from './events/slot-error-dismiss.ts';
 export type { SlotErrorDetail, SlotErrorReason } from './events/slot-error-detail.ts';

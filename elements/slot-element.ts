@@ -1,8 +1,9 @@
 /**
  * What the three elements share: the `slot-name` and `base-url` attributes,
- * the subscription to the page's hub, the slot lookup (GET, as a Task) and
- * the problems that stop an element before any data (no slot, server out of
- * reach, a bad attribute).
+ * the subscription to the page's hub (which knows the slot's other elements
+ * and sends the slot's events from one of them), the slot lookup (GET, as a
+ * Task) and the problems that stop an element before any data (no slot,
+ * server out of reach, a bad attribute; a slot served elsewhere).
  *
  * The members the elements use among themselves end in `_`: the bundle
  * (elements/build.mjs) gives such names short ones, as a minifier does to
@@ -13,6 +14,7 @@ import { LitElement, type PropertyDeclarations } from 'lit';
 import { ApiProblem, getSlot, ServerUnreachable } from './api.ts';
 import { resolveBase } from './base-url.ts';
 import { SlotStreamController } from './controllers/slot-stream.ts';
+import type { ElementKind } from './hub/hub.ts';
 import { Transport } from './hub/transport.ts';
 import * as messages from './messages.ts';
 import type { PullSnapshot, SlotInfo } from '../wire/types.ts';
@@ -36,7 +38,7 @@ export abstract class SlotElement extends LitElement {
   declare slotName: string;
   /** The server, e.g. `http://127.0.0.1:8080`; default: the page's origin. */
   declare baseUrl: string;
-  /** Bumped to read the slot again (after a transport recovery, or a pull's end). */
+  /** Bumped to read the slot again (after a transport recovery). */
   #lookupGeneration = 0;
   /** The last `base` and what it was resolved from. */
   #base: { readonly from: string; readonly base: string | null } | null = null;
@@ -44,8 +46,9 @@ export abstract class SlotElement extends LitElement {
   protected readonly stream_ = new SlotStreamController(this, () => ({ base: this.base, slot: this.slotName }), {
     snapshot: (next, previous) => this.snapshotChanged_(next, previous),
     transport: (state) => {
-      if (state === Transport.open && this.lookup_.status === TaskStatus.ERROR) this.refreshLookup_();
+      if (state === Transport.open && this.lookup_.status === TaskStatus.ERROR) this.#refreshLookup();
     },
+    kind: () => this.kind_(),
   });
 
   /** GET /api/slots/:name; null when the element lacks a slot name or a usable base URL. */
@@ -77,7 +80,10 @@ export abstract class SlotElement extends LitElement {
   /** Runs for every snapshot, before the update it causes; `previous` undefined marks the baseline. */
   protected snapshotChanged_(_next: PullSnapshot, _previous: PullSnapshot | undefined): void {}
 
-  protected refreshLookup_(): void {
+  /** What element this is for the hub, when it subscribes (see SlotStreamController). */
+  protected abstract kind_(): ElementKind | undefined;
+
+  #refreshLookup(): void {
     this.#lookupGeneration += 1;
     this.requestUpdate();
   }

@@ -11,7 +11,8 @@ export const pullBarStyles = [
   sharedStyles,
   css`
     :host([state='idle']:not([show-idle])),
-    :host([state='connecting']:not([show-idle])) {
+    :host([state='connecting']:not([show-idle])),
+    :host([deferred]) {
       display: none;
     }
     .base {
@@ -66,6 +67,7 @@ export const pullBarStyles = [
       color: var(--slotpull-color-danger, #b91c1c);
     }
     .reconnecting .label,
+    .interrupted .label,
     .problem .label {
       color: var(--slotpull-color-warning, #92400e);
     }

@@ -1,11 +1,11 @@
 /**
  * Owns one element's subscription to the page's hub: subscribes when the
  * host connects (and again when its server or slot changes), releases when
- * it disconnects, and asks the host to update on every snapshot or
- * transport change.
+ * it disconnects, and asks the host to update on every snapshot, transport
+ * change, or another element of the slot coming or going.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { slotHub } from '../hub/hub.ts';
+import { slotHub, type ElementKind } from '../hub/hub.ts';
 import { Transport } from '../hub/transport.ts';
 import type { PullSnapshot } from '../../wire/types.ts';
 
@@ -18,20 +18,28 @@ export interface SlotStreamCallbacks {
   /** Runs before the host updates; `previous` is undefined for the first snapshot (the baseline). */
   snapshot?(next: PullSnapshot, previous: PullSnapshot | undefined): void;
   transport?(state: Transport): void;
+  /**
+   * What element the host is, asked when it subscribes: the hub counts the
+   * slot's elements by kind, and dispatches the slot's events on one of them
+   * (the host). Undefined: the host only reads.
+   */
+  kind?(): ElementKind | undefined;
 }
 
 export class SlotStreamController implements ReactiveController {
   /** The slot's latest snapshot; undefined until the first frame. */
   snapshot: PullSnapshot | undefined;
+  /** The last snapshot of a pull that vanished without an end, until another job shows up. */
+  interrupted: PullSnapshot | null = null;
   transport: Transport = Transport.connecting;
-  readonly #host: ReactiveControllerHost;
+  readonly #host: ReactiveControllerHost & EventTarget;
   readonly #target: () => SlotTarget;
   readonly #callbacks: SlotStreamCallbacks;
   #release: (() => void) | null = null;
   #key: string | null = null;
   #connected = false;
 
-  constructor(host: ReactiveControllerHost, target: () => SlotTarget, callbacks: SlotStreamCallbacks = {}) {
+  constructor(host: ReactiveControllerHost & EventTarget, target: () => SlotTarget, callbacks: SlotStreamCallbacks = {}) {
     this.#host = host;
     this.#target = target;
     this.#callbacks = callbacks;
@@ -54,6 +62,12 @@ export class SlotStreamController implements ReactiveController {
     this.#unsubscribe();
   }
 
+  /** Whether an element of `kind` (another than the host) shows the slot on this page. */
+  has(kind: ElementKind): boolean {
+    const { base, slot } = this.#target();
+    return base !== null && slotHub().has(base, slot, kind);
+  }
+
   #follow(): void {
     const { base, slot } = this.#target();
     const key = base === null || slot === '' ? null : `${base} ${slot}`;
@@ -62,20 +76,27 @@ export class SlotStreamController implements ReactiveController {
     this.#key = key;
     if (base === null || key === null) return;
     let live = true;
+    const update = (): void => {
+      if (live) this.#host.requestUpdate();
+    };
     const release = slotHub().subscribe(base, slot, {
-      snapshot: (next) => {
+      snapshot: (next, interrupted) => {
         if (!live) return;
         const previous = this.snapshot;
         this.snapshot = next;
+        this.interrupted = interrupted;
         this.#callbacks.snapshot?.(next, previous);
-        this.#host.requestUpdate();
+        update();
       },
       transport: (state) => {
         if (!live) return;
         this.transport = state;
         this.#callbacks.transport?.(state);
-        this.#host.requestUpdate();
+        update();
       },
+      kind: this.#callbacks.kind?.(),
+      target: this.#host,
+      peers: update,
     });
     this.#release = () => {
       live = false;
@@ -88,6 +109,7 @@ export class SlotStreamController implements ReactiveController {
     this.#release = null;
     this.#key = null;
     this.snapshot = undefined;
+    this.interrupted = null;
     this.transport = Transport.connecting;
   }
 }

@@ -6,21 +6,23 @@
  * shape is versioned in the key: a copy that changes it must change the key.
  */
 import type { PullSnapshot } from '../../wire/types.ts';
-import { HubConnection, type SlotListener } from './connection.ts';
+import { HubConnection, type ElementKind, type SlotListener } from './connection.ts';
 import { offerSupersedes } from './snapshot-order.ts';
 
-export type { SlotListener } from './connection.ts';
+export type { ElementKind, SlotListener } from './connection.ts';
 
 export interface SlotHub {
   /** Delivers `slot`'s snapshots from the server at `base` until the returned function is called. */
   subscribe(base: string, slot: string, listener: SlotListener): () => void;
   /** Offers the answer of a POST or DELETE; it replaces the held snapshot only if newer. */
   offer(base: string, snapshot: PullSnapshot): void;
+  /** Whether an element of `kind` shows `slot` of the server at `base` on this page. */
+  has(base: string, slot: string, kind: ElementKind): boolean;
   /** Servers with an open connection (for diagnostics). */
   readonly bases: readonly string[];
 }
 
-const HUB_KEY = Symbol.for('slotpull.hub.v1');
+const HUB_KEY = Symbol.for('slotpull.hub.v2');
 
 type HubGlobal = typeof globalThis & { [HUB_KEY]?: SlotHub };
 
@@ -47,6 +49,9 @@ function createHub(): SlotHub {
     },
     offer(base, snapshot) {
       connections.get(base)?.offer(snapshot, offerSupersedes);
+    },
+    has(base, slot, kind) {
+      return connections.get(base)?.has(slot, kind) ?? false;
     },
     get bases() {
       return [...connections.keys()];

@@ -1,0 +1,85 @@
+/**
+ * One slot of one server as the page's hub holds it: its latest snapshot, a
+ * pull that vanished without an end, the listeners that show the slot, and
+ * its `slot-pull-*` events. The hub knows which elements show the slot
+ * (by kind), so they can share the work: the banner shows a pull inline only
+ * where no pull bar shows it, the bar leaves a problem to a banner. Events
+ * are computed here once per change and dispatched on one element of the
+ * slot — its pull bar, else its banner, else its chip —, so a listener on
+ * `document` hears each change once, however many elements show the slot.
+ */
+import type { SlotPullEvent } from '../events/slot-pull-event.ts';
+import type { PullSnapshot } from '../../wire/types.ts';
+import { PullEvents, vanished } from './pull-events.ts';
+import type { Transport } from './transport.ts';
+
+/** The elements a slot may have, in the order in which they speak for it. */
+export const ELEMENT_KINDS = ['bar', 'banner', 'status'] as const;
+export type ElementKind = (typeof ELEMENT_KINDS)[number];
+
+export interface SlotListener {
+  /** Every snapshot of the slot; `interrupted` is the last snapshot of a pull that vanished, until another job shows up. */
+  snapshot(snapshot: PullSnapshot, interrupted: PullSnapshot | null): void;
+  transport(state: Transport): void;
+  /** What element this is (the hub counts them per slot); other readers leave it out. */
+  readonly kind?: ElementKind;
+  /** Where the slot's events go while this element speaks for the slot. */
+  readonly target?: EventTarget;
+  /** An element of the slot came or went. */
+  peers?(): void;
+}
+
+export class SlotChannel {
+  snapshot: PullSnapshot | undefined;
+  /** The last snapshot of a pull that vanished (a server that lost it), until a job shows up again. */
+  interrupted: PullSnapshot | null = null;
+  readonly listeners = new Set<SlotListener>();
+  readonly #events = new PullEvents((event) => this.#speak(event));
+
+  /** Whether an element of `kind` shows the slot. */
+  has(kind: ElementKind): boolean {
+    for (const listener of this.listeners) if (listener.kind === kind) return true;
+    return false;
+  }
+
+  add(listener: SlotListener): void {
+    this.listeners.add(listener);
+    this.#peersChanged(listener);
+  }
+
+  delete(listener: SlotListener): void {
+    if (this.listeners.delete(listener)) this.#peersChanged(listener);
+  }
+
+  /** Takes the slot's next snapshot: listeners first (the elements' `snapshot` is current), then the events. */
+  deliver(next: PullSnapshot): void {
+    const previous = this.snapshot;
+    this.snapshot = next;
+    if (vanished(next, previous)) this.interrupted = next.job_id === null ? previous : null;
+    else if (next.job_id !== null) this.interrupted = null;
+    for (const listener of [...this.listeners]) listener.snapshot(next, this.interrupted);
+    this.#events.observe(next, previous);
+  }
+
+  /** Drops what waits for the shared timer (the connection is closing). */
+  close(): void {
+    this.#events.drop();
+    this.listeners.clear();
+  }
+
+  #speak(event: SlotPullEvent): void {
+    for (const kind of ELEMENT_KINDS) {
+      for (const listener of this.listeners) {
+        if (listener.kind === kind && listener.target !== undefined) {
+          listener.target.dispatchEvent(event);
+          return;
+        }
+      }
+    }
+  }
+
+  #peersChanged(changed: SlotListener): void {
+    if (changed.kind === undefined) return;
+    for (const listener of [...this.listeners]) if (listener !== changed) listener.peers?.();
+  }
+}
