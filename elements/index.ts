@@ -1,10 +1,12 @@
 /**
  * slotpull's elements: importing this module defines <slot-image-pull-bar>,
- * <slot-error-banner> and <slot-image-status> (unless a copy already did).
+ * <slot-error-banner>, <slot-image-status> and <slot-image-panel> (unless a
+ * copy already did).
  */
 export { SlotImagePullBar, PullBarState } from './slot-image-pull-bar.ts';
 export { SlotErrorBanner, BannerState } from './slot-error-banner.ts';
 export { SlotImageStatus, ImageStatus } from './slot-image-status.ts';
+export { SlotImagePanel } from './slot-image-panel.ts';
 export { SlotPullStartEvent } from './events/slot-pull-start.ts';
 export { SlotPullProgressEvent } from './events/slot-pull-progress.ts';
 export { SlotPullCompleteEvent } from './events/slot-pull-complete.ts';

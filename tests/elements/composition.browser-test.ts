@@ -1,7 +1,8 @@
 /**
  * The elements as the README puts them on a page — `<slot-image-status>`,
  * `<slot-image-pull-bar cancelable>` and `<slot-error-banner>` for one slot,
- * side by side: each fact shows once (one bar, a problem in the banner only, one control
+ * side by side — and `<slot-image-panel>`, which is the three in one tag:
+ * each fact shows once (one bar, a problem in the banner only, one control
  * to start a pull), each change fires one event on the page, and a pull the
  * server lost is said to be interrupted.
  */
@@ -11,6 +12,7 @@ import {
   SlotPullInterruptedEvent,
   type PullSnapshot,
   type SlotErrorBanner,
+  type SlotImagePanel,
   type SlotImagePullBar,
   type SlotImageStatus,
 } from '../../elements/index.ts';
@@ -130,6 +132,35 @@ describe('composition', () => {
       'slot-pull-start',
       'slot-pull-complete',
     ]);
+  });
+
+  it('<slot-image-panel>: the three in one tag, parts forwarded, each change told once', async () => {
+    const world = await newWorld({ speed: 10 });
+    const panel = fixture<SlotImagePanel>(`<slot-image-panel slot-name="chat" base-url="${world.base}" cancelable></slot-image-panel>`);
+    const style = fixture<HTMLStyleElement>('<style>slot-image-panel::part(bar-label) { color: rgb(1, 2, 3) }</style>');
+    await panel.updateComplete;
+    const chip = part<SlotImageStatus>(panel, 'status');
+    const bar = part<SlotImagePullBar>(panel, 'bar');
+    const banner = part<SlotErrorBanner>(panel, 'banner');
+    expect([chip.localName, bar.localName, banner.localName]).to.deep.equal(['slot-image-status', 'slot-image-pull-bar', 'slot-error-banner']);
+    expect(bar.hasAttribute('cancelable')).to.equal(true);
+    await until(panel, () => bar.getAttribute('state') === 'missing' && chip.getAttribute('status') === 'missing', 'the image missing');
+    expect(getComputedStyle(part(bar, 'label')).color, 'bar-label styled through the panel').to.equal('rgb(1, 2, 3)');
+    expect(banner.getAttribute('state')).to.equal('hidden');
+    await expectAccessible(panel, 'the panel, missing');
+
+    const events = record(document, PULL_EVENTS);
+    part<HTMLButtonElement>(bar, 'pull-button').click();
+    await until(panel, () => bar.getAttribute('state') === 'determinate', 'pulling');
+    expect(text(part(bar, 'cancel-button'))).to.equal('Cancel (also stops code)');
+    expect(visibleBars()).to.deep.equal([bar]);
+    await nextEvent(document, 'slot-pull-complete');
+    events.stop();
+    const types = events.all.map((r) => r.event.type);
+    expect([types.filter((t) => t === 'slot-pull-start').length, types.filter((t) => t === 'slot-pull-complete').length]).to.deep.equal([1, 1]);
+    // Out of the panel's shadow root, the events come from the panel.
+    expect(new Set(events.all.map((r) => r.event.target))).to.deep.equal(new Set([panel]));
+    style.remove();
   });
 
   it('a pull the server lost (it restarted) is "interrupted", with its event, not "Image not pulled yet"', async () => {
