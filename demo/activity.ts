@@ -32,17 +32,14 @@ export function averageSpeed(snapshot: PullSnapshot): number | null {
 
 export class ActivityController implements ReactiveController {
   readonly #host: ReactiveControllerHost;
-  readonly #onJobEnd: (snapshot: PullSnapshot) => void;
   /** By job id: the slots it serves and the newest snapshot. */
   readonly #jobs = new Map<string, { slots: Set<string>; snapshot: PullSnapshot }>();
   #releases: (() => void)[] = [];
   #key = '';
   #timer: ReturnType<typeof setInterval> | null = null;
 
-  /** `onJobEnd` runs once per job that ends while the page watches (not for jobs that ended before). */
-  constructor(host: ReactiveControllerHost, onJobEnd: (snapshot: PullSnapshot) => void = () => {}) {
+  constructor(host: ReactiveControllerHost) {
     this.#host = host;
-    this.#onJobEnd = onJobEnd;
     host.addController(this);
   }
 
@@ -87,15 +84,19 @@ export class ActivityController implements ReactiveController {
   }
 
   #record(snapshot: PullSnapshot): void {
-    if (snapshot.job_id === null) return; // a no-job snapshot (present/missing/unknown): nothing ran
-    const known = this.#jobs.get(snapshot.job_id);
-    if (known === undefined) {
-      this.#jobs.set(snapshot.job_id, { slots: new Set([snapshot.slot_name]), snapshot });
-    } else {
-      known.slots.add(snapshot.slot_name);
-      const ended = known.snapshot.state === 'pulling' && snapshot.state !== 'pulling';
-      known.snapshot = snapshot;
-      if (ended) this.#onJobEnd(snapshot);
+    // A job this slot was pulling and that vanished without an end (the server lost it): not in flight any more.
+    for (const [jobId, job] of this.#jobs) {
+      if (jobId !== snapshot.job_id && job.snapshot.state === 'pulling' && job.slots.has(snapshot.slot_name)) this.#jobs.delete(jobId);
+    }
+    // A no-job snapshot (present/missing/unknown): nothing runs.
+    if (snapshot.job_id !== null) {
+      const known = this.#jobs.get(snapshot.job_id);
+      if (known === undefined) {
+        this.#jobs.set(snapshot.job_id, { slots: new Set([snapshot.slot_name]), snapshot });
+      } else {
+        known.slots.add(snapshot.slot_name);
+        known.snapshot = snapshot;
+      }
     }
     this.#host.requestUpdate();
   }
