@@ -49,6 +49,7 @@ export abstract class SlotElement extends LitElement {
       if (state === Transport.open && this.lookup_.status === TaskStatus.ERROR) this.#refreshLookup();
     },
     kind: () => this.kind_(),
+    shows: () => this.shows_(),
   });
 
   /** GET /api/slots/:name; null when the element lacks a slot name or a usable base URL. */
@@ -82,6 +83,11 @@ export abstract class SlotElement extends LitElement {
 
   /** What element this is for the hub, when it subscribes (see SlotStreamController). */
   protected abstract kind_(): ElementKind | undefined;
+
+  /** Whether this element shows anything now, for the slot's other elements (a change: `stream_.showsChanged()`). */
+  protected shows_(): boolean {
+    return true;
+  }
 
   #refreshLookup(): void {
     this.#lookupGeneration += 1;

@@ -1,5 +1,5 @@
 import { TaskStatus } from '@lit/task';
-import { html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
+import { html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
 import { startPull } from './api.ts';
 import { defineElement } from './define.ts';
 import { SlotErrorActionEvent } from './events/slot-error-action.ts';
@@ -117,6 +117,15 @@ export class SlotErrorBanner extends SlotElement {
 
   protected override kind_(): ElementKind {
     return 'banner';
+  }
+
+  /** A hidden banner (nothing wrong, or dismissed) leaves a problem to the pull bar. */
+  protected override shows_(): boolean {
+    return this.state !== BannerState.hidden;
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    if (changed.has('state') && (changed.get('state') === BannerState.hidden) !== (this.state === BannerState.hidden)) this.stream_.showsChanged();
   }
 
   protected override snapshotChanged_(next: PullSnapshot): void {

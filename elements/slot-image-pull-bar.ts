@@ -43,7 +43,8 @@ const WORDS_MAX_AGE_MS = 1100;
  * The progress of a slot's image pull, live from the server, and the control
  * to start one. Beside a `<slot-error-banner>` of the same slot, a problem (a
  * failed or vanished pull, a server out of reach) is the banner's to say:
- * the bar hides then (`deferred`), so nothing shows twice.
+ * the bar hides while the banner shows it (`deferred`), so nothing shows
+ * twice, and says it itself, with Retry, once the banner is dismissed.
  *
  * @summary A progress bar for one slot's image pull: percent, bytes, speed, ETA and layers, with Pull, Retry and Cancel.
  *

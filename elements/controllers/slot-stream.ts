@@ -5,7 +5,7 @@
  * change, or another element of the slot coming or going.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { slotHub, type ElementKind } from '../hub/hub.ts';
+import { slotHub, type ElementKind, type SlotListener } from '../hub/hub.ts';
 import { Transport } from '../hub/transport.ts';
 import type { PullSnapshot } from '../../wire/types.ts';
 
@@ -24,6 +24,8 @@ export interface SlotStreamCallbacks {
    * (the host). Undefined: the host only reads.
    */
   kind?(): ElementKind | undefined;
+  /** Whether the host shows anything now (for its peers; default: yes). */
+  shows?(): boolean;
 }
 
 export class SlotStreamController implements ReactiveController {
@@ -36,6 +38,8 @@ export class SlotStreamController implements ReactiveController {
   readonly #target: () => SlotTarget;
   readonly #callbacks: SlotStreamCallbacks;
   #release: (() => void) | null = null;
+  /** The subscription's listener and where it is, while subscribed. */
+  #subscribed: { base: string; slot: string; listener: SlotListener } | null = null;
   #key: string | null = null;
   #connected = false;
 
@@ -62,10 +66,16 @@ export class SlotStreamController implements ReactiveController {
     this.#unsubscribe();
   }
 
-  /** Whether an element of `kind` (another than the host) shows the slot on this page. */
+  /** Whether an element of `kind` shows the slot on this page now. */
   has(kind: ElementKind): boolean {
     const { base, slot } = this.#target();
     return base !== null && slotHub().has(base, slot, kind);
+  }
+
+  /** The host changed whether it shows anything: the slot's other elements look again. */
+  showsChanged(): void {
+    const subscribed = this.#subscribed;
+    if (subscribed !== null) slotHub().changed(subscribed.base, subscribed.slot, subscribed.listener);
   }
 
   #follow(): void {
@@ -79,7 +89,7 @@ export class SlotStreamController implements ReactiveController {
     const update = (): void => {
       if (live) this.#host.requestUpdate();
     };
-    const release = slotHub().subscribe(base, slot, {
+    const listener: SlotListener = {
       snapshot: (next, interrupted) => {
         if (!live) return;
         const previous = this.snapshot;
@@ -96,8 +106,11 @@ export class SlotStreamController implements ReactiveController {
       },
       kind: this.#callbacks.kind?.(),
       target: this.#host,
+      shows: this.#callbacks.shows,
       peers: update,
-    });
+    };
+    const release = slotHub().subscribe(base, slot, listener);
+    this.#subscribed = { base, slot, listener };
     this.#release = () => {
       live = false;
       release();
@@ -107,6 +120,7 @@ export class SlotStreamController implements ReactiveController {
   #unsubscribe(): void {
     this.#release?.();
     this.#release = null;
+    this.#subscribed = null;
     this.#key = null;
     this.snapshot = undefined;
     this.interrupted = null;

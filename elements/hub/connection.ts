@@ -60,9 +60,14 @@ export class HubConnection {
     };
   }
 
-  /** Whether an element of `kind` shows the slot on this page. */
+  /** Whether an element of `kind` shows the slot on this page now. */
   has(slot: string, kind: ElementKind): boolean {
     return this.#channels.get(slot)?.has(kind) ?? false;
+  }
+
+  /** `listener` changed whether it shows anything: the slot's other elements look again. */
+  changed(slot: string, listener: SlotListener): void {
+    this.#channels.get(slot)?.peersChanged(listener);
   }
 
   /** Takes a snapshot from a POST or DELETE answer, if it is news. */

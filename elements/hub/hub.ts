@@ -16,8 +16,10 @@ export interface SlotHub {
   subscribe(base: string, slot: string, listener: SlotListener): () => void;
   /** Offers the answer of a POST or DELETE; it replaces the held snapshot only if newer. */
   offer(base: string, snapshot: PullSnapshot): void;
-  /** Whether an element of `kind` shows `slot` of the server at `base` on this page. */
+  /** Whether an element of `kind` shows `slot` of the server at `base` on this page now. */
   has(base: string, slot: string, kind: ElementKind): boolean;
+  /** A subscribed `listener` changed whether it shows anything: the slot's other elements look again. */
+  changed(base: string, slot: string, listener: SlotListener): void;
   /** Servers with an open connection (for diagnostics). */
   readonly bases: readonly string[];
 }
@@ -52,6 +54,9 @@ function createHub(): SlotHub {
     },
     has(base, slot, kind) {
       return connections.get(base)?.has(slot, kind) ?? false;
+    },
+    changed(base, slot, listener) {
+      connections.get(base)?.changed(slot, listener);
     },
     get bases() {
       return [...connections.keys()];

@@ -25,7 +25,9 @@ export interface SlotListener {
   readonly kind?: ElementKind;
   /** Where the slot's events go while this element speaks for the slot. */
   readonly target?: EventTarget;
-  /** An element of the slot came or went. */
+  /** Whether the element shows anything now (default: yes); a dismissed banner does not. */
+  shows?(): boolean;
+  /** An element of the slot came, went, or changed whether it shows anything. */
   peers?(): void;
 }
 
@@ -36,19 +38,24 @@ export class SlotChannel {
   readonly listeners = new Set<SlotListener>();
   readonly #events = new PullEvents((event) => this.#speak(event));
 
-  /** Whether an element of `kind` shows the slot. */
+  /** Whether an element of `kind` shows the slot now. */
   has(kind: ElementKind): boolean {
-    for (const listener of this.listeners) if (listener.kind === kind) return true;
+    for (const listener of this.listeners) if (listener.kind === kind && (listener.shows?.() ?? true)) return true;
     return false;
   }
 
   add(listener: SlotListener): void {
     this.listeners.add(listener);
-    this.#peersChanged(listener);
+    if (listener.kind !== undefined) this.peersChanged(listener);
   }
 
   delete(listener: SlotListener): void {
-    if (this.listeners.delete(listener)) this.#peersChanged(listener);
+    if (this.listeners.delete(listener) && listener.kind !== undefined) this.peersChanged(listener);
+  }
+
+  /** Tells the other listeners that `changed` came, went, or changed whether it shows anything. */
+  peersChanged(changed: SlotListener): void {
+    for (const listener of [...this.listeners]) if (listener !== changed) listener.peers?.();
   }
 
   /** Takes the slot's next snapshot: listeners first (the elements' `snapshot` is current), then the events. */
@@ -78,8 +85,4 @@ export class SlotChannel {
     }
   }
 
-  #peersChanged(changed: SlotListener): void {
-    if (changed.kind === undefined) return;
-    for (const listener of [...this.listeners]) if (listener !== changed) listener.peers?.();
-  }
 }

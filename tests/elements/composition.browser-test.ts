@@ -134,6 +134,19 @@ describe('composition', () => {
     ]);
   });
 
+  it('a dismissed banner leaves the failure to the bar, quietly, with its Retry', async () => {
+    const world = await newWorld({ speed: 10, slots: { slots: [{ name: 'nope', provider: 'container', image: 'ghcr.io/acme/nope:1' }] } });
+    const { bar, banner, all } = readmeSnippet(world, 'nope');
+    await until(all, () => bar.getAttribute('state') === 'missing', 'the image missing');
+    await world.api('/api/slots/nope/pull', { method: 'POST' });
+    await until(all, () => banner.getAttribute('state') === 'failed' && bar.hasAttribute('deferred'), 'the failure in the banner');
+    part<HTMLButtonElement>(banner, 'dismiss-button').click();
+    await until(all, () => banner.getAttribute('state') === 'hidden' && !bar.hasAttribute('deferred'), 'the banner dismissed');
+    expect(shown(bar)).to.equal(true);
+    expect(text(part(bar, 'label'))).to.match(/^Pull failed: manifest for ghcr\.io\/acme\/nope:1 not found/);
+    expect(startButtons()).to.deep.equal(['Retry']);
+  });
+
   it('<slot-image-panel>: the three in one tag, parts forwarded, each change told once', async () => {
     const world = await newWorld({ speed: 10 });
     const panel = fixture<SlotImagePanel>(`<slot-image-panel slot-name="chat" base-url="${world.base}" cancelable></slot-image-panel>`);
