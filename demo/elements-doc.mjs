@@ -12,9 +12,13 @@ const manifest = JSON.parse(await readFile(manifestPath, 'utf8'));
 // `npm run pictures` = demo/element-pictures.mjs), in this order; a state
 // without a picture is left out.
 const PICTURES = {
-  'slot-image-pull-bar': { prefix: 'pull-bar', states: ['idle', 'indeterminate', 'determinate', 'reconnecting', 'completed', 'failed', 'cancelled'] },
-  'slot-error-banner': { prefix: 'banner', states: ['missing', 'failed', 'crashed'] },
-  'slot-image-status': { prefix: 'status', states: ['present', 'pulling', 'missing', 'failed', 'cancelled'] },
+  'slot-image-pull-bar': {
+    prefix: 'pull-bar',
+    states: ['missing', 'idle', 'indeterminate', 'determinate', 'reconnecting', 'completed', 'failed', 'cancelled', 'interrupted'],
+  },
+  'slot-error-banner': { prefix: 'banner', states: ['failed', 'interrupted', 'crashed', 'pulling'] },
+  'slot-image-status': { prefix: 'status', states: ['present', 'pulling', 'missing', 'failed', 'cancelled', 'interrupted', 'external'] },
+  'slot-image-panel': { prefix: 'panel', states: ['missing', 'pulling', 'failed', 'crashed'] },
 };
 const pictureFiles = new Set(await readdir(`${root}docs/elements`).catch(() => []));
 const pictures = (tagName) => {
@@ -72,6 +76,34 @@ embedding them in a page or a framework: [demo/embed/](../demo/embed/README.md).
 
 Every element takes \`slot-name\` and \`base-url\` (default: the page's origin)
 and shares one connection per server with the others on the page.
+
+## Side by side
+
+Put the three elements of a slot next to each other, as the README does —
+or use \`<slot-image-panel>\`, the same three in one tag:
+
+\`\`\`html
+<slot-image-status slot-name="chat" base-url="http://127.0.0.1:8080"></slot-image-status>
+<slot-image-pull-bar slot-name="chat" base-url="http://127.0.0.1:8080" cancelable></slot-image-pull-bar>
+<slot-error-banner slot-name="chat" base-url="http://127.0.0.1:8080"></slot-error-banner>
+\`\`\`
+
+They share the work, so nothing shows twice: the chip says where the image
+is; the bar offers **Pull** where the image is missing (**Re-pull** once it is
+there), shows the pull and its Cancel — which names the slots that share the
+pull and that it stops too ("Cancel (also stops code)") —; the banner speaks
+only of problems: a failed pull or one the server lost, a crashed container
+(live: it shows within a few seconds), a server out of reach. It is hidden
+while the image is simply missing and while a pull runs normally. One slot
+never shows two bars: the banner shows its Re-pull's pull inline only when
+the page has no bar for the slot, and the bar stands back (\`deferred\`)
+while the banner shows a problem. Each change fires one \`slot-pull-*\` event
+on the page — from the slot's bar, else its banner, else its chip — so a
+"notify when done" listener on \`document\` runs once.
+
+| mid-pull | after a failed pull |
+|---|---|
+| ![chip, bar and banner of chat mid-pull: one bar, no banner](elements/side-by-side-pulling.png) | ![chip, bar and banner of vision after a failed pull: the banner with one Re-pull, no bar](elements/side-by-side-failed.png) |
 
 ![The demo dashboard mid-pull: the three elements in each card](dashboard.png)
 
