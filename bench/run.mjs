@@ -4,6 +4,7 @@
 //   overhead  a real pull through slotpull vs the engine's CLI
 //   listing   GET /api/slots with 100 slots: latency and engine requests
 //   elements  bundle size; 100 pull bars in Chromium: main-thread busy, long tasks, fps
+//   engines   20 engines × 50 slots: cold and warm listing, engine requests per 2 s, one engine hanging
 // Prints the figures, writes bench/results/<date>.json (parts of the same
 // day merged, the newest run of each part kept) and regenerates the tables
 // in docs/benchmarks.md. A missed target is a result, not a failure: the exit
@@ -12,7 +13,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import { join } from 'node:path';
 import { BENCH_DIR, ROOT, load, log, machine } from './lib/common.mjs';
 import { stopEnv } from './lib/engine-env.mjs';
-import { elementsTables, fanoutTables, listingTables, overheadTables, regenerate, summaryTable, truthTables } from './lib/report.mjs';
+import { elementsTables, enginesTables, fanoutTables, listingTables, overheadTables, regenerate, summaryTable, truthTables } from './lib/report.mjs';
 
 const PARTS = {
   fanout: { run: async () => (await import('./fanout.mjs')).runFanout(), table: fanoutTables },
@@ -20,6 +21,7 @@ const PARTS = {
   overhead: { run: async () => (await import('./overhead.mjs')).runOverhead(), table: overheadTables },
   listing: { run: async () => (await import('./listing.mjs')).runListing(), table: listingTables },
   elements: { run: async () => (await import('./elements.mjs')).runElements(), table: elementsTables },
+  engines: { run: async () => (await import('./engines.mjs')).runEngines(), table: enginesTables },
 };
 
 const args = process.argv.slice(2);

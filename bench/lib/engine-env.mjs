@@ -66,7 +66,7 @@ export function requestKind(method, path) {
  * every request, via the `fetch` option of connectEngine.
  */
 export async function countedEngine(info) {
-  const { parseEngineEndpoint } = await server('runtimes/engine/endpoint.js');
+  const { parseEngineEndpoint } = await server('core/engine-endpoint.js');
   const { connectEngine } = await server('runtimes/engine/engine.js');
   const { engineFetch } = await server('runtimes/engine/transport.js');
   const endpoint = parseEngineEndpoint(info.socket);
