@@ -16,6 +16,7 @@ export type ErrorCode =
   | 'runtime.unavailable'
   | 'auth.required'
   | 'auth.forbidden'
+  | 'request.timeout'
   | 'system.internal';
 
 /** Longest piece of a request quoted back in a message; a 10 kB name is not worth echoing. */
@@ -49,9 +50,19 @@ export class ApiError extends Error {
   }
 }
 
-/** The envelope; a 5xx also names its request id (see request-id.ts), which the server log carries too. */
+export interface ErrorEnvelope {
+  error: { code: ErrorCode; message: string; details: Record<string, unknown> };
+}
+
+/** The envelope's JSON; with a request id, `details.request_id` names it (the log line of the refusal carries it too). */
+export function errorEnvelope(error: ApiError, requestId?: string): ErrorEnvelope {
+  const details = requestId === undefined ? error.details : { ...error.details, request_id: requestId };
+  return { error: { code: error.code, message: error.message, details } };
+}
+
+/** The envelope as an answer; a 5xx also names its request id (see request-id.ts), which the server log carries too. */
 export function errorResponse(c: Context, error: ApiError): Response {
   const requestId = c.get('requestId');
-  const details = error.status >= 500 && typeof requestId === 'string' ? { ...error.details, request_id: requestId } : error.details;
-  return c.json({ error: { code: error.code, message: error.message, details } }, error.status, { ...error.headers });
+  const named = error.status >= 500 && typeof requestId === 'string' ? requestId : undefined;
+  return c.json(errorEnvelope(error, named), error.status, { ...error.headers });
 }
