@@ -85,6 +85,8 @@ export function createSlotpull(options: SlotpullOptions): Slotpull {
   const registries = new Map([...targets].map(([engine, target]) => [engine, target.registry]));
 
   const openApi = openApiDocument(version);
+  // Serialized once: 14 kB of JSON per request was most of the answer's cost (issue 14's flood asked for it 5,000 times a socket).
+  const openApiJson = JSON.stringify(openApi);
   const app = new Hono();
   app.use('*', requestId({ log }));
   app.use('*', bodyLimit());
@@ -107,7 +109,7 @@ export function createSlotpull(options: SlotpullOptions): Slotpull {
     );
     return c.json({ ok: true, runtime: runtime.name, version, engines });
   });
-  app.get('/api/openapi.json', (c) => c.json(openApi));
+  app.get('/api/openapi.json', (c) => c.body(openApiJson, 200, { 'Content-Type': 'application/json' }));
   app.route('/api', slotRoutes(services));
   app.route('/api', streamRoutes(services));
   app.route('/', elementRoutes());
