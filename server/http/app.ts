@@ -14,12 +14,12 @@ import { allowedMethods } from './allowed-methods.ts';
 import { bodyLimit } from './body-limit.ts';
 import { requestId } from './request-id.ts';
 import { ApiError, clip, errorResponse } from './errors.ts';
-import { dashboardRoutes, homePage } from './home.ts';
+import { DASHBOARD_BUNDLE_PATH, dashboardRoutes, homePage } from './home.ts';
 import { openApiDocument } from './openapi.ts';
 import { StreamSet } from '../core/sse/stream-set.ts';
 import { slotRoutes } from './routes/slots.ts';
 import { streamRoutes } from './routes/streams.ts';
-import { elementRoutes } from './routes/elements.ts';
+import { ELEMENTS_BUNDLE_PATH, elementRoutes } from './routes/elements.ts';
 import type { Services } from './services.ts';
 
 export interface SlotpullOptions {
@@ -91,12 +91,13 @@ export function createSlotpull(options: SlotpullOptions): Slotpull {
   app.use('*', requestId({ log }));
   app.use('*', bodyLimit());
   app.use(
-    '/api/*',
+    '*',
     accessControl({
       token: options.access?.token ?? null,
       protectReads: options.access?.protectReads ?? false,
       allowOrigins: options.access?.allowOrigins ?? [],
       allowedHosts: options.access?.allowedHosts ?? null,
+      publicPaths: [ELEMENTS_BUNDLE_PATH, DASHBOARD_BUNDLE_PATH],
     }),
   );
   app.use('/api/*', allowedMethods({ openApi }));
