@@ -100,7 +100,7 @@ export function createSlotpull(options: SlotpullOptions): Slotpull {
       publicPaths: [ELEMENTS_BUNDLE_PATH, DASHBOARD_BUNDLE_PATH],
     }),
   );
-  app.use('/api/*', allowedMethods({ openApi }));
+  app.use('*', allowedMethods({ openApi, pages: { '/': ['GET'], [ELEMENTS_BUNDLE_PATH]: ['GET'], [DASHBOARD_BUNDLE_PATH]: ['GET'] } }));
   app.get('/', (c) => c.html(homePage(services.slots.values(), runtime.name)));
   app.get('/api/health', (c) => {
     if (options.engines === undefined || options.engines.size === 0) return c.json({ ok: true, runtime: runtime.name, version });

@@ -234,6 +234,23 @@ describe('bad input', () => {
       }
     });
 
+    it.each([
+      ['/', 'GET, HEAD, OPTIONS'],
+      ['/elements/slotpull.js', 'GET, HEAD, OPTIONS'],
+      ['/demo/dashboard.js', 'GET, HEAD, OPTIONS'],
+    ])('answers a wrong method on %s with 405 and Allow: %s, and OPTIONS with 204 (issue 14: both were 404)', async (path, allow) => {
+      for (const method of ['POST', 'PUT', 'DELETE', 'PATCH', 'PROPFIND']) {
+        const response = await app.request(path, { method });
+        expect(response.headers.get('allow')).toBe(allow);
+        const error = await expectError(response, 405, 'route.method_not_allowed');
+        expect(error.details).toEqual({ method, allow: allow.split(', ') });
+      }
+      const options = await app.request(path, { method: 'OPTIONS' });
+      expect(options.status).toBe(204);
+      expect(options.headers.get('allow')).toBe(allow);
+      expectNothingRunning();
+    });
+
     it('keeps 404 for paths that are no route, whatever the method', async () => {
       await expectError(await app.request('/api/nope', { method: 'PUT' }), 404, 'route.not_found');
       await expectError(await app.request('/api/slots/chat/pull/', { method: 'POST' }), 404, 'route.not_found');
