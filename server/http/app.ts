@@ -116,7 +116,7 @@ export function createSlotpull(options: SlotpullOptions): Slotpull {
   app.route('/', elementRoutes());
   app.route('/', dashboardRoutes());
   app.notFound((c) =>
-    errorResponse(c, new ApiError(404, 'route.not_found', `${c.req.method} ${clip(c.req.path)} is not a slotpull route; see docs/api.md.`)),
+    errorResponse(c, new ApiError(404, 'route.not_found', `${clip(c.req.method)} ${clip(c.req.path)} is not a slotpull route; see docs/api.md.`)),
   );
   app.onError((error, c) => {
     if (error instanceof ApiError) return errorResponse(c, error);

@@ -288,6 +288,59 @@ describe('bad input', () => {
     });
   });
 
+  describe('echoes (issue 14)', () => {
+    /** Letters that no message of ours has 65 of in a row: a run that long in an answer is an echo. */
+    const LETTERS = 'qxzjQXZJ';
+    const ECHO = new RegExp(`[${LETTERS}]{${MAX_ECHO_LENGTH + 1},}`);
+    /** Every place a request can put text the answer might quote. */
+    const PLACES: ReadonlyArray<[string, (s: string) => [string, RequestInit]]> = [
+      ['a :name', (s) => [`/api/slots/${s}`, {}]],
+      ['a :name on POST', (s) => [`/api/slots/${s}/pull`, { method: 'POST' }]],
+      ['a path that is no route', (s) => [`/${s}`, {}]],
+      ['a segment after a route', (s) => [`/api/slots/chat/pull/status/${s}`, {}]],
+      ['slots=', (s) => [`/api/events?slots=${s}`, {}]],
+      ['slots= after a real name', (s) => [`/api/events?slots=chat,${s}`, {}]],
+      ['until= on one slot', (s) => [`/api/slots/chat/pull/stream?until=${s}`, {}]],
+      ['until= on many', (s) => [`/api/events?until=${s}`, {}]],
+      ['the method of a route', (s) => ['/api/slots/chat/pull', { method: s }]],
+      ['the method of no route', (s) => ['/nope', { method: s }]],
+      ['the method of the page', (s) => ['/', { method: s }]],
+      ['Origin', (s) => ['/api/slots/chat/pull', { method: 'POST', headers: { Origin: `http://${s}.example` } }]],
+      ['Origin on a preflight', (s) => ['/api/slots/chat/pull', { method: 'OPTIONS', headers: { Origin: `http://${s}.example` } }]],
+      ['Host', (s) => ['/api/slots', { headers: { Host: `${s}.example` } }]],
+      ['Authorization', (s) => ['/api/slots/chat/pull', { method: 'POST', headers: { Authorization: `Bearer ${s}` } }]],
+      ['X-Request-Id', (s) => ['/api/slots/nope', { headers: { 'X-Request-Id': s } }]],
+      ['Last-Event-ID', (s) => ['/api/slots/nope/pull/stream', { headers: { 'Last-Event-ID': s } }]],
+      ['Sec-Fetch-Site', (s) => ['/api/slots/chat/pull', { method: 'DELETE', headers: { 'Sec-Fetch-Site': s } }]],
+    ];
+
+    it('quotes no input longer than 64 characters, from any place, in any answer (property)', async () => {
+      app.close();
+      app = makeApp(runtime, { access: { token: 's3cret', allowedHosts: ['127.0.0.1', 'localhost', '[::1]'] } });
+      const long = fc.string({ unit: fc.constantFrom(...LETTERS), minLength: MAX_ECHO_LENGTH + 1, maxLength: 4000 });
+      await fc.assert(
+        fc.asyncProperty(fc.constantFrom(...PLACES), long, async ([, place], text) => {
+          const [path, init] = place(text);
+          const response = await app.request(path, init);
+          const body = response.headers.get('content-type') === 'text/event-stream' ? '' : await response.text();
+          await response.body?.cancel().catch(() => undefined);
+          const answer = `${[...response.headers].map(([name, value]) => `${name}: ${value}`).join('\n')}\n\n${body}`;
+          expect(ECHO.exec(answer)?.[0].length ?? 0).toBe(0);
+          expect(response.status).toBeLessThan(500);
+        }),
+        { numRuns: 400 },
+      );
+      expectNothingRunning();
+    });
+
+    it('quotes a 10,000-character until= clipped (it came back whole: 10,141 bytes)', async () => {
+      const response = await app.request(`/api/events?until=${'u'.repeat(10_000)}`);
+      const text = await response.clone().text();
+      await expectError(response, 400, 'validation.invalid');
+      expect(text.length).toBeLessThan(MAX_MESSAGE_LENGTH + 100);
+    });
+  });
+
   describe('Last-Event-ID', () => {
     const garbage = ['abc', '-1', '1e3', '0x10', '12abc', '1.5', ' ', '9'.repeat(16), '99999999999999999999', 'x'.repeat(TEN_KB), '\u00b2\u00b3', 'NaN', 'Infinity'];
 
