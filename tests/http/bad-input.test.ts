@@ -356,6 +356,16 @@ describe('bad input', () => {
       },
     );
 
+    it('continues from a 15-digit id, and from the 16-digit one it then sent (issue 14: that one was ignored)', async () => {
+      const first = readSse(await app.request('/api/events?slots=chat', { headers: { 'Last-Event-ID': '999999999999999' } }));
+      const sent = (await first.next()).id;
+      await first.close();
+      expect(sent).toBe('1000000000000000');
+      const again = readSse(await app.request('/api/events?slots=chat', { headers: { 'Last-Event-ID': sent } }));
+      expect((await again.next()).id).toBe('1000000000000001');
+      await again.close();
+    });
+
     it('still honours a sane one (control: the header is read)', async () => {
       const sse = readSse(await app.request('/api/events?slots=chat', { headers: { 'Last-Event-ID': ' 41 ' } }));
       expect((await sse.next()).id).toBe('42');
