@@ -51,6 +51,8 @@ export function accessControl(options: AccessOptions): MiddlewareHandler {
 
   return async function accessControlMiddleware(c, next) {
     if (publicPaths.has(c.req.path)) return next();
+    // Deno builds the URL from the Host header as sent: `Host: a b` makes one no parser takes.
+    if (!URL.canParse(c.req.url)) throw badHost();
     const url = new URL(c.req.url);
     if (hosts !== null) checkHost(c.req.header('Host'), url.hostname, hosts);
     const origin = c.req.header('Origin');
@@ -90,6 +92,13 @@ function preflight(c: Context, origin: string): Response {
     'Access-Control-Allow-Headers': 'Authorization, Content-Type, Last-Event-ID',
     'Access-Control-Max-Age': String(PREFLIGHT_MAX_AGE_S),
     Vary: 'Origin',
+  });
+}
+
+/** A request whose Host header is missing, empty or no host: it cannot name this server. */
+export function badHost(): ApiError {
+  return new ApiError(400, 'validation.invalid', "The Host header is missing, empty or not a host[:port]; send the server's own, e.g. Host: 127.0.0.1:8080.", {
+    field: 'Host',
   });
 }
 

@@ -7,6 +7,7 @@
  */
 import { STATUS_CODES } from 'node:http';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { badHost } from '../http/access.ts';
 import { ApiError, clip, errorEnvelope, type ErrorCode } from '../http/errors.ts';
 import { REQUEST_ID_HEADER } from '../http/request-id.ts';
 
@@ -66,11 +67,7 @@ export function adapterRefusal(error: Error): ApiError {
   if (error.name !== 'RequestError') {
     return new ApiError(500, 'system.internal', 'slotpull hit an internal error; the server log has the details.');
   }
-  if (/host/i.test(error.message)) {
-    return new ApiError(400, 'validation.invalid', "The Host header is missing, empty or not a host[:port]; send the server's own, e.g. Host: 127.0.0.1:8080.", {
-      field: 'Host',
-    });
-  }
+  if (/host/i.test(error.message)) return badHost();
   // The adapter builds the URL from both, and cannot say which one broke it.
   const reason = clip(error.message);
   return new ApiError(

@@ -166,6 +166,14 @@ describe('access control', () => {
       );
     });
 
+    it('answers a request whose URL no parser takes (Deno builds it from `Host: a b`) with 400, not 500', async () => {
+      start({});
+      const request = new Request('http://127.0.0.1/api/slots');
+      Object.defineProperty(request, 'url', { value: 'http://a b/api/slots' });
+      const error = await expectError(await app.app.fetch(request), 400, 'validation.invalid');
+      expect(error.details).toEqual({ field: 'Host' });
+    });
+
     it('parses Host headers: a name or [IPv6], an optional port, nothing else', () => {
       expect(hostName('LocalHost:8080')).toBe('localhost');
       expect(hostName('[::1]:8080')).toBe('[::1]');
