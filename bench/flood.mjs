@@ -15,8 +15,8 @@ import { BENCH_DIR, ROOT, load, log, percentile, round, sleep, sortNumbers } fro
 import { startChild } from './lib/child.mjs';
 
 export const FLOOD_DEFAULTS = {
-  /** The server to flood: the built Node entry (another build's entry compares before and after). */
-  entry: join(ROOT, 'bin', 'slotpull.js'),
+  /** The server to flood, run from the repository root with `--port 0 --runtime demo` added: the built Node entry (another build's, or the Deno entry, compare). */
+  command: [process.execPath, join(ROOT, 'bin', 'slotpull.js')],
   sockets: 200,
   requestsPerSocket: 5000,
   path: '/api/openapi.json',
@@ -33,7 +33,7 @@ export const FLOOD_DEFAULTS = {
 export async function runFlood(overrides = {}) {
   const p = { ...FLOOD_DEFAULTS, ...overrides };
   const loadStart = load();
-  const server = await startServer(p.entry);
+  const server = await startServer(p.command);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const health = (timeoutMs = p.healthTimeoutMs) => timedGet(agent, server.port, '/api/health', timeoutMs);
   let clients;
@@ -76,7 +76,7 @@ export async function runFlood(overrides = {}) {
     const sortedDuring = sortNumbers(during);
     const sortedBaseline = sortNumbers(baseline);
     const result = {
-      parameters: { sockets: p.sockets, requests_per_socket: p.requestsPerSocket, bytes_per_socket: started.bytes_per_socket, path: p.path, flood_ms: p.floodMs, health_timeout_ms: p.healthTimeoutMs, entry: p.entry },
+      parameters: { sockets: p.sockets, requests_per_socket: p.requestsPerSocket, bytes_per_socket: started.bytes_per_socket, path: p.path, flood_ms: p.floodMs, health_timeout_ms: p.healthTimeoutMs, command: shown(p.command) },
       rss_mb: { before: rssBefore, peak: peakRss, at_end_of_flood: rssFlood, two_s_after_leaving: rssAfter, peak_growth: round(peakRss - rssBefore, 1) },
       health_ms: {
         baseline: { p50: round(percentile(sortedBaseline, 50), 2), p99: round(percentile(sortedBaseline, 99), 2) },
@@ -101,9 +101,18 @@ export async function runFlood(overrides = {}) {
   }
 }
 
-/** The entry on a free port, demo runtime; its stdout lines kept. Stopped by its PID. */
-async function startServer(entry) {
-  const child = spawn(process.execPath, [entry, '--port', '0', '--runtime', 'demo'], { stdio: ['ignore', 'pipe', 'inherit'] });
+/** A command as a person would type it in the repository: `node bin/slotpull.js`. */
+function shown(command) {
+  return command.map((arg) => (arg === process.execPath ? 'node' : arg.replace(`${ROOT}/`, ''))).join(' ');
+}
+
+/** The server on a free port, demo runtime; its stdout lines kept. Stopped by its PID. */
+async function startServer([file, ...args]) {
+  const child = spawn(file, [...args, '--port', '0', '--runtime', 'demo'], {
+    cwd: ROOT,
+    env: { ...process.env, DENO_NO_UPDATE_CHECK: '1', DENO_NO_PROMPT: '1' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const exited = new Promise((resolve) => child.once('exit', resolve));
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
@@ -111,7 +120,7 @@ async function startServer(entry) {
   let carry = '';
   const port = await new Promise((resolve, reject) => {
     child.once('error', reject);
-    exited.then((code) => reject(new Error(`${entry} exited (${code}) before it listened`)));
+    exited.then((code) => reject(new Error(`${file} exited (${code}) before it listened`)));
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (text) => {
       const parts = (carry + text).split('\n');

@@ -151,7 +151,7 @@ export function floodTables(part, results) {
   return [
     header(part, results),
     '',
-    `${p.sockets} sockets, each writing ${p.requests_per_socket} pipelined \`GET ${p.path}\` (${Math.round(p.bytes_per_socket / 1000)} kB) at once and reading nothing, for ${p.flood_ms / 1000} s, against the Node entry on the demo runtime; \`GET /api/health\` from a third process back to back meanwhile (an answer later than ${p.health_timeout_ms / 1000} s counts as ${p.health_timeout_ms / 1000} s).`,
+    `${p.sockets} sockets, each writing ${p.requests_per_socket} pipelined \`GET ${p.path}\` (${Math.round(p.bytes_per_socket / 1000)} kB) at once and reading nothing, for ${p.flood_ms / 1000} s, against \`${p.command} --runtime demo\`; \`GET /api/health\` from a third process back to back meanwhile (an answer later than ${p.health_timeout_ms / 1000} s counts as ${p.health_timeout_ms / 1000} s).`,
     '',
     '| | RSS MB | health p50 / p99 ms |',
     '|---|---:|---:|',
