@@ -2,16 +2,17 @@
  * Issue 6, bad input: every malformed request gets a clear 4xx in the error
  * envelope (CONTRACT §2) — never a 5xx, never a hang — and starts nothing.
  * Routes are exercised with app.request(); what only a real socket shows
- * (raw paths, a body that never arrives) runs on @hono/node-server.
+ * (raw paths, a body that never arrives) runs on the Node entry's server.
  */
-import { serve, type ServerType } from '@hono/node-server';
 import fc from 'fast-check';
+import type { Server } from 'node:http';
 import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MAX_IGNORED_BODY_BYTES } from '../../server/http/body-limit.ts';
 import { MAX_ECHO_LENGTH } from '../../server/http/errors.ts';
 import { ErrorSchema, MAX_STREAM_SLOTS } from '../../server/http/schemas.ts';
+import { createNodeServer } from '../../server/node/server.ts';
 import { makeApp, type TestApp } from '../helpers/app.ts';
 import { expectError } from '../helpers/envelope.ts';
 import { ScriptedRuntime } from '../helpers/scripted-runtime.ts';
@@ -406,20 +407,19 @@ function rawExchange(port: number, request: string, timeoutMs = 3000): Promise<{
 describe('bad input over a real socket', () => {
   let runtime: ScriptedRuntime;
   let app: TestApp;
-  let server: ServerType;
+  let server: Server;
   let port: number;
 
   beforeEach(async () => {
     runtime = new ScriptedRuntime();
     app = makeApp(runtime);
-    await new Promise<void>((resolve) => {
-      server = serve({ fetch: app.app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve());
-    });
+    server = createNodeServer(app.app.fetch);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     port = (server.address() as AddressInfo).port;
   });
   afterEach(async () => {
     app.close();
-    (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+    server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
   });
 
