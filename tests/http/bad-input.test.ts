@@ -5,15 +5,13 @@
  * (raw paths, a body that never arrives) runs on the Node entry's server.
  */
 import fc from 'fast-check';
-import type { Server } from 'node:http';
 import { connect } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MAX_IGNORED_BODY_BYTES } from '../../server/http/body-limit.ts';
 import { MAX_ECHO_LENGTH } from '../../server/http/errors.ts';
 import { ErrorSchema, MAX_STREAM_SLOTS } from '../../server/http/schemas.ts';
-import { createNodeServer } from '../../server/node/server.ts';
 import { makeApp, type TestApp } from '../helpers/app.ts';
+import { serveOnNode, type NodeServed } from '../helpers/node-server.ts';
 import { expectError } from '../helpers/envelope.ts';
 import { ScriptedRuntime } from '../helpers/scripted-runtime.ts';
 import { readSse } from '../helpers/sse-client.ts';
@@ -362,7 +360,7 @@ describe('bad input', () => {
       const sent = (await first.next()).id;
       await first.close();
       expect(sent).toBe('1000000000000000');
-      const again = readSse(await app.request('/api/events?slots=chat', { headers: { 'Last-Event-ID': sent } }));
+      const again = readSse(await app.request('/api/events?slots=chat', { headers: { 'Last-Event-ID': sent ?? '' } }));
       expect((await again.next()).id).toBe('1000000000000001');
       await again.close();
     });
@@ -407,20 +405,18 @@ function rawExchange(port: number, request: string, timeoutMs = 3000): Promise<{
 describe('bad input over a real socket', () => {
   let runtime: ScriptedRuntime;
   let app: TestApp;
-  let server: Server;
+  let served: NodeServed;
   let port: number;
 
   beforeEach(async () => {
     runtime = new ScriptedRuntime();
     app = makeApp(runtime);
-    server = createNodeServer(app.app.fetch);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    port = (server.address() as AddressInfo).port;
+    served = await serveOnNode(app.app.fetch);
+    port = served.port;
   });
   afterEach(async () => {
     app.close();
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
+    await served.close();
   });
 
   const get = (path: string) => `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`;

@@ -5,15 +5,15 @@
  * a request id and a log line.
  */
 import fc from 'fast-check';
-import { METHODS, type Server } from 'node:http';
-import { connect, type AddressInfo, type Socket } from 'node:net';
+import { METHODS } from 'node:http';
+import { connect, type Socket } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LOOPBACK_HOSTS } from '../../server/http/access.ts';
 import { ErrorSchema } from '../../server/http/schemas.ts';
 import { LOGGED_REFUSALS_PER_WINDOW } from '../../server/node/log-limit.ts';
 import { MAX_WAITING_REQUESTS } from '../../server/node/pipelining.ts';
-import { createNodeServer } from '../../server/node/server.ts';
 import { makeApp, type TestApp } from '../helpers/app.ts';
+import { serveOnNode, type NodeServed } from '../helpers/node-server.ts';
 import { ScriptedRuntime } from '../helpers/scripted-runtime.ts';
 import { waitFor } from '../helpers/served.ts';
 
@@ -71,7 +71,7 @@ const request = (method: string, path: string, headers: Record<string, string> =
 describe('the Node server (issue 14)', () => {
   let runtime: ScriptedRuntime;
   let app: TestApp;
-  let server: Server;
+  let served: NodeServed;
   let port: number;
   let appCalls: number;
   let logged: string[];
@@ -81,23 +81,19 @@ describe('the Node server (issue 14)', () => {
     app = makeApp(runtime, { access: { allowedHosts: LOOPBACK_HOSTS } });
     appCalls = 0;
     logged = [];
-    server = createNodeServer(
-      (req) => {
-        appCalls += 1;
-        return app.app.fetch(req);
-      },
-      { log: (line) => logged.push(line) },
-    );
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    port = (server.address() as AddressInfo).port;
+    const fetch = (req: Request) => {
+      appCalls += 1;
+      return app.app.fetch(req);
+    };
+    served = await serveOnNode(fetch, { log: (line) => logged.push(line) });
+    port = served.port;
   });
   afterEach(async () => {
     app.close();
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
+    await served.close();
   });
 
-  const connections = () => new Promise<number>((resolve, reject) => server.getConnections((error, n) => (error ? reject(error) : resolve(n))));
+  const connections = () => new Promise<number>((resolve, reject) => served.server.getConnections((error, n) => (error ? reject(error) : resolve(n))));
 
   /** The refusal's envelope, checked: JSON, a request id in the header and in details, and the connection closed after it. */
   const expectRefusal = (answers: Answer[], status: number, code: string) => {
