@@ -66,7 +66,7 @@ export function requestKind(method, path) {
  * every request, via the `fetch` option of connectEngine.
  */
 export async function countedEngine(info) {
-  const { parseEngineEndpoint } = await server('runtimes/engine/endpoint.js');
+  const { parseEngineEndpoint } = await server('core/engine-endpoint.js');
   const { connectEngine } = await server('runtimes/engine/engine.js');
   const { engineFetch } = await server('runtimes/engine/transport.js');
   const endpoint = parseEngineEndpoint(info.socket);
@@ -101,7 +101,7 @@ export async function slotsFrom(file, name) {
 /** slotpull's real app over `runtime`, created anew by `renew()` (fresh caches), served on 127.0.0.1. */
 export async function slotpullServer(runtime, slots, options = {}) {
   const { createSlotpull } = await server('http/app.js');
-  const { systemClock } = await server('system-clock.js');
+  const { systemClock } = await server('runtimes/system-clock.js');
   const make = () =>
     createSlotpull({ slots, runtime, clock: systemClock, newJobId: () => `p_${randomUUID().replaceAll('-', '')}`, version: 'bench', ...options });
   let current = make();

@@ -10,8 +10,8 @@ import { createSlotpull, type Slotpull } from '../http/app.ts';
 import { parseEngineEndpoint } from '../core/engine-endpoint.ts';
 import { createNamedEngine } from '../runtimes/engine/named-engine.ts';
 import { selectRuntime } from '../runtimes/select.ts';
-import { systemClock } from '../system-clock.ts';
-import { VERSION } from '../version.ts';
+import { systemClock } from '../runtimes/system-clock.ts';
+import { VERSION } from './version.ts';
 import type { ServerOptions } from './options.ts';
 
 const LOOPBACK_NAMES = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);

@@ -8,7 +8,8 @@
 import { STATUS_CODES } from 'node:http';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { badHost } from '../http/access.ts';
-import { ApiError, clip, errorEnvelope, type ErrorCode } from '../http/errors.ts';
+import type { ApiErrorCode } from '../../wire/values.ts';
+import { ApiError, clip, errorEnvelope } from '../http/errors.ts';
 import { REQUEST_ID_HEADER } from '../http/request-id.ts';
 
 /** A `clientError` as Node reports it: `code` is llhttp's (`HPE_…`) or Node's, `reason` llhttp's fixed words. */
@@ -17,7 +18,7 @@ export interface ParserError extends Error {
   reason?: string;
 }
 
-type Refusal = readonly [status: ContentfulStatusCode, code: ErrorCode, hint: string];
+type Refusal = readonly [status: ContentfulStatusCode, code: ApiErrorCode, hint: string];
 
 const MALFORMED: Refusal = [400, 'validation.invalid', 'send `METHOD /path HTTP/1.1`, CRLF line ends, then headers.'];
 const NO_BODY_HINT = 'slotpull reads no request body, so leave it out.';

@@ -175,10 +175,9 @@ describe('SSE channels', () => {
   it('builds and serializes a frame once for every stream on the slot', async () => {
     await app.request('/api/slots/chat/pull', { method: 'POST' });
     const pull = runtime.pulls[0]!;
-    const slot = { name: 'chat', image: pull.image, engine: null } as Parameters<typeof app.views.jobSnapshot>[0];
-    const first = app.views.jobSnapshot(slot)!;
-    expect(app.views.jobSnapshot(slot)).toBe(first);
-    expect(app.views.serialize(first)).toBe(app.views.serialize(first));
+    const slot = { name: 'chat', image: pull.image, engine: null } as Parameters<typeof app.feed.jobFrame>[0];
+    const first = app.feed.jobFrame(slot)!;
+    expect(app.feed.jobFrame(slot)).toBe(first);
     // The progress frame goes out on the registry's next beat.
     const framed = new Promise<void>((resolve) => {
       const unwatch = app.registry.watch([pull.image.key], () => {
@@ -188,9 +187,9 @@ describe('SSE channels', () => {
     });
     pull.push(dockerLine('Downloading', LAYER, { current: 1, total: 2 }));
     await framed;
-    const next = app.views.jobSnapshot(slot)!;
+    const next = app.feed.jobFrame(slot)!;
     expect(next).not.toBe(first);
-    expect(next.bytes_done).toBe(1);
-    expect(JSON.parse(app.views.serialize(next))).toEqual(next);
+    expect(next.snapshot.bytes_done).toBe(1);
+    expect(JSON.parse(next.data)).toEqual(next.snapshot);
   });
 });

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import packageJson from '../../package.json' with { type: 'json' };
-import { VERSION } from '../../server/version.ts';
+import { VERSION } from '../../server/entry/version.ts';
 import { writeFakeCli, DOCKER_PULL_LINES } from '../helpers/fake-cli.ts';
 
 const ENTRY = new URL('../../bin/slotpull.js', import.meta.url).pathname;

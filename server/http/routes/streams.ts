@@ -55,8 +55,7 @@ function respond(c: Context, services: Services, chosen: ContainerSlot[]): Respo
   }
   const stream = createSnapshotStream({
     slots: chosen,
-    registryFor: (slot) => services.targetFor(slot).registry,
-    views: services.views,
+    feed: services.feed,
     streams: services.openStreams,
     untilDone: until === 'done',
     lastId: lastEventId(c.req.header('Last-Event-ID')),

@@ -17,7 +17,7 @@ if (!existsSync(fileURLToPath(new URL('runtimes/engine/engine.js', dist)))) {
   throw new Error('element tests need the compiled server: run `npm run build` first (dist/server/runtimes/engine/engine.js is missing)');
 }
 const { connectEngine } = await import(new URL('runtimes/engine/engine.js', dist).href);
-const { parseEngineEndpoint } = await import(new URL('runtimes/engine/endpoint.js', dist).href);
+const { parseEngineEndpoint } = await import(new URL('core/engine-endpoint.js', dist).href);
 
 /** The seeded image the real worlds pull: ~16 MB in 3 layers. */
 const IMAGE = 'multi';
