@@ -1,10 +1,11 @@
-// `npm run bench [-- PART…]`: the benchmarks of issue 7, parts 1–5, and issue 14's flood.
+// `npm run bench [-- PART…]`: the benchmarks of issue 7, parts 1–5, issue 14's flood and issue 16's store.
 //   fanout    SSE fan-out latency, CPU and memory vs polling /pull/status
 //   truth     shown percent vs bytes the proxy delivered, podman and dockerd
 //   overhead  a real pull through slotpull vs the engine's CLI
 //   listing   GET /api/slots with 100 slots: latency and engine requests
 //   elements  bundle size; 100 pull bars in Chromium: main-thread busy, long tasks, fps
 //   flood     200 sockets pipelining requests and never reading: RSS, health latency, recovery
+//   store     the pull store (issue 16): cost per finished pull, start with 10,000 jobs, a history page
 // Prints the figures, writes bench/results/<date>.json (parts of the same
 // day merged, the newest run of each part kept) and regenerates the tables
 // in docs/benchmarks.md. A missed target is a result, not a failure: the exit
@@ -14,6 +15,7 @@ import { join } from 'node:path';
 import { BENCH_DIR, ROOT, load, log, machine } from './lib/common.mjs';
 import { stopEnv } from './lib/engine-env.mjs';
 import { elementsTables, fanoutTables, floodTables, listingTables, overheadTables, regenerate, summaryTable, truthTables } from './lib/report.mjs';
+import { storeTables } from './store.mjs';
 
 const PARTS = {
   fanout: { run: async () => (await import('./fanout.mjs')).runFanout(), table: fanoutTables },
@@ -22,6 +24,7 @@ const PARTS = {
   listing: { run: async () => (await import('./listing.mjs')).runListing(), table: listingTables },
   elements: { run: async () => (await import('./elements.mjs')).runElements(), table: elementsTables },
   flood: { run: async () => (await import('./flood.mjs')).runFlood(), table: floodTables },
+  store: { run: async () => (await import('./store.mjs')).runStore(), table: storeTables },
 };
 
 const args = process.argv.slice(2);

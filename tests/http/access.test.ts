@@ -1,14 +1,14 @@
 /** CONTRACT §7: tokens, protected reads, CORS and the cross-origin 403; issue 14: every route, the page too. */
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { hostName, LOOPBACK_HOSTS } from '../../server/http/access.ts';
 import type { SlotpullOptions } from '../../server/http/app.ts';
 import { MAX_ECHO_LENGTH } from '../../server/http/errors.ts';
 import { DASHBOARD_BUNDLE_PATH } from '../../server/http/home.ts';
 import { ELEMENTS_BUNDLE_PATH } from '../../server/http/routes/elements.ts';
-import { makeApp, type TestApp } from '../helpers/app.ts';
+import { useTestApp, type TestApp } from '../helpers/app.ts';
 import { expectError } from '../helpers/envelope.ts';
-import { ScriptedRuntime } from '../helpers/scripted-runtime.ts';
+import type { ScriptedRuntime } from '../helpers/scripted-runtime.ts';
 import { readSse } from '../helpers/sse-client.ts';
 
 const DASHBOARD = 'http://dash.lan:3000';
@@ -17,11 +17,8 @@ describe('access control', () => {
   let runtime: ScriptedRuntime;
   let app: TestApp;
 
-  const start = (access: SlotpullOptions['access']) => {
-    runtime = new ScriptedRuntime();
-    app = makeApp(runtime, { access });
-  };
-  afterEach(() => app.close());
+  const http = useTestApp((built) => ({ runtime, app } = built));
+  const start = (access: SlotpullOptions['access']) => http.start({ options: { access } });
 
   const code = async (response: Response) => ((await response.json()) as { error: { code: string } }).error.code;
 

@@ -10,10 +10,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MAX_IGNORED_BODY_BYTES } from '../../server/http/body-limit.ts';
 import { MAX_ECHO_LENGTH } from '../../server/http/errors.ts';
 import { ErrorSchema, MAX_STREAM_SLOTS } from '../../server/http/schemas.ts';
-import { makeApp, type TestApp } from '../helpers/app.ts';
+import { useTestApp, type TestApp } from '../helpers/app.ts';
 import { serveOnNode, type NodeServed } from '../helpers/node-server.ts';
 import { expectError } from '../helpers/envelope.ts';
-import { ScriptedRuntime } from '../helpers/scripted-runtime.ts';
+import type { ScriptedRuntime } from '../helpers/scripted-runtime.ts';
 import { readSse } from '../helpers/sse-client.ts';
 
 /** The routes that take a `:name`, with the method each is called with. */
@@ -32,12 +32,7 @@ const TEN_KB = 10 * 1024;
 describe('bad input', () => {
   let runtime: ScriptedRuntime;
   let app: TestApp;
-
-  beforeEach(() => {
-    runtime = new ScriptedRuntime();
-    app = makeApp(runtime);
-  });
-  afterEach(() => app.close());
+  const http = useTestApp((built) => ({ runtime, app } = built));
 
   /** Nothing was started and no stream is left subscribed. */
   const expectNothingRunning = () => {
@@ -257,8 +252,7 @@ describe('bad input', () => {
     });
 
     it('checks access before the method: a cross-origin PUT is 403, a PUT without the token 401', async () => {
-      app.close();
-      app = makeApp(runtime, { access: { token: 's3cret' } });
+      http.start({ runtime, options: { access: { token: 's3cret' } } });
       await expectError(await app.request('/api/slots/chat/pull', { method: 'PUT', headers: { Origin: 'http://evil.example' } }), 403, 'auth.forbidden');
       await expectError(await app.request('/api/slots/chat/pull', { method: 'PUT' }), 401, 'auth.required');
       const authorized = await app.request('/api/slots/chat/pull', { method: 'PUT', headers: { Authorization: 'Bearer s3cret' } });
@@ -314,8 +308,7 @@ describe('bad input', () => {
     ];
 
     it('quotes no input longer than 64 characters, from any place, in any answer (property)', async () => {
-      app.close();
-      app = makeApp(runtime, { access: { token: 's3cret', allowedHosts: ['127.0.0.1', 'localhost', '[::1]'] } });
+      http.start({ options: { access: { token: 's3cret', allowedHosts: ['127.0.0.1', 'localhost', '[::1]'] } } });
       const long = fc.string({ unit: fc.constantFrom(...LETTERS), minLength: MAX_ECHO_LENGTH + 1, maxLength: 4000 });
       await fc.assert(
         fc.asyncProperty(fc.constantFrom(...PLACES), long, async ([, place], text) => {
@@ -407,17 +400,13 @@ describe('bad input over a real socket', () => {
   let app: TestApp;
   let served: NodeServed;
   let port: number;
-
+  useTestApp((built) => ({ runtime, app } = built));
   beforeEach(async () => {
-    runtime = new ScriptedRuntime();
-    app = makeApp(runtime);
+    // The Node entry's own server (server/node/server.ts), not the bare adapter.
     served = await serveOnNode(app.app.fetch);
     port = served.port;
   });
-  afterEach(async () => {
-    app.close();
-    await served.close();
-  });
+  afterEach(() => served.close());
 
   const get = (path: string) => `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`;
   const envelope = (body: string) => ErrorSchema.parse(JSON.parse(body)).error;
