@@ -51,6 +51,7 @@ export const API_ERROR_CODES = [
   'runtime.unavailable',
   'auth.required',
   'auth.forbidden',
+  'request.timeout',
   'system.internal',
 ] as const;
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number];

@@ -70,7 +70,9 @@ export async function prepareServer(
   });
   const banner = [
     `slotpull ${VERSION}: runtime ${runtime.name} (${reason})`,
-    `slots from ${config.source}: ${config.slots.map((slot) => slot.name).join(', ')}`,
+    config.slots.length === 0
+      ? `slots from ${config.source}: none — the dashboard and the API have nothing to show; add slots to the file (README, "Configuration") and restart`
+      : `slots from ${config.source}: ${config.slots.map((slot) => slot.name).join(', ')}`,
     ...engineLines,
     `access: ${options.token === undefined ? 'no token (anyone who can reach the port may pull)' : options.protectReads ? 'token for reads and writes' : 'token for writes'}; browser origins: ${options.allowOrigins.join(', ') || 'this server only'}`,
   ];

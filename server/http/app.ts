@@ -17,12 +17,12 @@ import { allowedMethods } from './allowed-methods.ts';
 import { bodyLimit } from './body-limit.ts';
 import { requestId } from './request-id.ts';
 import { ApiError, clip, errorResponse } from './errors.ts';
-import { dashboardRoutes, homePage } from './home.ts';
+import { DASHBOARD_BUNDLE_PATH, dashboardRoutes, homePage } from './home.ts';
 import { openApiDocument } from './openapi.ts';
 import { StreamSet } from '../core/sse/stream-set.ts';
 import { slotRoutes } from './routes/slots.ts';
 import { streamRoutes } from './routes/streams.ts';
-import { elementRoutes } from './routes/elements.ts';
+import { ELEMENTS_BUNDLE_PATH, elementRoutes } from './routes/elements.ts';
 import type { Services } from './services.ts';
 
 export interface SlotpullOptions {
@@ -92,19 +92,22 @@ export function createSlotpull(options: SlotpullOptions): Slotpull {
   const registries = new Map([...targets].map(([engine, target]) => [engine, target.registry]));
 
   const openApi = openApiDocument(version);
+  // Serialized once: 14 kB of JSON per request was most of the answer's cost (issue 14's flood asked for it 5,000 times a socket).
+  const openApiJson = JSON.stringify(openApi);
   const app = new Hono();
   app.use('*', requestId({ log }));
   app.use('*', bodyLimit());
   app.use(
-    '/api/*',
+    '*',
     accessControl({
       token: options.access?.token ?? null,
       protectReads: options.access?.protectReads ?? false,
       allowOrigins: options.access?.allowOrigins ?? [],
       allowedHosts: options.access?.allowedHosts ?? null,
+      publicPaths: [ELEMENTS_BUNDLE_PATH, DASHBOARD_BUNDLE_PATH],
     }),
   );
-  app.use('/api/*', allowedMethods({ openApi }));
+  app.use('*', allowedMethods({ openApi, pages: { '/': ['GET'], [ELEMENTS_BUNDLE_PATH]: ['GET'], [DASHBOARD_BUNDLE_PATH]: ['GET'] } }));
   app.get('/', (c) => c.html(homePage(services.slots.values(), runtime.name)));
   app.get('/api/health', (c) => {
     if (options.engines === undefined || options.engines.size === 0) return c.json({ ok: true, runtime: runtime.name, version } satisfies Health);
@@ -114,13 +117,13 @@ export function createSlotpull(options: SlotpullOptions): Slotpull {
     );
     return c.json({ ok: true, runtime: runtime.name, version, engines } satisfies Health);
   });
-  app.get('/api/openapi.json', (c) => c.json(openApi));
+  app.get('/api/openapi.json', (c) => c.body(openApiJson, 200, { 'Content-Type': 'application/json' }));
   app.route('/api', slotRoutes(services));
   app.route('/api', streamRoutes(services));
   app.route('/', elementRoutes());
   app.route('/', dashboardRoutes());
   app.notFound((c) =>
-    errorResponse(c, new ApiError(404, 'route.not_found', `${c.req.method} ${clip(c.req.path)} is not a slotpull route; see docs/api.md.`)),
+    errorResponse(c, new ApiError(404, 'route.not_found', `${clip(c.req.method)} ${clip(c.req.path)} is not a slotpull route; see docs/api.md.`)),
   );
   app.onError((error, c) => {
     if (error instanceof ApiError) return errorResponse(c, error);
