@@ -43,7 +43,7 @@ export async function runEngines(overrides = {}) {
   const { engineFetch } = await server('runtimes/engine/transport.js');
   const { parseEngineEndpoint } = await server('core/engine-endpoint.js');
   const { resolveEngine } = await server('runtimes/engine/resolve.js');
-  const { systemClock } = await server('system-clock.js');
+  const { systemClock } = await server('runtimes/system-clock.js');
 
   for (const engine of ['podman', 'docker']) {
     for (const name of REAL_PRESENT) await env.run(engine, ['pull', env.images[name].ref]);

@@ -47,7 +47,7 @@ function startBareBroadcast() {
   const encoder = new TextEncoder();
   bareTimer = setInterval(async () => {
     if (bareResponses.size === 0) return;
-    const snapshot = await slotpull.views.snapshot(slot);
+    const snapshot = (await slotpull.feed.frame(slot)).snapshot;
     const bytes = encoder.encode(sseMessage(++bareId, JSON.stringify(snapshot)));
     bareFrames.set(snapshot.bytes_done, monoUs());
     for (const res of bareResponses) res.write(bytes);
@@ -103,7 +103,7 @@ const commands = {
     let bytes = 0;
     const t0 = performance.now();
     for (let i = 0; i < iterations; i += 1) {
-      const snapshot = await slotpull.views.snapshot(slot);
+      const snapshot = (await slotpull.feed.frame(slot)).snapshot;
       bytes += encoder.encode(sseMessage(i + 1, JSON.stringify(snapshot))).byteLength;
     }
     return { us_per_frame: ((performance.now() - t0) * 1000) / iterations, bytes_per_frame: bytes / iterations };

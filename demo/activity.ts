@@ -6,7 +6,7 @@
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { slotHub } from '../elements/hub/hub.ts';
-import type { PullSnapshot } from '../elements/wire.ts';
+import type { PullSnapshot } from '../wire/types.ts';
 
 /** How long a finished job stays in the strip: the server keeps it 10 minutes (--keep-finished) too. */
 export const FINISHED_WINDOW_MS = 10 * 60_000;

@@ -15,7 +15,7 @@ const { createSlotpull } = await import(new URL('http/app.js', dist).href);
 const { createDemoRuntime } = await import(new URL('runtimes/demo.js', dist).href);
 const { validateSlotsFile } = await import(new URL('config/schema.js', dist).href);
 const { demoSlotsFile } = await import(new URL('config/demo.js', dist).href);
-const { systemClock } = await import(new URL('system-clock.js', dist).href);
+const { systemClock } = await import(new URL('runtimes/system-clock.js', dist).href);
 
 const outdir = fileURLToPath(new URL(process.argv[2] ?? 'docs/', root));
 const SEED = 7;

@@ -10,8 +10,7 @@ import { ApiProblem, cancelPull, ServerUnreachable, startPull } from '../element
 import { SlotStreamController } from '../elements/controllers/slot-stream.ts';
 import { defineElement } from '../elements/define.ts';
 import { slotHub } from '../elements/hub/hub.ts';
-import type { PullSnapshot } from '../elements/wire.ts';
-import type { DashboardSlot } from './api.ts';
+import type { ContainerSlotInfo, ExternalSlotInfo, PullSnapshot, SlotInfo } from '../wire/types.ts';
 import { shortImageName } from './image-name.ts';
 import { buttonStyles } from './button.styles.ts';
 import { cardStyles } from './slot-card.styles.ts';
@@ -48,7 +47,7 @@ export class SlotpullSlotCard extends LitElement {
   };
 
   /** The slot as `GET /api/slots` gave it. */
-  declare info: DashboardSlot;
+  declare info: SlotInfo;
   /** The server's base URL in normal form (the dashboard's). */
   declare baseUrl: string;
   /** The failed job whose banner was dismissed: the card offers Re-pull itself then. */
@@ -97,7 +96,7 @@ export class SlotpullSlotCard extends LitElement {
     </dl>`;
   }
 
-  #external(slot: DashboardSlot): TemplateResult {
+  #external(slot: ExternalSlotInfo): TemplateResult {
     return html`${this.#facts([
         ['Model', slot.model],
         ['Served at', slot.url],
@@ -105,10 +104,10 @@ export class SlotpullSlotCard extends LitElement {
       <p class="note">Served elsewhere: this slot has no image to pull.</p>`;
   }
 
-  #container(slot: DashboardSlot): TemplateResult {
-    const image = slot.image ?? '';
-    const container = html`${slot.container ?? ''}:
-      <span class="container-status ${slot.container_status ?? 'unknown'}">${slot.container_status ?? 'unknown'}</span>${slot.container_error
+  #container(slot: ContainerSlotInfo): TemplateResult {
+    const { image } = slot;
+    const container = html`${slot.container}:
+      <span class="container-status ${slot.container_status}">${slot.container_status}</span>${slot.container_error
         ? html` (${slot.container_error})`
         : nothing}`;
     return html`${this.#facts([

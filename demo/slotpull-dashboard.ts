@@ -9,9 +9,10 @@ import { Task, TaskStatus } from '@lit/task';
 import { html, LitElement, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
 import { resolveBase } from '../elements/base-url.ts';
 import { defineElement } from '../elements/define.ts';
+import type { Health } from '../wire/types.ts';
 import { ActivityController } from './activity.ts';
 import './activity-strip.ts';
-import { getOverview, type Health, type Overview } from './api.ts';
+import { getOverview, type Overview } from './api.ts';
 import './slot-card.ts';
 import { buttonStyles } from './button.styles.ts';
 import { dashboardStyles } from './slotpull-dashboard.styles.ts';
@@ -117,7 +118,9 @@ export class SlotpullDashboard extends LitElement {
       <section aria-labelledby="slots-title">
         <h2 id="slots-title">Slots (${overview.slots.length})</h2>
         ${overview.slots.length === 0
-          ? html`<p class="status">The slots file names no slot.</p>`
+          ? html`<p class="status" role="status">
+              The slots file names no slot: add slots to it (README, “Configuration”) and restart slotpull.
+            </p>`
           : html`<ul class="cards">
               ${overview.slots.map((slot) => html`<li><slotpull-slot-card .info=${slot} base-url=${base}></slotpull-slot-card></li>`)}
             </ul>`}

@@ -4,7 +4,7 @@
  * its own sentence), ServerUnreachable when no answer came at all.
  */
 import { slotUrl } from './base-url.ts';
-import type { ErrorBody, PullSnapshot, PullStartAnswer, SlotInfo } from './wire.ts';
+import type { ErrorBody, PullAnswer, PullSnapshot, SlotInfo } from '../wire/types.ts';
 
 /** The server answered with a CONTRACT §2 error. */
 export class ApiProblem extends Error {
@@ -52,7 +52,7 @@ export async function request<T>(method: 'GET' | 'POST' | 'DELETE', base: string
 export const getSlot = (base: string, slot: string, signal: AbortSignal): Promise<SlotInfo> =>
   request('GET', base, slotUrl(base, slot), signal);
 
-export const startPull = (base: string, slot: string, signal: AbortSignal): Promise<PullStartAnswer> =>
+export const startPull = (base: string, slot: string, signal: AbortSignal): Promise<PullAnswer> =>
   request('POST', base, slotUrl(base, slot, '/pull'), signal);
 
 export const cancelPull = (base: string, slot: string, signal: AbortSignal): Promise<PullSnapshot> =>

@@ -15,4 +15,4 @@ export { SlotErrorDismissEvent } from './events/slot-error-dismiss.ts';
 export type { SlotErrorDetail, SlotErrorReason } from './events/slot-error-detail.ts';
 export { Transport } from './hub/transport.ts';
 export { slotHub, type SlotHub } from './hub/hub.ts';
-export type { PullSnapshot, PullState, PullPhase, PullErrorCode, LayerSnapshot, SlotInfo } from './wire.ts';
+export type { PullSnapshot, PullState, PullPhase, PullErrorCode, LayerSnapshot, SlotInfo } from '../wire/types.ts';

@@ -5,7 +5,7 @@
  * the bundler give each a short name.
  */
 import type { Display, Formatter } from './format.ts';
-import type { PullSnapshot } from './wire.ts';
+import type { PullSnapshot } from '../wire/types.ts';
 
 // The pull bar.
 export const pulling = (image: string): string => `Pulling image ${image}…`;

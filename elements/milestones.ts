@@ -5,7 +5,7 @@
  */
 import type { Formatter } from './format.ts';
 import * as messages from './messages.ts';
-import type { PullSnapshot } from './wire.ts';
+import type { PullSnapshot } from '../wire/types.ts';
 
 const QUARTER = 25;
 

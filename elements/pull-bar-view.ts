@@ -5,7 +5,7 @@
 import type { Display, Formatter } from './format.ts';
 import * as messages from './messages.ts';
 import { bytesPhrase, etaPhrase, layerPhrase, speedPhrase } from './messages.ts';
-import type { PullSnapshot } from './wire.ts';
+import type { PullSnapshot } from '../wire/types.ts';
 
 /** What the bar shows; reflected as the `state` attribute. */
 export const PullBarState = {

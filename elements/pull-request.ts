@@ -12,7 +12,7 @@ import { ApiProblem, ServerUnreachable } from './api.ts';
 import { slotHub } from './hub/hub.ts';
 import * as messages from './messages.ts';
 import type { SlotElement } from './slot-element.ts';
-import type { PullSnapshot } from './wire.ts';
+import type { PullSnapshot } from '../wire/types.ts';
 
 export interface PullRequestOptions {
   /** The request. A POST's answer carries `resumed`, which is no part of a snapshot: it is dropped. */

@@ -15,7 +15,7 @@ import { resolveBase } from './base-url.ts';
 import { SlotStreamController } from './controllers/slot-stream.ts';
 import { Transport } from './hub/transport.ts';
 import * as messages from './messages.ts';
-import type { PullSnapshot, SlotInfo } from './wire.ts';
+import type { PullSnapshot, SlotInfo } from '../wire/types.ts';
 
 export type ProblemKind = 'config' | 'not-found' | 'external' | 'unreachable' | 'lookup';
 

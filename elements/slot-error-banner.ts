@@ -10,7 +10,7 @@ import { PullRequest } from './pull-request.ts';
 import { SlotElement } from './slot-element.ts';
 import { bannerStyles } from './slot-error-banner.styles.ts';
 import './slot-image-pull-bar.ts';
-import type { PullSnapshot } from './wire.ts';
+import type { PullSnapshot } from '../wire/types.ts';
 
 /** What the banner shows; reflected as the `state` attribute. */
 export const BannerState = {

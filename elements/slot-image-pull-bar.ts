@@ -11,7 +11,7 @@ import { hasTrack, isRunning, label, metaItems, PullBarState, pullBarState, valu
 import { PullRequest } from './pull-request.ts';
 import { SlotElement } from './slot-element.ts';
 import { pullBarStyles } from './slot-image-pull-bar.styles.ts';
-import type { PullSnapshot } from './wire.ts';
+import type { PullSnapshot } from '../wire/types.ts';
 
 export { PullBarState } from './pull-bar-view.ts';
 

@@ -1,13 +1,22 @@
 #!/usr/bin/env bash
 # The one test command (`npm test`): builds, runs every test runner that has
-# tests, and ends with one line `N passed, N failed` totalling them all.
+# tests, and ends with one line `N passed, N failed` totalling them all
+# (tests/tally.mjs; the line before names each runner, its counts and time).
 # A skipped test counts as failed: a skip in CI hides a gap.
+#
+# Runners: vitest on this machine's node (projects unit and engines, npm run
+# test:unit / test:engines), the unit project again on Node 22, Node 24 and
+# Deno (tests/unit-on.sh, npm run test:unit:node22 / :node24 / :deno), and
+# web-test-runner (npm run test:elements). The other runtimes' passes run in
+# the background at a lower priority while the engine and element tests
+# mostly wait on real engines, a throttled registry and a browser.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
 # System packages the tests drive for real: engines, registry, busybox for a
-# container that runs, Chromium for the elements. Installed when run as root.
-SYSTEM_PACKAGES=(podman docker.io docker-registry busybox-static chromium)
+# container that runs, Chromium for the elements, openssl for the token
+# issuer's signing certificate. Installed when run as root.
+SYSTEM_PACKAGES=(podman docker.io docker-registry busybox-static chromium openssl)
 missing=()
 for package in "${SYSTEM_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
@@ -28,50 +37,60 @@ fi
 results=.test-results
 rm -rf "$results" && mkdir -p "$results"
 
+build_started=$SECONDS
 if ! npm run --silent build; then
   echo "build failed"
   echo "0 passed, 1 failed"
   exit 1
 fi
 
-npx vitest run --config tests/vitest.config.ts --reporter=default --reporter=json --outputFile="$results/vitest.json"
-vitest_status=$?
+echo "built in $((SECONDS - build_started)) s"
+
+# One line per runner for tests/tally.mjs: name, kind, counts file, exit status, seconds.
+record() {
+  printf '%s\t%s\t%s\t%s\t%s\n' "$@" >>"$results/runners.tsv"
+}
+
+# The unit project on the other runtimes, one after another, each into its own
+# log (printed at the end), at the lowest priority: they take the CPU the
+# foreground runners leave while they wait, and the timing-sensitive tests
+# (real engines under load, a real browser) keep theirs.
+OTHER_RUNTIMES=(deno node-22 node-24)
+other_runtimes() {
+  for runtime in "${OTHER_RUNTIMES[@]}"; do
+    local started=$SECONDS
+    nice -n 19 bash tests/unit-on.sh "$runtime" --reporter=dot --reporter=json --outputFile.json="$results/unit-$runtime.json" \
+      >"$results/unit-$runtime.log" 2>&1
+    local status=$?
+    echo "$status $((SECONDS - started))" >"$results/unit-$runtime.status"
+  done
+}
+other_runtimes &
+others=$!
+
+started=$SECONDS
+npx vitest run --config tests/vitest.config.ts --reporter=default --reporter=json --outputFile.json="$results/vitest.json"
+status=$?
+record "vitest on node $(node --version) (unit, engines)" vitest "$results/vitest.json" $status $((SECONDS - started))
 
 # Element tests (web-test-runner in Chromium, against the built server) when
 # there are any; a runner with no tests is left out of the closing line.
-wtr_status=none
 if [ -n "$(find tests/elements -name '*.browser-test.ts' 2>/dev/null | head -n 1)" ]; then
+  started=$SECONDS
   SLOTPULL_WTR_COUNTS="$results/wtr.json" npx web-test-runner
-  wtr_status=$?
+  status=$?
+  record web-test-runner wtr "$results/wtr.json" $status $((SECONDS - started))
 fi
 
-node --input-type=module - "$results" "$vitest_status" "$wtr_status" <<'JS'
-import { existsSync, readFileSync } from 'node:fs';
-const [dir, vitestStatus, wtrStatus] = process.argv.slice(2);
-let passed = 0;
-let failed = 0;
-const file = `${dir}/vitest.json`;
-if (existsSync(file)) {
-  const report = JSON.parse(readFileSync(file, 'utf8'));
-  passed += report.numPassedTests;
-  failed += report.numFailedTests + report.numPendingTests + report.numTodoTests;
-  // A file that failed to load has no tests to count, so count it as one failure.
-  failed += report.testResults.filter((r) => r.status === 'failed' && r.assertionResults.length === 0).length;
-} else {
-  failed += 1;
-}
-if (Number(vitestStatus) !== 0 && failed === 0) failed = 1;
-const parts = [`vitest ${passed} passed ${failed} failed`];
-if (wtrStatus !== 'none') {
-  // Element test files exist, so the runner must have counted something.
-  const counts = `${dir}/wtr.json`;
-  const wtr = existsSync(counts) ? JSON.parse(readFileSync(counts, 'utf8')) : { passed: 0, failed: 0 };
-  if (wtr.passed + wtr.failed === 0 || (Number(wtrStatus) !== 0 && wtr.failed === 0)) wtr.failed += 1;
-  passed += wtr.passed;
-  failed += wtr.failed;
-  parts.push(`web-test-runner ${wtr.passed} passed ${wtr.failed} failed`);
-}
-console.log(`runners: ${parts.join('; ')}`);
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
-JS
+waited=$SECONDS
+wait "$others"
+echo "waited $((SECONDS - waited)) s for the other runtimes after the element tests"
+for runtime in "${OTHER_RUNTIMES[@]}"; do
+  echo "--- vitest unit on $runtime (tests/unit-on.sh $runtime)"
+  cat "$results/unit-$runtime.log"
+  read -r status seconds <"$results/unit-$runtime.status" 2>/dev/null || { status=1 seconds=0; }
+  record "vitest unit on $runtime" vitest "$results/unit-$runtime.json" "$status" "$seconds"
+done
+
+echo "npm test took $SECONDS s"
+node tests/tally.mjs "$results"

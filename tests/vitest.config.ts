@@ -1,5 +1,9 @@
 // Two vitest projects:
-//   unit    — tests/**/*.test.ts except tests/engines/**: no engine needed.
+//   unit    — tests/**/*.test.ts except tests/engines/**: no engine, no real
+//             docker or podman CLI (tests/helpers/no-real-engines.ts fails a
+//             file that runs one); only the tests' own named fakes. npm test
+//             runs it on Node 20, and on Node 22, Node 24 and Deno through
+//             tests/unit-on.sh.
 //   engines — tests/engines/**/*.test.ts against real dockerd and podman,
 //             started once by tests/env/global-setup.ts (needs root and the
 //             Debian packages podman, docker.io, docker-registry, busybox-static).
@@ -7,13 +11,29 @@
 // calling useEngineEnv() from tests/env/context.ts.
 //
 //   npx vitest run --config tests/vitest.config.ts                    # both
-//   npx vitest run --config tests/vitest.config.ts --project unit
-//   npx vitest run --config tests/vitest.config.ts --project engines
+//   npx vitest run --config tests/vitest.config.ts --project unit     # npm run test:unit
+//   npx vitest run --config tests/vitest.config.ts --project engines  # npm run test:engines
 import { fileURLToPath } from 'node:url';
 import { configDefaults, defineConfig } from 'vitest/config';
 
 /** One real pull through the 4 MB/s proxy plus its checks fits well inside this. */
 const ENGINE_TEST_TIMEOUT_MS = 60_000;
+/**
+ * A timeout catches a hang, not slowness: on a shared 2-core machine, or in
+ * npm test's background passes at a lower priority, the CPU-bound tests
+ * (fast-check properties, 50 fake pulls) take many times their idle 1-2 s.
+ */
+const UNIT_TEST_TIMEOUT_MS = 30_000;
+
+/**
+ * What the unit project leaves out on another runtime (SLOTPULL_UNIT_ON, set
+ * by tests/unit-on.sh): the test environment's own tests, tooling that runs on
+ * this machine's node; and under Deno the Node entry's process tests, which
+ * start it with the running binary (the Deno entry has its own test, against
+ * real podman: tests/engines/deno.test.ts).
+ */
+const otherRuntime = process.env.SLOTPULL_UNIT_ON;
+const LEFT_OUT_ON_OTHER_RUNTIMES = otherRuntime === undefined ? [] : ['tests/env/**', ...(otherRuntime === 'deno' ? ['tests/node/entry.test.ts'] : [])];
 
 export default defineConfig({
   root: fileURLToPath(new URL('..', import.meta.url)),
@@ -24,7 +44,9 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['tests/**/*.test.ts'],
-          exclude: [...configDefaults.exclude, 'tests/engines/**'],
+          exclude: [...configDefaults.exclude, 'tests/engines/**', ...LEFT_OUT_ON_OTHER_RUNTIMES],
+          setupFiles: ['tests/helpers/no-real-engines.ts'],
+          testTimeout: UNIT_TEST_TIMEOUT_MS,
         },
       },
       {

@@ -101,7 +101,7 @@ export async function slotsFrom(file, name) {
 /** slotpull's real app over `runtime`, created anew by `renew()` (fresh caches), served on 127.0.0.1. */
 export async function slotpullServer(runtime, slots, options = {}) {
   const { createSlotpull } = await server('http/app.js');
-  const { systemClock } = await server('system-clock.js');
+  const { systemClock } = await server('runtimes/system-clock.js');
   const make = () =>
     createSlotpull({ slots, runtime, clock: systemClock, newJobId: () => `p_${randomUUID().replaceAll('-', '')}`, version: 'bench', ...options });
   let current = make();

@@ -143,6 +143,30 @@ export function elementsTables(part, results) {
   ].join('\n');
 }
 
+export function floodTables(part, results) {
+  const p = part.parameters;
+  const r = part.rss_mb;
+  const h = part.health_ms;
+  const t = part.targets;
+  return [
+    header(part, results),
+    '',
+    `${p.sockets} sockets, each writing ${p.requests_per_socket} pipelined \`GET ${p.path}\` (${Math.round(p.bytes_per_socket / 1000)} kB) at once and reading nothing, for ${p.flood_ms / 1000} s, against \`${p.command} --runtime demo\`; \`GET /api/health\` from a third process back to back meanwhile (an answer later than ${p.health_timeout_ms / 1000} s counts as ${p.health_timeout_ms / 1000} s).`,
+    '',
+    '| | RSS MB | health p50 / p99 ms |',
+    '|---|---:|---:|',
+    `| before the flood | ${v(r.before)} | ${v(h.baseline.p50)} / ${v(h.baseline.p99)} |`,
+    `| during (peak RSS; ${h.during.n} health requests, ${h.during.unanswered} unanswered, slowest ${v(h.during.max)} ms) | ${v(r.peak)} | ${v(h.during.p50)} / ${v(h.during.p99)} |`,
+    `| 2 s after the sockets left | ${v(r.two_s_after_leaving)} | first answer after leaving ${v(h.first_after_leaving)} ms |`,
+    '',
+    `Server log lines during the flood: ${part.server_log_lines_during_flood} (refusals and closed connections are logged at most ten a minute).`,
+    '',
+    `- Target RSS growth < ${t.rss_growth.target_mb} MB: +${v(t.rss_growth.value_mb)} MB at peak — ${mark(t.rss_growth.met)}.`,
+    `- Target health p99 < ${t.health_p99.target_ms} ms during the flood: ${v(t.health_p99.value_ms)} ms — ${mark(t.health_p99.met)}.`,
+    `- Target recovery at once when the sockets leave: health within ${t.health_p99.target_ms} ms again after ${v(t.recovery.value_ms)} ms (first answer ${v(t.recovery.first_after_leaving_ms)} ms) — ${mark(t.recovery.met)}.`,
+  ].join('\n');
+}
+
 export function enginesTables(part, results) {
   const p = part.parameters;
   const h = part.hanging;
@@ -201,6 +225,11 @@ export function summaryTable(results) {
     lines.push(`| elements | bundle ≤ ${t.bundle_gzip.target_kb} kB gzipped, Lit inside | ${kib(t.bundle_gzip.bytes)} (${kib(e.bundle.minified_bytes)} minified; brotli ${kib(e.bundle.brotli_bytes)}) | ${mark(t.bundle_gzip.met)} |`);
     lines.push(`| elements | ≤ ${t.busy.target_percent} % main-thread busy, ${e.parameters.bars} bars at ${e.parameters.frames_per_s_per_pull} frames/s | ${v(t.busy.median)} % median, worst ${v(t.busy.worst, ' %')} (main-thread CPU ${v(e.pulling.main_thread_cpu_percent.median)} %; idle ${v(e.idle.busy_percent.median)} %; reduced motion ${v(e.reduced_motion.busy_percent.median)} %) | ${mark(t.busy.met)} |`);
     lines.push(`| elements | no long task over ${t.long_tasks.target_ms} ms | ${t.long_tasks.count} long tasks, longest ${v(t.long_tasks.longest_ms)} ms; ${v(t.fps.median)} fps median (worst ${v(t.fps.worst)}) | ${mark(t.long_tasks.met)} |`);
+  }
+  const fl = results.parts.flood;
+  if (fl?.targets) {
+    const t = fl.targets;
+    lines.push(`| flood | ${fl.parameters.sockets} non-reading pipelining sockets: RSS growth < ${t.rss_growth.target_mb} MB, health p99 < ${t.health_p99.target_ms} ms, recovery at once | +${v(t.rss_growth.value_mb)} MB; health p99 ${v(t.health_p99.value_ms)} ms; first answer after leaving ${v(t.recovery.first_after_leaving_ms)} ms | RSS ${mark(t.rss_growth.met)}, health ${mark(t.health_p99.met)}, recovery ${mark(t.recovery.met)} |`);
   }
   const en = results.parts.engines;
   if (en?.targets) {

@@ -10,7 +10,9 @@
 // readable by a client in another process (same clock, see monoUs()).
 // With `layerBytes` (the elements bench), event k reports k/maxEvents of a
 // layer that large instead, so that the percent climbs steadily.
-import { monoUs } from './common.mjs';
+import { monoUs, server } from './common.mjs';
+
+const { PushQueue } = await server('core/push-queue.js');
 
 const LAYER = 'synthetic0001';
 /** A size larger than any timestamp, so bytes never reach the total. */
@@ -47,42 +49,27 @@ export class SyntheticRuntime {
 
   pullImage(_image, signal) {
     const emits = (this.emits = []);
-    const queue = [];
-    let wake = null;
-    let ended = false;
     let timer;
-    const push = (line) => {
-      queue.push(line);
-      wake?.();
-    };
+    const stop = () => clearTimeout(timer);
+    const chunks = new PushQueue({ onReturn: stop });
     const end = () => {
-      ended = true;
-      clearTimeout(timer);
-      wake?.();
+      stop();
+      chunks.end();
     };
     signal.addEventListener('abort', end, { once: true });
-    push(`${JSON.stringify({ status: 'Pulling fs layer', progressDetail: {}, id: LAYER })}\n`);
+    chunks.push(`${JSON.stringify({ status: 'Pulling fs layer', progressDetail: {}, id: LAYER })}\n`);
     // Self-correcting schedule: event k is due at start + k × interval, whatever the previous one's delay.
     const start = performance.now();
     let k = 0;
     const tick = () => {
-      if (ended) return;
       const current = monoUs();
       emits.push(current);
-      push(`${JSON.stringify({ status: 'Downloading', progressDetail: this.#detail(k, current), progress: '[>  ]', id: LAYER })}\n`);
+      chunks.push(`${JSON.stringify({ status: 'Downloading', progressDetail: this.#detail(k, current), progress: '[>  ]', id: LAYER })}\n`);
       k += 1;
       if (k >= this.maxEvents) return end();
       timer = setTimeout(tick, Math.max(0, start + k * this.intervalMs - performance.now()));
     };
     timer = setTimeout(tick, this.intervalMs);
-    async function* chunks() {
-      for (;;) {
-        while (queue.length > 0) yield queue.shift();
-        if (ended) return;
-        await new Promise((resolve) => (wake = resolve));
-        wake = null;
-      }
-    }
-    return { format: 'engine-json', chunks: chunks() };
+    return { format: 'engine-json', chunks };
   }
 }

@@ -6,7 +6,7 @@ import { SyntheticRuntime } from './synthetic-runtime.mjs';
 
 const { createSlotpull } = await server('http/app.js');
 const { validateSlotsFile } = await server('config/schema.js');
-const { systemClock } = await server('system-clock.js');
+const { systemClock } = await server('runtimes/system-clock.js');
 
 /**
  * @param {string[]} names one slot each, image `bench.invalid/<name>:1`

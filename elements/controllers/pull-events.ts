@@ -13,7 +13,7 @@ import { SlotPullFailedEvent } from '../events/slot-pull-failed.ts';
 import { SlotPullProgressEvent } from '../events/slot-pull-progress.ts';
 import { SlotPullStartEvent } from '../events/slot-pull-start.ts';
 import type { SlotPullEvent } from '../events/slot-pull-event.ts';
-import type { PullSnapshot, PullState } from '../wire.ts';
+import type { PullSnapshot, PullState } from '../../wire/types.ts';
 import { cancelRun, runAt } from './shared-timer.ts';
 
 /** At most 4 `slot-pull-progress` a second. */

@@ -7,7 +7,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { slotHub } from '../hub/hub.ts';
 import { Transport } from '../hub/transport.ts';
-import type { PullSnapshot } from '../wire.ts';
+import type { PullSnapshot } from '../../wire/types.ts';
 
 export interface SlotTarget {
   readonly base: string | null;

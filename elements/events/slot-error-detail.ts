@@ -1,4 +1,4 @@
-import type { PullSnapshot } from '../wire.ts';
+import type { PullSnapshot } from '../../wire/types.ts';
 
 /** What `<slot-error-banner>` is showing. */
 export type SlotErrorReason = 'missing' | 'failed' | 'crashed' | 'unreachable' | 'problem';

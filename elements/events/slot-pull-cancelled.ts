@@ -1,4 +1,4 @@
-import type { PullSnapshot } from '../wire.ts';
+import type { PullSnapshot } from '../../wire/types.ts';
 import { SlotPullEvent } from './slot-pull-event.ts';
 
 /** The pull ended `cancelled` (a DELETE, from this page or elsewhere). */

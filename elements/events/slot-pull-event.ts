@@ -1,5 +1,5 @@
 /** The shape shared by the five `slot-pull-*` events: bubbling, composed, `detail` = the PullSnapshot. */
-import type { PullSnapshot } from '../wire.ts';
+import type { PullSnapshot } from '../../wire/types.ts';
 
 export abstract class SlotPullEvent extends CustomEvent<PullSnapshot> {
   constructor(type: string, snapshot: PullSnapshot) {

@@ -1,4 +1,4 @@
-import type { PullSnapshot } from '../wire.ts';
+import type { PullSnapshot } from '../../wire/types.ts';
 import { SlotPullEvent } from './slot-pull-event.ts';
 
 /** The pull ended `failed`; `detail.error` and `detail.error_code` say why. Never fired for a network blip. */

@@ -1,4 +1,4 @@
-import type { PullSnapshot } from '../wire.ts';
+import type { PullSnapshot } from '../../wire/types.ts';
 import { SlotPullEvent } from './slot-pull-event.ts';
 
 /** A running pull moved; at most 4 a second (the last one of a burst is never lost). */

@@ -1,4 +1,4 @@
-import type { PullSnapshot } from '../wire.ts';
+import type { PullSnapshot } from '../../wire/types.ts';
 import { SlotPullEvent } from './slot-pull-event.ts';
 
 /** A pull of the slot's image started (a new job seen in state `pulling`). */

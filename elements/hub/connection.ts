@@ -10,7 +10,8 @@
  * snapshot, so nothing is replayed here. A transport problem never becomes a
  * failed pull.
  */
-import { isPullSnapshot, type PullSnapshot } from '../wire.ts';
+import type { PullSnapshot } from '../../wire/types.ts';
+import { isPullSnapshot } from './is-pull-snapshot.ts';
 import { supersedes } from './snapshot-order.ts';
 import { Transport } from './transport.ts';
 

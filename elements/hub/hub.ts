@@ -5,7 +5,7 @@
  * dashboard and a widget) share it instead of opening two connections. Its
  * shape is versioned in the key: a copy that changes it must change the key.
  */
-import type { PullSnapshot } from '../wire.ts';
+import type { PullSnapshot } from '../../wire/types.ts';
 import { HubConnection, type SlotListener } from './connection.ts';
 import { offerSupersedes } from './snapshot-order.ts';
 

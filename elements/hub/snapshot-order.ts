@@ -4,7 +4,7 @@
  * do not flicker) can cross a frame in flight: within one job, time and state
  * only move forward.
  */
-import type { PullSnapshot } from '../wire.ts';
+import type { PullSnapshot } from '../../wire/types.ts';
 
 export function supersedes(candidate: PullSnapshot, current: PullSnapshot | undefined): boolean {
   if (current === undefined) return true;

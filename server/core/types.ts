@@ -1,84 +1,27 @@
 /**
- * The wire types of CONTRACT §4 and the normalized events that flow
- * engine → parser → aggregator → registry → streams. Types only: no code.
+ * The types core modules share: the normalized events that flow engine →
+ * parser → aggregator → registry → streams, and the wire types the core
+ * builds, re-exported from wire/ (the one description of the API's JSON) so
+ * that every core module imports its types from here.
  */
+import type { LayerPhase, PullSnapshot } from '../../wire/types.ts';
 
-/** States of a pull job, plus the three no-job states of an image. */
-export const PullState = {
-  pulling: 'pulling',
-  completed: 'completed',
-  failed: 'failed',
-  cancelled: 'cancelled',
-  present: 'present',
-  missing: 'missing',
-  unknown: 'unknown',
-} as const;
-export type PullState = (typeof PullState)[keyof typeof PullState];
-
-export type JobState = 'pulling' | 'completed' | 'failed' | 'cancelled';
-export type ImagePresence = 'present' | 'missing' | 'unknown';
-export type ImageStatus = ImagePresence | 'pulling';
-
-export type PullPhase = 'resolving' | 'downloading' | 'extracting' | 'finalizing';
-
-export type PullErrorCode =
-  | 'pull.not_found'
-  | 'pull.unauthorized'
-  | 'pull.registry_unreachable'
-  | 'pull.engine_error'
-  | 'pull.interrupted';
-
-/** Where one layer is in its life. `cached` layers were already on disk. */
-export type LayerPhase =
-  | 'waiting'
-  | 'downloading'
-  | 'verifying'
-  | 'downloaded'
-  | 'extracting'
-  | 'complete'
-  | 'cached';
-
-export interface LayerSnapshot {
-  id: string;
-  phase: LayerPhase;
-  /** Bytes of the current phase (download or extraction); null when unknown. */
-  current: number | null;
-  /** Size of the layer; null until the engine says. */
-  total: number | null;
-}
+export type {
+  ContainerStatus,
+  ImagePresence,
+  ImageStatus,
+  JobState,
+  LayerPhase,
+  LayerSnapshot,
+  PullErrorCode,
+  PullPhase,
+  PullSnapshot,
+  PullState,
+  SlotInfo,
+} from '../../wire/types.ts';
 
 /** The progress part of a PullSnapshot: what the aggregator owns. */
-export interface PullProgressFields {
-  state: PullState;
-  phase: PullPhase | null;
-  percent: number | null;
-  bytes_done: number | null;
-  bytes_total: number | null;
-  bytes_total_exact: boolean;
-  layer: number | null;
-  total_layers: number | null;
-  layers_cached: number | null;
-  layers: LayerSnapshot[];
-  speed_bps: number | null;
-  eta_s: number | null;
-  error: string | null;
-  error_code: PullErrorCode | null;
-  started_at: string | null;
-  updated_at: string | null;
-  finished_at: string | null;
-}
-
-/** Every frame of every stream and every pull answer (CONTRACT §4). */
-export interface PullSnapshot extends PullProgressFields {
-  slot_name: string;
-  image: string;
-  job_id: string | null;
-  runtime: string;
-  /** 1 for the next queued job while the concurrent-pull cap holds it back; null otherwise. */
-  queue_position: number | null;
-}
-
-export type ContainerStatus = 'running' | 'stopped' | 'crashed' | 'absent' | 'unknown';
+export type PullProgressFields = Omit<PullSnapshot, 'slot_name' | 'image' | 'job_id' | 'runtime' | 'queue_position'>;
 
 /** One normalized line of engine output. */
 export type ProgressEvent =

@@ -12,8 +12,8 @@ import { createNamedEngine, type NamedEngine } from '../runtimes/engine/named-en
 import { plainTcpWarning, resolveEngine } from '../runtimes/engine/resolve.ts';
 import { sshEnvironment } from '../runtimes/engine/ssh-dial.ts';
 import { selectRuntime } from '../runtimes/select.ts';
-import { systemClock } from '../system-clock.ts';
-import { VERSION } from '../version.ts';
+import { systemClock } from '../runtimes/system-clock.ts';
+import { VERSION } from './version.ts';
 import type { ServerOptions } from './options.ts';
 
 const LOOPBACK_NAMES = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
@@ -72,7 +72,9 @@ export async function prepareServer(
   });
   const banner = [
     `slotpull ${VERSION}: runtime ${runtime.name} (${reason})`,
-    `slots from ${config.source}: ${config.slots.map((slot) => slot.name).join(', ')}`,
+    config.slots.length === 0
+      ? `slots from ${config.source}: none — the dashboard and the API have nothing to show; add slots to the file (README, "Configuration") and restart`
+      : `slots from ${config.source}: ${config.slots.map((slot) => slot.name).join(', ')}`,
     ...warnings,
     ...engineLines,
     ...[...engines.values()].flatMap((engine) => {

@@ -1,12 +1,14 @@
 /**
- * Who may do what (CONTRACT §7): CORS for the allowed origins, a 403 for a
- * POST or DELETE from any other origin before anything runs (no pull is
- * started by a form on some other site), and a bearer token for writes —
- * and for reads with `protectReads`, where the SSE routes also accept
- * `?access_token=` because EventSource cannot send headers.
+ * Who may do what (CONTRACT §7), on every route but the public bundles: the
+ * Host check against DNS rebinding, CORS for the allowed origins, a 403 for
+ * a POST or DELETE from any other origin (or, without an Origin, one that
+ * Fetch Metadata marks cross-site) before anything runs — no pull is started
+ * by a form on some other site — and a bearer token for writes, and for
+ * reads with `protectReads` (the dashboard page too), where the SSE routes
+ * also accept `?access_token=` because EventSource cannot send headers.
  */
 import type { Context, MiddlewareHandler } from 'hono';
-import { ApiError } from './errors.ts';
+import { ApiError, clip } from './errors.ts';
 
 export interface AccessOptions {
   /** Required as `Authorization: Bearer <token>`; null leaves the API open. */
@@ -20,6 +22,8 @@ export interface AccessOptions {
    * 127.0.0.1 cannot pass as same-origin.
    */
   allowedHosts?: readonly string[] | null;
+  /** Paths served to anyone, whatever the Host, origin or token: public code (the bundles). */
+  publicPaths?: readonly string[];
 }
 
 /** The names a loopback server answers to. */
@@ -29,29 +33,48 @@ export const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '[::1]'] as const;
 const PREFLIGHT_MAX_AGE_S = 600;
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const SSE_PATH = /^\/api\/(?:slots\/[^/]+\/pull\/stream|events)$/;
+/** `Sec-Fetch-Site` values of a request some other site's page made. */
+const OTHER_SITES = new Set(['cross-site', 'same-site']);
+/** A Host header: a name or a bracketed IPv6 address, and an optional port. */
+const HOST_HEADER = /^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(?::\d{1,5})?$/i;
+
+/** The lower-case name of a `Host` header value, without its port; null when it is no host. */
+export function hostName(header: string): string | null {
+  return HOST_HEADER.exec(header)?.[1]?.toLowerCase() ?? null;
+}
 
 export function accessControl(options: AccessOptions): MiddlewareHandler {
   const allowed = new Set(options.allowOrigins);
   const expected = options.token === null ? null : digest(options.token);
   const hosts = options.allowedHosts === undefined || options.allowedHosts === null ? null : new Set(options.allowedHosts);
+  const publicPaths = new Set(options.publicPaths ?? []);
 
-  return async (c, next) => {
-    const host = new URL(c.req.url).hostname;
-    if (hosts !== null && !hosts.has(host)) {
-      throw new ApiError(403, 'auth.forbidden', `This server answers only to ${[...hosts].join(', ')}; start it with --host to serve other names.`, {
-        host: host.slice(0, 64),
-      });
-    }
+  return async function accessControlMiddleware(c, next) {
+    if (publicPaths.has(c.req.path)) return next();
+    // Deno builds the URL from the Host header as sent: `Host: a b` makes one no parser takes.
+    if (!URL.canParse(c.req.url)) throw badHost();
+    const url = new URL(c.req.url);
+    if (hosts !== null) checkHost(c.req.header('Host'), url.hostname, hosts);
     const origin = c.req.header('Origin');
-    const crossOrigin = origin !== undefined && origin !== new URL(c.req.url).origin;
+    const crossOrigin = origin !== undefined && origin !== url.origin;
     const allowedOrigin = origin !== undefined && allowed.has(origin);
+    const unsafe = UNSAFE_METHODS.has(c.req.method);
 
     if (c.req.method === 'OPTIONS' && crossOrigin) {
       if (!allowedOrigin) throw forbiddenOrigin(origin);
       return preflight(c, origin);
     }
-    if (crossOrigin && !allowedOrigin && UNSAFE_METHODS.has(c.req.method)) throw forbiddenOrigin(origin);
-    if (expected !== null && (UNSAFE_METHODS.has(c.req.method) || options.protectReads)) {
+    if (crossOrigin && !allowedOrigin && unsafe) throw forbiddenOrigin(origin);
+    const fetchSite = c.req.header('Sec-Fetch-Site');
+    if (unsafe && origin === undefined && fetchSite !== undefined && OTHER_SITES.has(fetchSite)) {
+      throw new ApiError(
+        403,
+        'auth.forbidden',
+        `A ${fetchSite} request (Sec-Fetch-Site) with no Origin may not change anything; send it from this server's page or an --allow-origin one.`,
+        { sec_fetch_site: fetchSite },
+      );
+    }
+    if (expected !== null && (unsafe || options.protectReads)) {
       await checkToken(c, expected);
     }
     await next();
@@ -72,9 +95,32 @@ function preflight(c: Context, origin: string): Response {
   });
 }
 
+/** A request whose Host header is missing, empty or no host: it cannot name this server. */
+export function badHost(): ApiError {
+  return new ApiError(400, 'validation.invalid', "The Host header is missing, empty or not a host[:port]; send the server's own, e.g. Host: 127.0.0.1:8080.", {
+    field: 'Host',
+  });
+}
+
+/**
+ * Every name the request gives for this server must be allowed: the Host
+ * header's (what a browser sends; empty or malformed is no name) and the
+ * URL's, which an absolute-form request target sets apart from the header.
+ * A request with no Host header at all (HTTP/1.0, or `app.request()`) has
+ * only the URL's.
+ */
+function checkHost(header: string | undefined, urlHost: string, hosts: ReadonlySet<string>): void {
+  const names = header === undefined ? [urlHost] : [hostName(header), urlHost];
+  if (names.every((name) => name !== null && hosts.has(name))) return;
+  throw new ApiError(403, 'auth.forbidden', `This server answers only to ${[...hosts].join(', ')}; start it with --host to serve other names.`, {
+    host: clip(header ?? urlHost),
+  });
+}
+
 function forbiddenOrigin(origin: string): ApiError {
-  return new ApiError(403, 'auth.forbidden', `Requests from ${origin} are not allowed; start slotpull with --allow-origin ${origin} to allow them.`, {
-    origin,
+  const quoted = clip(origin);
+  return new ApiError(403, 'auth.forbidden', `Requests from ${quoted} are not allowed; start slotpull with --allow-origin ${quoted} to allow them.`, {
+    origin: quoted,
   });
 }
 

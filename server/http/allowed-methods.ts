@@ -1,6 +1,7 @@
 /**
  * Methods per route, from the OpenAPI document (one source: what is
- * published is what is enforced). A known route called with a method it
+ * published is what is enforced) and, for the routes outside the API (the
+ * dashboard page and the bundles), from a list. A known route called with a method it
  * does not take answers 405 with `Allow` and the error envelope, where it
  * would otherwise look like a missing route; `OPTIONS` answers 204 with
  * `Allow` (cross-origin preflights are access.ts's). A `HEAD` runs the GET
@@ -14,6 +15,8 @@ import { ApiError, clip } from './errors.ts';
 export interface AllowedMethodsOptions {
   /** An OpenAPI 3.1 document: every entry of its `paths` is a route, with its operations' methods. */
   openApi: { paths?: unknown };
+  /** Routes outside the document, by exact path, with their methods (`{ '/': ['GET'] }`). */
+  pages?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** The operation keys of an OpenAPI path item. */
@@ -35,20 +38,24 @@ function routePattern(template: string): RegExp {
   return new RegExp(`^${template.split(/\{[^}/]+\}/).map(escapeRegExp).join('[^/]+')}$`);
 }
 
-function routesOf(paths: unknown): Route[] {
+function routesOf(paths: unknown): Array<[template: string, methods: string[]]> {
   if (typeof paths !== 'object' || paths === null) throw new TypeError("allowedMethods: the OpenAPI document has no 'paths' object");
-  return Object.entries(paths).map(([template, item]) => {
-    const declared = OPERATIONS.filter((op) => typeof item === 'object' && item !== null && op in item).map((op) => op.toUpperCase());
-    if (declared.length === 0) throw new TypeError(`allowedMethods: the OpenAPI path '${template}' has no operation`);
-    const methods = new Set(declared);
-    if (methods.has('GET')) methods.add('HEAD');
-    methods.add('OPTIONS');
-    return { template, pattern: routePattern(template), methods, allow: [...methods].join(', ') };
-  });
+  return Object.entries(paths).map(([template, item]) => [
+    template,
+    OPERATIONS.filter((op) => typeof item === 'object' && item !== null && op in item).map((op) => op.toUpperCase()),
+  ]);
+}
+
+function route(template: string, declared: readonly string[]): Route {
+  if (declared.length === 0) throw new TypeError(`allowedMethods: the path '${template}' has no method`);
+  const methods = new Set(declared);
+  if (methods.has('GET')) methods.add('HEAD');
+  methods.add('OPTIONS');
+  return { template, pattern: routePattern(template), methods, allow: [...methods].join(', ') };
 }
 
 export function allowedMethods(options: AllowedMethodsOptions): MiddlewareHandler {
-  const routes = routesOf(options.openApi.paths);
+  const routes = [...routesOf(options.openApi.paths), ...Object.entries(options.pages ?? {})].map(([template, methods]) => route(template, methods));
 
   return async function allowedMethodsMiddleware(c, next) {
     const route = routes.find((candidate) => candidate.pattern.test(c.req.path));

@@ -1,12 +1,15 @@
 /**
- * The composition root of the HTTP side: one registry and one set of views
- * over the slots, and a Hono app serving CONTRACT §3. Runtime-neutral: the
- * Node and Deno entries only call `app.fetch`.
+ * The composition root of the HTTP side: one registry per engine, one feed
+ * and one set of views over the slots, and a Hono app serving CONTRACT §3.
+ * Runtime-neutral: the Node and Deno entries only call `app.fetch`.
  */
 import { Hono } from 'hono';
+import type { Health } from '../../wire/types.ts';
 import type { ContainerSlot, Slot } from '../core/slot.ts';
 import type { Clock } from '../core/clock.ts';
-import { PullRegistry, type PullJobView } from '../core/registry/pull-registry.ts';
+import type { PullJobView } from '../core/registry/pull-job.ts';
+import { PullRegistry } from '../core/registry/pull-registry.ts';
+import { SlotFeed } from '../core/registry/slot-feed.ts';
 import { SlotViews, type SlotTarget } from '../core/registry/slot-views.ts';
 import type { ContainerRuntime } from '../core/runtime.ts';
 import { accessControl, type AccessOptions } from './access.ts';
@@ -14,12 +17,12 @@ import { allowedMethods } from './allowed-methods.ts';
 import { bodyLimit } from './body-limit.ts';
 import { requestId } from './request-id.ts';
 import { ApiError, clip, errorResponse } from './errors.ts';
-import { dashboardRoutes, homePage } from './home.ts';
+import { DASHBOARD_BUNDLE_PATH, dashboardRoutes, homePage } from './home.ts';
 import { openApiDocument } from './openapi.ts';
 import { StreamSet } from '../core/sse/stream-set.ts';
 import { slotRoutes } from './routes/slots.ts';
 import { streamRoutes } from './routes/streams.ts';
-import { elementRoutes } from './routes/elements.ts';
+import { ELEMENTS_BUNDLE_PATH, elementRoutes } from './routes/elements.ts';
 import type { Services } from './services.ts';
 
 export interface SlotpullOptions {
@@ -49,6 +52,8 @@ export interface Slotpull {
   registry: PullRegistry;
   /** One registry per runtime: pulls are deduplicated per engine and image. */
   registries: ReadonlyMap<string | null, PullRegistry>;
+  /** Each slot's current frame, and which slot changed. */
+  feed: SlotFeed;
   views: SlotViews;
   /** Ends open streams, cancels running pulls and drops every timer. */
   close(): void;
@@ -72,12 +77,14 @@ export function createSlotpull(options: SlotpullOptions): Slotpull {
     targets.set(engine, { registry, runtime: engineRuntime });
   }
   const targetFor = (slot: ContainerSlot): SlotTarget => targets.get(slot.engine) as SlotTarget;
-  const views = new SlotViews({ slots: options.slots, targetFor, clock, lookupTtlMs: options.inspectTtlMs });
+  const feed = new SlotFeed({ registryFor: (slot) => targetFor(slot).registry });
+  const views = new SlotViews({ slots: options.slots, targetFor, feed, clock, lookupTtlMs: options.inspectTtlMs });
   const openStreams = new StreamSet(clock, options.heartbeatMs);
   const services: Services = {
     slots: new Map(options.slots.map((slot) => [slot.name, slot])),
     targetFor,
     views,
+    feed,
     clock,
     version,
     openStreams,
@@ -85,35 +92,38 @@ export function createSlotpull(options: SlotpullOptions): Slotpull {
   const registries = new Map([...targets].map(([engine, target]) => [engine, target.registry]));
 
   const openApi = openApiDocument(version);
+  // Serialized once: 14 kB of JSON per request was most of the answer's cost (issue 14's flood asked for it 5,000 times a socket).
+  const openApiJson = JSON.stringify(openApi);
   const app = new Hono();
   app.use('*', requestId({ log }));
   app.use('*', bodyLimit());
   app.use(
-    '/api/*',
+    '*',
     accessControl({
       token: options.access?.token ?? null,
       protectReads: options.access?.protectReads ?? false,
       allowOrigins: options.access?.allowOrigins ?? [],
       allowedHosts: options.access?.allowedHosts ?? null,
+      publicPaths: [ELEMENTS_BUNDLE_PATH, DASHBOARD_BUNDLE_PATH],
     }),
   );
-  app.use('/api/*', allowedMethods({ openApi }));
+  app.use('*', allowedMethods({ openApi, pages: { '/': ['GET'], [ELEMENTS_BUNDLE_PATH]: ['GET'], [DASHBOARD_BUNDLE_PATH]: ['GET'] } }));
   app.get('/', (c) => c.html(homePage(services.slots.values(), runtime.name)));
   app.get('/api/health', (c) => {
-    if (options.engines === undefined || options.engines.size === 0) return c.json({ ok: true, runtime: runtime.name, version });
+    if (options.engines === undefined || options.engines.size === 0) return c.json({ ok: true, runtime: runtime.name, version } satisfies Health);
     // Named engines: each one's kind and whether it is known to be down.
     const engines = Object.fromEntries(
       [...options.engines].map(([name, engine]) => [name, { runtime: engine.name, unavailable: engine.unavailable?.() ?? null }]),
     );
-    return c.json({ ok: true, runtime: runtime.name, version, engines });
+    return c.json({ ok: true, runtime: runtime.name, version, engines } satisfies Health);
   });
-  app.get('/api/openapi.json', (c) => c.json(openApi));
+  app.get('/api/openapi.json', (c) => c.body(openApiJson, 200, { 'Content-Type': 'application/json' }));
   app.route('/api', slotRoutes(services));
   app.route('/api', streamRoutes(services));
   app.route('/', elementRoutes());
   app.route('/', dashboardRoutes());
   app.notFound((c) =>
-    errorResponse(c, new ApiError(404, 'route.not_found', `${c.req.method} ${clip(c.req.path)} is not a slotpull route; see docs/api.md.`)),
+    errorResponse(c, new ApiError(404, 'route.not_found', `${clip(c.req.method)} ${clip(c.req.path)} is not a slotpull route; see docs/api.md.`)),
   );
   app.onError((error, c) => {
     if (error instanceof ApiError) return errorResponse(c, error);
@@ -125,6 +135,7 @@ export function createSlotpull(options: SlotpullOptions): Slotpull {
     app,
     registry: (targets.get(null) as SlotTarget).registry,
     registries,
+    feed,
     views,
     close: () => {
       openStreams.endAll();

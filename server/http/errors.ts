@@ -4,19 +4,8 @@
  */
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-
-export type ErrorCode =
-  | 'validation.invalid'
-  | 'validation.too_large'
-  | 'slot.not_found'
-  | 'slot.no_image'
-  | 'pull.not_active'
-  | 'route.not_found'
-  | 'route.method_not_allowed'
-  | 'runtime.unavailable'
-  | 'auth.required'
-  | 'auth.forbidden'
-  | 'system.internal';
+import type { ErrorBody } from '../../wire/types.ts';
+import type { ApiErrorCode } from '../../wire/values.ts';
 
 /** Longest piece of a request quoted back in a message; a 10 kB name is not worth echoing. */
 export const MAX_ECHO_LENGTH = 64;
@@ -28,14 +17,14 @@ export function clip(text: string, max: number = MAX_ECHO_LENGTH): string {
 
 export class ApiError extends Error {
   readonly status: ContentfulStatusCode;
-  readonly code: ErrorCode;
+  readonly code: ApiErrorCode;
   readonly details: Record<string, unknown>;
   /** Headers the answer carries besides the envelope's (e.g. `Allow` on a 405). */
   readonly headers: Readonly<Record<string, string>>;
 
   constructor(
     status: ContentfulStatusCode,
-    code: ErrorCode,
+    code: ApiErrorCode,
     message: string,
     details: Record<string, unknown> = {},
     headers: Readonly<Record<string, string>> = {},
@@ -49,9 +38,15 @@ export class ApiError extends Error {
   }
 }
 
-/** The envelope; a 5xx also names its request id (see request-id.ts), which the server log carries too. */
+/** The envelope's JSON; with a request id, `details.request_id` names it (the log line of the refusal carries it too). */
+export function errorEnvelope(error: ApiError, requestId?: string): ErrorBody {
+  const details = requestId === undefined ? error.details : { ...error.details, request_id: requestId };
+  return { error: { code: error.code, message: error.message, details } };
+}
+
+/** The envelope as an answer; a 5xx also names its request id (see request-id.ts), which the server log carries too. */
 export function errorResponse(c: Context, error: ApiError): Response {
   const requestId = c.get('requestId');
-  const details = error.status >= 500 && typeof requestId === 'string' ? { ...error.details, request_id: requestId } : error.details;
-  return c.json({ error: { code: error.code, message: error.message, details } }, error.status, { ...error.headers });
+  const named = error.status >= 500 && typeof requestId === 'string' ? requestId : undefined;
+  return c.json(errorEnvelope(error, named), error.status, { ...error.headers });
 }

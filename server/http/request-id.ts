@@ -27,13 +27,19 @@ export interface RequestIdOptions {
   generate?: () => string;
 }
 
+const newRequestId = (): string => crypto.randomUUID();
+
+/** The id of a request that sent `incoming` as its `X-Request-Id` (or none): that one when it is sane, else a fresh one. */
+export function requestIdFor(incoming: string | undefined, generate: () => string = newRequestId): string {
+  return incoming !== undefined && REQUEST_ID_PATTERN.test(incoming) ? incoming : generate();
+}
+
 export function requestId(options: RequestIdOptions = {}): MiddlewareHandler {
   const { log } = options;
-  const generate = options.generate ?? (() => crypto.randomUUID());
+  const generate = options.generate ?? newRequestId;
 
   return async function requestIdMiddleware(c, next) {
-    const incoming = c.req.header(REQUEST_ID_HEADER);
-    const id = incoming !== undefined && REQUEST_ID_PATTERN.test(incoming) ? incoming : generate();
+    const id = requestIdFor(c.req.header(REQUEST_ID_HEADER), generate);
     c.set('requestId', id);
     await next();
     setHeader(c, REQUEST_ID_HEADER, id);

@@ -1,9 +1,14 @@
 /**
  * The API's wire shapes as zod schemas: the routes validate their inputs
  * with them, tests check every answer against them, and /api/openapi.json is
- * generated from them — one source, so the document cannot drift.
+ * generated from them. Their enums are wire/values.ts's lists, and each
+ * answer schema is checked at compile time against its type in wire/types.ts
+ * (the checks at the end), so the document cannot drift from the wire.
  */
 import { z } from 'zod';
+import type { Drift, NoDrift } from '../../wire/drift.ts';
+import type { ContainerSlotInfo, EngineHealth, ErrorBody, ExternalSlotInfo, Health, LayerSnapshot, PullAnswer, PullSnapshot, SlotInfo } from '../../wire/types.ts';
+import { CONTAINER_STATUSES, IMAGE_STATUSES, LAYER_PHASES, PULL_ERROR_CODES, PULL_PHASES, PULL_STATES } from '../../wire/values.ts';
 import { SLOT_NAME_PATTERN } from '../core/slot.ts';
 
 /** The named schemas: each becomes a component of the OpenAPI document. */
@@ -36,7 +41,7 @@ const timestamp = z.iso.datetime().nullable();
 export const LayerSnapshotSchema = z
   .object({
     id: z.string(),
-    phase: z.enum(['waiting', 'downloading', 'verifying', 'downloaded', 'extracting', 'complete', 'cached']),
+    phase: z.enum(LAYER_PHASES),
     current: z.number().min(0).nullable(),
     total: z.number().min(0).nullable(),
   })
@@ -49,8 +54,8 @@ export const PullSnapshotSchema = z
     job_id: z.string().nullable(),
     runtime: z.string(),
     queue_position: z.int().min(1).nullable().meta({ description: 'While the concurrent-pull cap holds the job back: 1 = next to start.' }),
-    state: z.enum(['pulling', 'completed', 'failed', 'cancelled', 'present', 'missing', 'unknown']),
-    phase: z.enum(['resolving', 'downloading', 'extracting', 'finalizing']).nullable(),
+    state: z.enum(PULL_STATES),
+    phase: z.enum(PULL_PHASES).nullable(),
     percent: z.number().min(0).max(100).nullable().meta({ description: 'null = indeterminate; never decreases within a job; 100 only when completed.' }),
     bytes_done: nullableCount,
     bytes_total: nullableCount,
@@ -62,7 +67,7 @@ export const PullSnapshotSchema = z
     speed_bps: z.number().min(0).nullable(),
     eta_s: z.number().min(0).nullable(),
     error: z.string().nullable(),
-    error_code: z.enum(['pull.not_found', 'pull.unauthorized', 'pull.registry_unreachable', 'pull.engine_error', 'pull.interrupted']).nullable(),
+    error_code: z.enum(PULL_ERROR_CODES).nullable(),
     started_at: timestamp,
     updated_at: timestamp,
     finished_at: timestamp,
@@ -86,9 +91,9 @@ export const ContainerSlotSchema = z
     ...slotCommon,
     provider: z.literal('container'),
     image: z.string(),
-    image_status: z.enum(['present', 'pulling', 'missing', 'unknown']),
+    image_status: z.enum(IMAGE_STATUSES),
     container: z.string(),
-    container_status: z.enum(['running', 'stopped', 'crashed', 'absent', 'unknown']),
+    container_status: z.enum(CONTAINER_STATUSES),
     container_error: z.string().nullable(),
     pull: PullSnapshotSchema.nullable(),
   })
@@ -102,13 +107,15 @@ export const ExternalSlotSchema = z
 
 export const SlotSchema = z.discriminatedUnion('provider', [ContainerSlotSchema, ExternalSlotSchema]).register(apiSchemas, { id: 'Slot' });
 
+const EngineHealthSchema = z.object({ runtime: z.string(), unavailable: z.string().nullable() });
+
 export const HealthSchema = z
   .object({
     ok: z.literal(true),
     runtime: z.string().meta({ description: 'docker, podman, cli:docker, cli:podman or demo' }),
     version: z.string(),
     engines: z
-      .record(z.string(), z.object({ runtime: z.string(), unavailable: z.string().nullable() }))
+      .record(z.string(), EngineHealthSchema)
       .optional()
       .meta({ description: 'Engines named in the slots file, when there are any.' }),
   })
@@ -124,3 +131,20 @@ export const ErrorSchema = z
     }),
   })
   .register(apiSchemas, { id: 'Error' });
+
+/**
+ * Each answer schema parses to exactly its wire type: a field added, dropped
+ * or retyped on one side only fails `tsc` here, naming the field.
+ */
+export type WireChecks = [
+  NoDrift<Drift<z.output<typeof LayerSnapshotSchema>, LayerSnapshot>>,
+  NoDrift<Drift<z.output<typeof PullSnapshotSchema>, PullSnapshot>>,
+  NoDrift<Drift<z.output<typeof PullAnswerSchema>, PullAnswer>>,
+  NoDrift<Drift<z.output<typeof ContainerSlotSchema>, ContainerSlotInfo>>,
+  NoDrift<Drift<z.output<typeof ExternalSlotSchema>, ExternalSlotInfo>>,
+  NoDrift<Drift<z.output<typeof SlotSchema>, SlotInfo>>,
+  NoDrift<Drift<z.output<typeof EngineHealthSchema>, EngineHealth>>,
+  NoDrift<Drift<z.output<typeof HealthSchema>, Health>>,
+  NoDrift<Drift<z.output<typeof ErrorSchema>['error'], ErrorBody['error']>>,
+  NoDrift<Drift<z.output<typeof ErrorSchema>, ErrorBody>>,
+];

@@ -1,6 +1,7 @@
-/** What the routes share: the slots, where each slot's pulls go, the views and the clock. */
+/** What the routes share: the slots, where each slot's pulls go, the views, the feed and the clock. */
 import type { Slot } from '../core/slot.ts';
 import type { Clock } from '../core/clock.ts';
+import type { SlotFeed } from '../core/registry/slot-feed.ts';
 import type { SlotTarget, SlotViews } from '../core/registry/slot-views.ts';
 import type { StreamSet } from '../core/sse/stream-set.ts';
 import type { ContainerSlot } from '../core/slot.ts';
@@ -9,6 +10,8 @@ export interface Services {
   slots: ReadonlyMap<string, Slot>;
   targetFor: (slot: ContainerSlot) => SlotTarget;
   views: SlotViews;
+  /** Each slot's current frame, and which slot changed: what snapshots and streams read. */
+  feed: SlotFeed;
   clock: Clock;
   version: string;
   /** Open streams: one heartbeat for all, ended together when the server closes. */

@@ -4,6 +4,7 @@
  * the end or a RuntimeFailure in the tool's own words.
  */
 import type { ImageReference } from '../core/reference.ts';
+import { PushQueue } from '../core/push-queue.ts';
 import { RuntimeFailure } from '../core/runtime.ts';
 import { ChildRun, lastErrorLine, type ChildExit, type ChildSettings } from './child-run.ts';
 
@@ -24,86 +25,52 @@ export function pullChunks(
   settings: ChildSettings,
   signal: AbortSignal,
 ): AsyncIterableIterator<string> {
-  const queue: string[] = [];
   let queuedChars = 0;
-  let waiter: { resolve: (r: IteratorResult<string>) => void; reject: (e: unknown) => void } | null = null;
-  let outcome: { failure: RuntimeFailure | null } | null = signal.aborted ? { failure: null } : null;
-  let cancelled = signal.aborted;
+  let paused = false;
+  let cancelled = false;
+  const output = new PushQueue<string>({
+    onTake: (text) => {
+      queuedChars -= text.length;
+      if (paused && queuedChars <= QUEUE_HIGH_WATER_CHARS / 2) {
+        paused = false;
+        child.resume();
+      }
+    },
+    onReturn: async () => {
+      cancel();
+      await closed;
+    },
+  });
+  if (signal.aborted) {
+    output.end();
+    return output;
+  }
 
   const deliver = (text: string): void => {
     if (cancelled) return;
-    if (waiter !== null) {
-      const w = waiter;
-      waiter = null;
-      w.resolve({ value: text, done: false });
-      return;
-    }
-    queue.push(text);
     queuedChars += text.length;
-    if (queuedChars > QUEUE_HIGH_WATER_CHARS) child?.pause();
+    output.push(text);
+    if (!paused && queuedChars > QUEUE_HIGH_WATER_CHARS) {
+      paused = true;
+      child.pause();
+    }
   };
-
-  const args = ['pull', image.explicit];
-  const child = signal.aborted ? null : new ChildRun(binary, args, settings, deliver);
+  const child = new ChildRun(binary, ['pull', image.explicit], settings, deliver);
   const cancel = (): void => {
     if (cancelled) return;
     cancelled = true;
-    queue.length = 0;
-    queuedChars = 0;
-    child?.resume(); // paused pipes would never reach 'close'
-    child?.stop();
+    output.discard();
+    child.resume(); // paused pipes would never reach 'close'
+    child.stop();
   };
   signal.addEventListener('abort', cancel, { once: true });
 
-  const closed: Promise<void> = (child?.closed ?? Promise.resolve(null)).then((exit) => {
+  const closed: Promise<void> = child.closed.then((exit) => {
     signal.removeEventListener('abort', cancel);
-    let failure: RuntimeFailure | null = null;
-    if (!cancelled && exit !== null && (exit.spawnError !== null || exit.code !== 0)) {
-      failure = pullFailure(binary, exit, child as ChildRun);
-    }
-    outcome = { failure };
-    if (waiter !== null) {
-      const w = waiter;
-      waiter = null;
-      if (failure === null) w.resolve({ value: undefined, done: true });
-      else {
-        outcome = { failure: null };
-        w.reject(failure);
-      }
-    }
+    if (!cancelled && (exit.spawnError !== null || exit.code !== 0)) output.fail(pullFailure(binary, exit, child));
+    else output.end();
   });
-
-  const iterator: AsyncIterableIterator<string> = {
-    next() {
-      const value = queue.shift();
-      if (value !== undefined) {
-        queuedChars -= value.length;
-        if (queuedChars <= QUEUE_HIGH_WATER_CHARS / 2) child?.resume();
-        return Promise.resolve({ value, done: false });
-      }
-      if (outcome !== null) {
-        const { failure } = outcome;
-        outcome = { failure: null }; // thrown once; later calls just end
-        return failure === null ? Promise.resolve({ value: undefined, done: true }) : Promise.reject(failure);
-      }
-      return new Promise((resolve, reject) => {
-        waiter = { resolve, reject };
-      });
-    },
-    async return() {
-      if (outcome === null) {
-        cancel();
-        await closed;
-      }
-      outcome = { failure: null };
-      queue.length = 0;
-      return { value: undefined, done: true };
-    },
-    [Symbol.asyncIterator]() {
-      return iterator;
-    },
-  };
-  return iterator;
+  return output;
 }
 
 function pullFailure(binary: string, exit: ChildExit, child: ChildRun): RuntimeFailure {

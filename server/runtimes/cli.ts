@@ -7,7 +7,7 @@ import { containerStateFrom } from '../core/container-state.ts';
 import { statesForNames, statesFromDockerPs, statesFromPodmanPs } from '../core/container-list.ts';
 import type { ImageReference } from '../core/reference.ts';
 import { RuntimeFailure, type ContainerRuntime, type ContainerState } from '../core/runtime.ts';
-import { systemClock } from '../system-clock.ts';
+import { systemClock } from './system-clock.ts';
 import { lastErrorLine, runCommand, type ChildSettings, type CommandResult } from './child-run.ts';
 import { pullChunks } from './cli-pull.ts';
 

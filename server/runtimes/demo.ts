@@ -9,6 +9,7 @@
  */
 import { seededRandom } from '../core/seeded-random.ts';
 import type { Clock, TimerHandle } from '../core/clock.ts';
+import { PushQueue } from '../core/push-queue.ts';
 import type { ImageReference } from '../core/reference.ts';
 import { RuntimeFailure, type ContainerRuntime, type ContainerState } from '../core/runtime.ts';
 import { DEMO_CONTAINERS, DEMO_IMAGES, type DemoImage } from './demo-images.ts';
@@ -62,7 +63,6 @@ export function createDemoRuntime(options: DemoRuntimeOptions): ContainerRuntime
     },
     pullImage(image, signal) {
       const known = find(image);
-      const channel = new OutputChannel();
       const random = seededRandom(seed ^ fnv1a(image.key));
       const plan: PullPlan = {
         image,
@@ -75,8 +75,7 @@ export function createDemoRuntime(options: DemoRuntimeOptions): ContainerRuntime
           if (known !== undefined) present.add(known.reference);
         },
       };
-      runPull(plan, clock, random, channel, signal);
-      return { format: 'engine-json', chunks: channel };
+      return { format: 'engine-json', chunks: runPull(plan, clock, random, signal) };
     },
     async containerStates(names, signal) {
       if (signal?.aborted) throw new RuntimeFailure('demo container list was cancelled', { cancelled: true });
@@ -104,19 +103,22 @@ interface LayerRun {
 }
 
 /**
- * Drives one simulated pull: one timer pending at a time, cleared on abort or
- * when the consumer stops iterating, so a stopped pull leaves nothing behind.
+ * Drives one simulated pull and returns its output: one timer pending at a
+ * time, cleared on abort or when the consumer stops iterating, so a stopped
+ * pull leaves nothing behind.
  */
-function runPull(plan: PullPlan, clock: Clock, random: () => number, channel: OutputChannel, signal: AbortSignal): void {
+function runPull(plan: PullPlan, clock: Clock, random: () => number, signal: AbortSignal): PushQueue<string> {
   let timer: TimerHandle | null = null;
   const stop = (): void => {
     if (timer !== null) clock.clearTimeout(timer);
     timer = null;
     signal.removeEventListener('abort', onAbort);
   };
+  const output = new PushQueue<string>({ onReturn: stop });
   const onAbort = (): void => {
     stop();
-    channel.close(null, true);
+    output.discard();
+    output.end();
   };
   const after = (ms: number, step: () => void): void => {
     timer = clock.setTimeout(() => {
@@ -124,18 +126,17 @@ function runPull(plan: PullPlan, clock: Clock, random: () => number, channel: Ou
       step();
     }, Math.round(ms));
   };
-  const emit = (...messages: object[]): void => channel.push(messages.map(engineLine).join(''));
+  const emit = (...messages: object[]): void => output.push(messages.map(engineLine).join(''));
   const succeed = (): void => {
     stop();
     plan.onSuccess();
-    channel.close(null);
+    output.end();
   };
   if (signal.aborted) {
-    channel.close(null, true);
-    return;
+    output.end();
+    return output;
   }
   signal.addEventListener('abort', onAbort, { once: true });
-  channel.onReturn = onAbort;
 
   const { image, known } = plan;
   const pulling = { status: `Pulling from ${repositoryPath(image)}`, id: image.pullTag };
@@ -144,7 +145,7 @@ function runPull(plan: PullPlan, clock: Clock, random: () => number, channel: Ou
       // dockerd answers HTTP 404 before any stream line.
       stop();
       const message = `manifest for ${familiar(image)} not found: manifest unknown: manifest unknown`;
-      channel.close(new RuntimeFailure(message, { http_status: 404 }));
+      output.fail(new RuntimeFailure(message, { http_status: 404 }));
       return;
     }
     emit(pulling);
@@ -186,7 +187,7 @@ function runPull(plan: PullPlan, clock: Clock, random: () => number, channel: Ou
         const message = known.failure.message;
         emit(...out, { errorDetail: { message }, error: message });
         stop();
-        channel.close(null);
+        output.end();
         return;
       }
       // Extraction: one layer at a time, in layer order, each once downloaded.
@@ -225,6 +226,7 @@ function runPull(plan: PullPlan, clock: Clock, random: () => number, channel: Ou
       scheduleTick();
     });
   });
+  return output;
 }
 
 /**
@@ -304,71 +306,9 @@ function clamp(value: number, min: number, max: number): number {
   return Math.min(max, Math.max(min, value));
 }
 
-
 /** FNV-1a, so each image gets its own stream of the seed. */
 function fnv1a(text: string): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < text.length; i += 1) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
   return hash >>> 0;
-}
-
-/**
- * The pull's chunks as an async iterator. Ends (no error) when closed without
- * a failure; a consumer that stops iterating calls `onReturn`.
- */
-class OutputChannel implements AsyncIterableIterator<string> {
-  onReturn: () => void = () => {};
-  #queue: string[] = [];
-  #waiter: { resolve: (r: IteratorResult<string>) => void; reject: (e: unknown) => void } | null = null;
-  #end: { failure: RuntimeFailure | null } | null = null;
-
-  push(text: string): void {
-    if (this.#end !== null) return;
-    if (this.#waiter === null) {
-      this.#queue.push(text);
-      return;
-    }
-    const waiter = this.#waiter;
-    this.#waiter = null;
-    waiter.resolve({ value: text, done: false });
-  }
-
-  /** Ends the output after what is queued (or at once when `discard`), with a failure or without. */
-  close(failure: RuntimeFailure | null, discard = false): void {
-    if (discard) {
-      this.#queue.length = 0;
-      if (this.#end !== null) this.#end = { failure: null };
-    }
-    if (this.#end !== null) return;
-    this.#end = { failure };
-    const waiter = this.#waiter;
-    this.#waiter = null;
-    if (waiter === null) return;
-    this.#end = { failure: null };
-    if (failure === null) waiter.resolve({ value: undefined, done: true });
-    else waiter.reject(failure);
-  }
-
-  next(): Promise<IteratorResult<string>> {
-    const value = this.#queue.shift();
-    if (value !== undefined) return Promise.resolve({ value, done: false });
-    if (this.#end !== null) {
-      const { failure } = this.#end;
-      this.#end = { failure: null }; // thrown once; later calls just end
-      return failure === null ? Promise.resolve({ value: undefined, done: true }) : Promise.reject(failure);
-    }
-    return new Promise((resolve, reject) => {
-      this.#waiter = { resolve, reject };
-    });
-  }
-
-  return(): Promise<IteratorResult<string>> {
-    this.onReturn();
-    this.close(null, true);
-    return Promise.resolve({ value: undefined, done: true });
-  }
-
-  [Symbol.asyncIterator](): AsyncIterableIterator<string> {
-    return this;
-  }
 }

@@ -129,6 +129,17 @@ describe('the demo dashboard', () => {
     expect(squash(alert?.querySelector('button')?.textContent)).to.equal('Try again');
     frame.remove();
   });
+
+  it('says what to do when the slots file names no slot (issue 14), with no console error', async () => {
+    const empty = await newWorld({ slots: { slots: [] } });
+    dashboard = await openDashboard(empty, WIDE, FRAME_HEIGHT, 0);
+    const d = dashboard;
+    await waitFor(() => squash(d.root.textContent).includes('Slots (0)'), 'the empty slots section');
+    expect(squash(d.root.querySelector('[role="status"]')?.textContent)).to.equal(
+      'The slots file names no slot: add slots to it (README, “Configuration”) and restart slotpull.',
+    );
+    expect(await pageErrors()).to.deep.equal([]);
+  });
 });
 
 describe('the demo dashboard, screenshots', () => {

@@ -3,13 +3,13 @@ import { Formatter, formatterFor, langOf } from '../../elements/format.ts';
 import { offerSupersedes, supersedes } from '../../elements/hub/snapshot-order.ts';
 import { bytesPhrase, etaPhrase, layerPhrase, speedPhrase } from '../../elements/messages.ts';
 import { milestone } from '../../elements/milestones.ts';
-import type { PullSnapshot } from '../../elements/wire.ts';
+import type { PullSnapshot } from '../../wire/types.ts';
 
 const plain = (s: string): string => s.replace(/\s/g, ' ');
 
 function snap(fields: Partial<PullSnapshot>): PullSnapshot {
   return {
-    slot_name: 'chat', image: 'x:1', job_id: 'p_1', runtime: 'demo', state: 'pulling', phase: 'downloading',
+    slot_name: 'chat', image: 'x:1', job_id: 'p_1', runtime: 'demo', queue_position: null, state: 'pulling', phase: 'downloading',
     percent: null, bytes_done: null, bytes_total: null, bytes_total_exact: false, layer: null, total_layers: null,
     layers_cached: null, layers: [], speed_bps: null, eta_s: null, error: null, error_code: null,
     started_at: null, updated_at: null, finished_at: null, ...fields,

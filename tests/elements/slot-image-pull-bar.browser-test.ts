@@ -10,6 +10,7 @@ import {
   slotHub,
   type PullSnapshot,
 } from '../../elements/index.ts';
+import { installFakeClock, type FakeClock } from './support/fake-clock.ts';
 import { cleanup, expectAccessible, fixture, hasPart, newWorld, nextEvent, part, record, shadow, text, until, type World } from './support/harness.ts';
 
 const CHAT_IMAGE = 'ghcr.io/acme/llama-server:vulkan';
@@ -27,14 +28,20 @@ const startPull = async (world: World, slot: string): Promise<PullSnapshot> => {
   return (await response.json()) as PullSnapshot;
 };
 
-/** A vision pull at real speed, held once speed and ETA are known (both need seconds of history). */
-async function heldDeterminate(world: World, bar: SlotImagePullBar): Promise<void> {
+/** The words under a bar take the newest frame at most this long after they last changed (the element's WORDS_MAX_AGE_MS). */
+const WORDS_CATCH_UP_MS = 1100;
+
+/**
+ * A vision pull at real speed, held once speed and ETA are known (both need
+ * seconds of history on the server), with the words at the held frame: the
+ * bar's clock is the fake one, moved on by the time the words take.
+ */
+async function heldDeterminate(world: World, bar: SlotImagePullBar, clock: FakeClock): Promise<void> {
   await until(bar, () => stateOf(bar) !== 'connecting', 'the first snapshot');
   await startPull(world, 'vision');
   await until(bar, () => stateOf(bar) === 'determinate' && bar.snapshot?.eta_s != null && bar.snapshot.speed_bps != null, 'speed and ETA');
   await world.control('pause-engine');
-  // The words under the bar catch up with the newest frame within 1.1 s.
-  await new Promise((resolve) => setTimeout(resolve, 1200));
+  await clock.tick(WORDS_CATCH_UP_MS);
   await bar.updateComplete;
 }
 
@@ -118,10 +125,17 @@ describe('<slot-image-pull-bar>', () => {
   });
 
   describe('determinate', () => {
+    // Installed before a bar is mounted, so that its every timer is a fake one.
+    let clock: FakeClock;
+    beforeEach(() => {
+      clock = installFakeClock();
+    });
+    afterEach(() => clock.uninstall());
+
     it('shows percent, bytes, speed, ETA and layers, in words for aria-valuetext', async () => {
       const world = await newWorld({ speed: 1 });
       const bar = mountBar(world, 'vision');
-      await heldDeterminate(world, bar);
+      await heldDeterminate(world, bar, clock);
       const s = bar.snapshot as PullSnapshot;
       const track = part(bar, 'track');
       expect(text(part(bar, 'label'))).to.equal(`Pulling image ${VISION_IMAGE}…`);
@@ -133,6 +147,7 @@ describe('<slot-image-pull-bar>', () => {
       const words = track.getAttribute('aria-valuetext') as string;
       expect(words).to.match(/^\d+%, [\d.]+ megabytes of [\d.]+ megabytes, [\d.]+ megabytes per second, about \d+ seconds left, layer \d of 5$/);
       expect(part(bar, 'indicator').style.getPropertyValue('--_value')).to.equal(`${s.percent}%`);
+      clock.uninstall(); // axe-core schedules its work with setTimeout
       await expectAccessible(bar, 'determinate');
     });
 
@@ -141,7 +156,7 @@ describe('<slot-image-pull-bar>', () => {
       const ltr = mountBar(world, 'vision');
       const holder = fixture<HTMLDivElement>(`<div dir="rtl"><slot-image-pull-bar slot-name="vision" base-url="${world.base}"></slot-image-pull-bar></div>`);
       const rtl = holder.querySelector('slot-image-pull-bar') as SlotImagePullBar;
-      await heldDeterminate(world, ltr);
+      await heldDeterminate(world, ltr, clock);
       await until(rtl, () => rtl.snapshot?.updated_at === ltr.snapshot?.updated_at, 'the right-to-left bar at the held frame');
       await rtl.updateComplete;
       const share = (ltr.snapshot?.percent as number) / 100;
@@ -155,7 +170,7 @@ describe('<slot-image-pull-bar>', () => {
     it('slides a big step of the indicator on the compositor and draws a small one at once', async () => {
       const world = await newWorld({ speed: 1 });
       const bar = mountBar(world, 'vision');
-      await heldDeterminate(world, bar);
+      await heldDeterminate(world, bar, clock);
       const held = bar.snapshot as PullSnapshot;
       const indicator = part(bar, 'indicator');
       await indicatorCover(bar);
@@ -175,11 +190,11 @@ describe('<slot-image-pull-bar>', () => {
     it('changes its words about once a second, and the bar with every frame', async () => {
       const world = await newWorld({ speed: 1 });
       const bar = mountBar(world, 'vision');
-      await heldDeterminate(world, bar);
+      await heldDeterminate(world, bar, clock);
       const held = bar.snapshot as PullSnapshot;
       const at = held.percent as number;
       const words = (): string[] => [text(part(bar, 'meta')), part(bar, 'track').getAttribute('aria-valuetext') as string];
-      await new Promise((resolve) => setTimeout(resolve, 1000));
+      await clock.tick(1000);
       // Over a second since the words last changed: the next frame changes them at once.
       await showPercent(bar, held, at + 5);
       const first = words();
@@ -189,10 +204,12 @@ describe('<slot-image-pull-bar>', () => {
       expect(part(bar, 'indicator').style.getPropertyValue('--_value')).to.equal(`${at + 10}%`);
       expect(valueNow(bar)).to.equal(String(Math.floor(at + 10)));
       expect(words()).to.deep.equal(first);
-      // …until a second has passed, with no frame needed.
-      const started = performance.now();
-      await until(bar, () => words()[0] !== first[0], 'the words at the newest frame', 3000);
-      expect(performance.now() - started).to.be.within(500, 1500);
+      // …until their time is up, with no frame needed.
+      await clock.tick(WORDS_CATCH_UP_MS - 1);
+      await bar.updateComplete;
+      expect(words()).to.deep.equal(first);
+      await clock.tick(1);
+      await bar.updateComplete;
       expect(words()[0]).to.match(new RegExp(`^${Math.floor(at + 10)}% `));
       expect(words()[1]).to.match(new RegExp(`^${Math.floor(at + 10)}%, `));
     });
@@ -201,7 +218,7 @@ describe('<slot-image-pull-bar>', () => {
       const world = await newWorld({ speed: 1 });
       const holder = fixture<HTMLDivElement>(`<div lang="de"><slot-image-pull-bar slot-name="vision" base-url="${world.base}"></slot-image-pull-bar></div>`);
       const bar = holder.querySelector('slot-image-pull-bar') as SlotImagePullBar;
-      await heldDeterminate(world, bar);
+      await heldDeterminate(world, bar, clock);
       // German: a space before %, a decimal comma when a decimal shows (31.0 shows none), "Sek." for seconds.
       expect(text(part(bar, 'meta'))).to.match(/^\d+ % .* \d+(,\d)? MB\/s about \d+ Sek\. left layer \d\/5$/);
     });
@@ -218,7 +235,7 @@ describe('<slot-image-pull-bar>', () => {
         '--slotpull-radius: 3px',
         '--slotpull-font: italic 17px serif',
       ].join(';');
-      await heldDeterminate(world, bar);
+      await heldDeterminate(world, bar, clock);
       for (const name of ['base', 'label', 'track', 'indicator', 'meta', 'actions', 'button', 'cancel-button']) {
         expect(hasPart(bar, name), `part ${name}`).to.equal(true);
       }
@@ -236,7 +253,7 @@ describe('<slot-image-pull-bar>', () => {
     it('keeps a visible track and bar in forced-colors mode', async () => {
       const world = await newWorld({ speed: 1 });
       const bar = mountBar(world, 'vision');
-      await heldDeterminate(world, bar);
+      await heldDeterminate(world, bar, clock);
       await executeServerCommand('emulate-forced-colors', { active: true });
       try {
         expect(matchMedia('(forced-colors: active)').matches).to.equal(true);

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectEngine } from '../../server/runtimes/engine/engine.ts';
 import { parseEngineEndpoint } from '../../server/core/engine-endpoint.ts';
 import { createNamedEngine, RECONNECT_AFTER_MS } from '../../server/runtimes/engine/named-engine.ts';
-import { systemClock } from '../../server/system-clock.ts';
+import { systemClock } from '../../server/runtimes/system-clock.ts';
 import { startEngineEnv } from '../env/engines.mjs';
 import type { EngineEnv, EngineName, SeededImage } from '../env/engines.d.mts';
 import { makeApp, type TestApp } from '../helpers/app.ts';

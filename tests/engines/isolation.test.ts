@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseEngineEndpoint } from '../../server/core/engine-endpoint.ts';
 import { connectEngine } from '../../server/runtimes/engine/engine.ts';
 import { createNamedEngine, type NamedEngine } from '../../server/runtimes/engine/named-engine.ts';
-import { systemClock } from '../../server/system-clock.ts';
+import { systemClock } from '../../server/runtimes/system-clock.ts';
 import { useEngineEnv } from '../env/context.ts';
 import { runEngineCli } from '../env/engines.mjs';
 import { resetEngineEnv } from '../env/reset.ts';

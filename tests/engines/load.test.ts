@@ -29,7 +29,7 @@ import type { ContainerRuntime } from '../../server/core/runtime.ts';
 import { connectEngine } from '../../server/runtimes/engine/engine.ts';
 import { parseEngineEndpoint } from '../../server/core/engine-endpoint.ts';
 import { createDemoRuntime } from '../../server/runtimes/demo.ts';
-import { systemClock } from '../../server/system-clock.ts';
+import { systemClock } from '../../server/runtimes/system-clock.ts';
 import { useEngineEnv } from '../env/context.ts';
 import { runEngineCli } from '../env/engines.mjs';
 import type { SeededImage } from '../env/engines.d.mts';

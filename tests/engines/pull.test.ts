@@ -14,7 +14,7 @@ import { parseEngineEndpoint } from '../../server/core/engine-endpoint.ts';
 import { connectEngine, type EngineRuntime } from '../../server/runtimes/engine/engine.ts';
 import { engineFetch } from '../../server/runtimes/engine/transport.ts';
 import { createSlotpull, type Slotpull } from '../../server/http/app.ts';
-import { systemClock } from '../../server/system-clock.ts';
+import { systemClock } from '../../server/runtimes/system-clock.ts';
 import { useEngineEnv } from '../env/context.ts';
 import type { EngineName, ImageName } from '../env/engines.d.mts';
 import { runEngineCli } from '../env/engines.mjs';

@@ -7,13 +7,12 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import bcrypt from 'bcryptjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useEngineEnv } from '../env/context.ts';
 import { resetEngineEnv } from '../env/reset.ts';
+import { htpasswdAuth, startAuthRegistry, type AuthRegistry } from '../helpers/auth-registry.ts';
 import { readSse } from '../helpers/sse-client.ts';
 
 const env = useEngineEnv();
@@ -21,14 +20,6 @@ const ENTRY = new URL('../../bin/slotpull.js', import.meta.url).pathname;
 const USER = 'puller';
 const PASSWORD = 'pa55-w0rd-never-shown';
 const TIMEOUT_MS = 60_000;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function untilOutput(child: ChildProcess, output: () => string, pattern: RegExp): Promise<RegExpExecArray> {
   const deadline = Date.now() + 15_000;
@@ -42,42 +33,15 @@ async function untilOutput(child: ChildProcess, output: () => string, pattern: R
 
 describe('a private registry', () => {
   let dir: string;
-  let registry: ChildProcess;
+  let registry: AuthRegistry | undefined;
   let registryHost: string;
   const servers: { child: ChildProcess; output: () => string }[] = [];
 
   beforeAll(async () => {
     await resetEngineEnv(env);
     dir = await mkdtemp(join(tmpdir(), 'slotpull-auth-'));
-    await writeFile(join(dir, 'htpasswd'), `${USER}:${bcrypt.hashSync(PASSWORD, 10)}\n`);
-    registryHost = `127.0.0.1:${await freePort()}`;
-    await writeFile(
-      join(dir, 'registry.yml'),
-      [
-        'version: 0.1',
-        'log:',
-        '  level: warn',
-        'storage:',
-        '  filesystem:',
-        // The seeded images, read from the environment's registry storage.
-        `    rootdirectory: ${join(env.tmpDir, 'registry', 'data')}`,
-        'auth:',
-        '  htpasswd:',
-        '    realm: slotpull-test',
-        `    path: ${join(dir, 'htpasswd')}`,
-        'http:',
-        `  addr: ${registryHost}`,
-        '',
-      ].join('\n'),
-    );
-    registry = spawn('docker-registry', ['serve', join(dir, 'registry.yml')], { stdio: 'ignore' });
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      const status = await fetch(`http://${registryHost}/v2/`).then((r) => r.status, () => 0);
-      if (status === 401) break;
-      if (Date.now() > deadline) throw new Error(`the auth registry did not answer 401 on /v2/ (last: ${status})`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    registry = await startAuthRegistry(env, dir, await htpasswdAuth(dir, { [USER]: PASSWORD }));
+    registryHost = registry.host;
   }, TIMEOUT_MS);
 
   afterAll(async () => {
@@ -88,11 +52,7 @@ describe('a private registry', () => {
         await exited;
       }
     }
-    if (registry !== undefined && registry.exitCode === null) {
-      const exited = new Promise((resolve) => registry.once('close', resolve));
-      registry.kill('SIGTERM');
-      await exited;
-    }
+    await registry?.stop();
     if (dir !== undefined) await rm(dir, { recursive: true, force: true });
   });
 

@@ -1,4 +1,5 @@
-/** A clock over the (fake or real) global timers that counts live timers, for leak checks. */
+/** Clocks for tests: one over the global timers that counts live timers, and the fake clock. */
+import { onTestFinished, vi } from 'vitest';
 import type { Clock } from '../../server/core/clock.ts';
 
 export interface CountingClock extends Clock {
@@ -25,4 +26,17 @@ export function countingClock(): CountingClock {
       return live.size;
     },
   };
+}
+
+/**
+ * Puts the calling test on a fake clock until it ends: setTimeout,
+ * clearTimeout and Date are vitest's fakes, moved on by
+ * vi.advanceTimersByTimeAsync(). setImmediate stays real, so settle() still
+ * lets promise and stream callbacks run.
+ */
+export function useFakeClock(): void {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+  onTestFinished(() => {
+    vi.useRealTimers();
+  });
 }

@@ -3,7 +3,7 @@
  * that answers `image inspect` with exit 0 or 1, `ps` with no containers and
  * `pull` with docker lines and an exit code. They stand in for the real CLI
  * on paths an engine cannot be made to take on demand (a pull that fails with
- * a given message, a pull that takes exactly so long).
+ * a given message, a pull held in flight until the test releases it).
  */
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -17,18 +17,23 @@ export interface FakeCliSpec {
   /** Lines `pull` prints on stderr before exiting. */
   pullStderr?: string[];
   pullExit: number;
-  /** Seconds `pull` waits before its last line (a pull in flight). */
-  pullSleepS?: number;
+  /** `pull` waits after its stdout lines until release() (a pull in flight). */
+  pullHeld?: boolean;
 }
 
 export interface FakeCli {
   path: string;
   /** The argument lists it was called with, one per call. */
   calls(): Promise<string[]>;
+  /** Lets a held pull go on to its stderr lines and exit. */
+  release(): Promise<void>;
   remove(): Promise<void>;
 }
 
 const quote = (line: string): string => `'${line.replaceAll("'", `'\\''`)}'`;
+
+/** How often a held pull looks for the release file. */
+const HOLD_POLL_S = 0.02;
 
 export async function writeFakeCli(spec: FakeCliSpec): Promise<FakeCli> {
   const dir = await mkdtemp(join(tmpdir(), 'slotpull-fake-cli-'));
@@ -46,7 +51,7 @@ case "$1 $2" in
   "ps --all") exit 0 ;; # no containers
   "pull "*)
 ${stdout}
-  sleep ${spec.pullSleepS ?? 0}
+${spec.pullHeld === true ? `  while [ -d "$(dirname "$0")" ] && [ ! -e "$(dirname "$0")/release" ]; do sleep ${HOLD_POLL_S}; done # held; gone with remove()` : ''}
 ${stderr}
   exit ${spec.pullExit} ;;
 esac
@@ -58,6 +63,7 @@ exit 64
   return {
     path,
     calls: async () => (await readFile(join(dir, 'calls.log'), 'utf8').catch(() => '')).split('\n').filter((line) => line !== ''),
+    release: () => writeFile(join(dir, 'release'), ''),
     remove: () => rm(dir, { recursive: true, force: true }),
   };
 }

@@ -16,6 +16,8 @@ export interface FakeSsh {
   remove(): Promise<void>;
 }
 
+/** Node for the relay, also when the tests run under Deno (its execPath is deno). */
+const NODE = (process.versions as Record<string, string | undefined>).deno === undefined ? process.execPath : 'node';
 const RELAY = `const s = require('node:net').connect(process.argv[1]); process.stdin.pipe(s).pipe(process.stdout); s.on('close', () => process.exit(0)); s.on('error', () => process.exit(1));`;
 
 export async function writeFakeSsh(socketPath: string): Promise<FakeSsh> {
@@ -28,7 +30,7 @@ export async function writeFakeSsh(socketPath: string): Promise<FakeSsh> {
 echo "$*" >> ${log}
 while [ "$#" -gt 0 ] && [ "$1" != "--" ]; do shift; done
 case "$2" in
-  relay) exec ${process.execPath} -e ${JSON.stringify(RELAY)} ${socketPath} ;;
+  relay) exec ${NODE} -e ${JSON.stringify(RELAY)} ${socketPath} ;;
   hostkey)
     printf '%s\\r\\n' '@    WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!     @' 'Host key verification failed.' >&2
     exit 255 ;;

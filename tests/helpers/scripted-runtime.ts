@@ -3,6 +3,7 @@
  * test pushes, and every call is counted. Real engines are exercised by the
  * runtime adapter tests; this one makes timing and failure deterministic.
  */
+import { PushQueue } from '../../server/core/push-queue.ts';
 import type { ImageReference } from '../../server/core/reference.ts';
 import { RuntimeFailure, type ContainerRuntime, type ContainerState } from '../../server/core/runtime.ts';
 import type { PullOutputFormat } from '../../server/core/types.ts';
@@ -12,9 +13,8 @@ export interface ScriptedPull {
   signal: AbortSignal;
   /** Sends raw output, as an engine would. */
   push(chunk: string): void;
-  /** Ends the output: success, or a runtime failure with this message. */
+  /** Ends the output (the chunks pushed before still come out): success, or a runtime failure with this message. */
   end(failure?: string): void;
-  readonly ended: boolean;
 }
 
 export class ScriptedRuntime implements ContainerRuntime {
@@ -52,40 +52,19 @@ export class ScriptedRuntime implements ContainerRuntime {
   }
 
   pullImage(image: ImageReference, signal: AbortSignal) {
-    const queue: string[] = [];
-    let wake: (() => void) | null = null;
-    let ended = false;
-    let failure: string | undefined;
+    const chunks = new PushQueue<string>();
     const pull: ScriptedPull = {
       image,
       signal,
-      push: (chunk) => {
-        queue.push(chunk);
-        wake?.();
-      },
-      end: (message) => {
-        ended = true;
-        failure = message;
-        wake?.();
-      },
-      get ended() {
-        return ended;
+      push: (chunk) => chunks.push(chunk),
+      end: (failure) => {
+        if (failure === undefined) chunks.end();
+        else chunks.fail(new RuntimeFailure(failure, { exit_code: 1 }));
       },
     };
     signal.addEventListener('abort', () => pull.end(), { once: true });
     this.pulls.push(pull);
-    async function* chunks(): AsyncGenerator<string> {
-      for (;;) {
-        while (queue.length > 0) yield queue.shift() as string;
-        if (ended) {
-          if (failure !== undefined) throw new RuntimeFailure(failure, { exit_code: 1 });
-          return;
-        }
-        await new Promise<void>((resolve) => (wake = resolve));
-        wake = null;
-      }
-    }
-    return { format: this.format, chunks: chunks() };
+    return { format: this.format, chunks };
   }
 }
 

@@ -12,6 +12,7 @@ import type { Slotpull } from '../../server/http/app.ts';
 export interface Served {
   /** `http://127.0.0.1:<port>` */
   base: string;
+  port: number;
   server: ServerType;
   /** Client connections the server holds now. */
   connections(): Promise<number>;
@@ -24,10 +25,12 @@ export async function serveSlotpull(slotpull: Slotpull): Promise<Served> {
   await new Promise<void>((resolve) => {
     server = serve({ fetch: slotpull.app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve());
   });
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { port } = server.address() as AddressInfo;
+  const base = `http://127.0.0.1:${port}`;
   let closing: Promise<void> | undefined;
   return {
     base,
+    port,
     server,
     connections: () => new Promise((resolve, reject) => server.getConnections((error, count) => (error ? reject(error) : resolve(count)))),
     close() {

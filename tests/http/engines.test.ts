@@ -1,7 +1,7 @@
 /** Several engines behind one server: dedupe per engine, failures kept apart. */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { RuntimeFailure } from '../../server/core/runtime.ts';
-import { makeApp, type TestApp } from '../helpers/app.ts';
+import { useTestApp, type TestApp } from '../helpers/app.ts';
 import { ScriptedRuntime } from '../helpers/scripted-runtime.ts';
 
 const SLOTS = {
@@ -31,13 +31,12 @@ describe('several engines', () => {
   let gpu2: DownRuntime;
   let app: TestApp;
 
+  const http = useTestApp((built) => ({ runtime: local, app } = built));
   beforeEach(() => {
-    local = new ScriptedRuntime('docker');
     gpu1 = new ScriptedRuntime('podman');
     gpu2 = new DownRuntime('docker');
-    app = makeApp(local, { engines: new Map([['gpu1', gpu1], ['gpu2', gpu2]]) }, SLOTS);
+    http.start({ options: { engines: new Map([['gpu1', gpu1], ['gpu2', gpu2]]) }, slots: SLOTS });
   });
-  afterEach(() => app.close());
 
   it('pulls one image once per engine, and slots on one engine share it', async () => {
     const post = (name: string) => app.request(`/api/slots/${name}/pull`, { method: 'POST' }).then((r) => r.json());

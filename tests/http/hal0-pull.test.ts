@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { detectCliRuntime } from '../../server/runtimes/cli.ts';
-import { makeApp, type TestApp } from '../helpers/app.ts';
+import { useTestApp, type TestApp } from '../helpers/app.ts';
 import { DOCKER_PULL_LINES, writeFakeCli, type FakeCli, type FakeCliSpec } from '../helpers/fake-cli.ts';
 import { readSse } from '../helpers/sse-client.ts';
 
@@ -14,15 +14,15 @@ const SUCCESS: FakeCliSpec = { inspectExit: 1, pullStdout: DOCKER_PULL_LINES, pu
 describe('hal0 pull tests on the HTTP API (fake CLI)', () => {
   let cli: FakeCli;
   let app: TestApp;
+  const http = useTestApp();
 
   async function start(spec: FakeCliSpec): Promise<TestApp> {
     cli = await writeFakeCli(spec);
-    app = makeApp(await detectCliRuntime(cli.path));
+    app = http.start({ runtime: await detectCliRuntime(cli.path) });
     return app;
   }
 
   afterEach(async () => {
-    app?.close();
     await cli?.remove();
   });
 
@@ -44,7 +44,7 @@ describe('hal0 pull tests on the HTTP API (fake CLI)', () => {
   });
 
   it('reports pulling while a job is active, without asking inspect', async () => {
-    await start({ ...SUCCESS, pullSleepS: 3 });
+    await start({ ...SUCCESS, pullHeld: true });
     expect((await app.request('/api/slots/chat/pull', { method: 'POST' })).status).toBe(202);
     expect(await (await app.request('/api/slots/chat')).json()).toMatchObject({ image_status: 'pulling', pull: { state: 'pulling' } });
     expect((await cli.calls()).filter((call) => call.startsWith('image inspect'))).toEqual([]);
@@ -52,7 +52,7 @@ describe('hal0 pull tests on the HTTP API (fake CLI)', () => {
   });
 
   it('answers POST with 202, the snapshot and resumed:false; a second POST resumes', async () => {
-    await start({ ...SUCCESS, pullSleepS: 0.5 });
+    await start({ ...SUCCESS, pullHeld: true });
     const first = await app.request('/api/slots/chat/pull', { method: 'POST' });
     expect(first.status).toBe(202);
     expect(await first.json()).toMatchObject({
@@ -64,6 +64,7 @@ describe('hal0 pull tests on the HTTP API (fake CLI)', () => {
     const second = await app.request('/api/slots/chat/pull', { method: 'POST' });
     expect(second.status).toBe(202);
     expect(await second.json()).toMatchObject({ slot_name: 'chat', state: 'pulling', resumed: true });
+    await cli.release();
     expect((await finalFrame('chat')).state).toBe('completed');
     expect((await cli.calls()).filter((call) => call.startsWith('pull'))).toEqual(['pull 127.0.0.1:5000/feas/multi:1']);
   });
@@ -117,7 +118,7 @@ describe('hal0 pull tests on the HTTP API (fake CLI)', () => {
   });
 
   it('shows layer and total_layers in /pull/status during a job', async () => {
-    await start({ ...SUCCESS, pullStdout: DOCKER_PULL_LINES.slice(0, 7), pullSleepS: 3 });
+    await start({ ...SUCCESS, pullStdout: DOCKER_PULL_LINES.slice(0, 7), pullHeld: true });
     await app.request('/api/slots/chat/pull', { method: 'POST' });
     const sse = readSse(await app.request('/api/slots/chat/pull/stream'));
     await sse.until((frame) => frame.layer === 1);

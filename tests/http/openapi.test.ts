@@ -3,10 +3,10 @@
  * validator), and every answer the API gives matches the schema it documents.
  */
 import { Validator } from '@seriousme/openapi-schema-validator';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ErrorSchema, HealthSchema, PullAnswerSchema, PullSnapshotSchema, SlotSchema } from '../../server/http/schemas.ts';
-import { makeApp, type TestApp } from '../helpers/app.ts';
-import { dockerLine, ScriptedRuntime } from '../helpers/scripted-runtime.ts';
+import { useTestApp, type TestApp } from '../helpers/app.ts';
+import { dockerLine, type ScriptedRuntime } from '../helpers/scripted-runtime.ts';
 import { settle } from '../helpers/settle.ts';
 import { readSse } from '../helpers/sse-client.ts';
 
@@ -14,11 +14,7 @@ describe('OpenAPI', () => {
   let runtime: ScriptedRuntime;
   let app: TestApp;
 
-  beforeEach(() => {
-    runtime = new ScriptedRuntime();
-    app = makeApp(runtime);
-  });
-  afterEach(() => app.close());
+  useTestApp((built) => ({ runtime, app } = built));
 
   it('serves a valid OpenAPI 3.1 document covering every route', async () => {
     const document = await (await app.request('/api/openapi.json')).json();

@@ -3,12 +3,12 @@
  * echoed, else a fresh UUID), and every 5xx is logged with it and names it in
  * the envelope's details.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MAX_IGNORED_BODY_BYTES } from '../../server/http/body-limit.ts';
 import type { SlotpullOptions } from '../../server/http/app.ts';
-import { makeApp, type TestApp } from '../helpers/app.ts';
+import { useTestApp, type TestApp } from '../helpers/app.ts';
 import { expectError } from '../helpers/envelope.ts';
-import { ScriptedRuntime } from '../helpers/scripted-runtime.ts';
+import type { ScriptedRuntime } from '../helpers/scripted-runtime.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -17,12 +17,11 @@ describe('X-Request-Id', () => {
   let app: TestApp;
   let logged: string[];
 
+  const http = useTestApp((built) => ({ runtime, app } = built));
   const start = (overrides: Partial<SlotpullOptions> = {}) => {
-    runtime = new ScriptedRuntime();
     logged = [];
-    app = makeApp(runtime, { log: (line) => logged.push(line), ...overrides });
+    http.start({ options: { log: (line) => logged.push(line), ...overrides } });
   };
-  afterEach(() => app.close());
 
   it('is on every kind of answer: JSON, SSE, HTML, errors from every layer, preflights', async () => {
     start({ access: { token: 's3cret', allowOrigins: ['http://dash.lan'] } });

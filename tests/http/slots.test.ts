@@ -1,17 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { dockerLine, ScriptedRuntime } from '../helpers/scripted-runtime.ts';
-import { makeApp, type TestApp } from '../helpers/app.ts';
+import { describe, expect, it } from 'vitest';
+import { useTestApp, type TestApp } from '../helpers/app.ts';
+import { dockerLine, type ScriptedRuntime } from '../helpers/scripted-runtime.ts';
 import { settle } from '../helpers/settle.ts';
 
 describe('slot and pull routes', () => {
   let runtime: ScriptedRuntime;
   let app: TestApp;
 
-  beforeEach(() => {
-    runtime = new ScriptedRuntime();
-    app = makeApp(runtime);
-  });
-  afterEach(() => app.close());
+  useTestApp((built) => ({ runtime, app } = built));
 
   const json = async (path: string, init?: RequestInit) => {
     const response = await app.request(path, init);

@@ -1,6 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { dockerLine, ScriptedRuntime } from '../helpers/scripted-runtime.ts';
-import { makeApp, type TestApp } from '../helpers/app.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { useTestApp, type TestApp } from '../helpers/app.ts';
+import { useFakeClock } from '../helpers/clock.ts';
+import { dockerLine, type ScriptedRuntime } from '../helpers/scripted-runtime.ts';
 import { settle } from '../helpers/settle.ts';
 import { readSse } from '../helpers/sse-client.ts';
 
@@ -11,11 +12,7 @@ describe('SSE channels', () => {
   let runtime: ScriptedRuntime;
   let app: TestApp;
 
-  beforeEach(() => {
-    runtime = new ScriptedRuntime();
-    app = makeApp(runtime);
-  });
-  afterEach(() => app.close());
+  useTestApp((built) => ({ runtime, app } = built));
 
   it('sends the headers, then retry and a comment at once, then a snapshot with an id', async () => {
     const response = await app.request('/api/slots/chat/pull/stream');
@@ -122,6 +119,7 @@ describe('SSE channels', () => {
   });
 
   it('keeps at most one pending snapshot per slot for a reader that does not read', async () => {
+    useFakeClock();
     const sse = readSse(await app.request('/api/slots/chat/pull/stream'));
     await sse.next();
     await app.request('/api/slots/chat/pull', { method: 'POST' });
@@ -131,32 +129,30 @@ describe('SSE channels', () => {
     for (let round = 1; round <= 5; round++) {
       for (let i = 1; i <= 200; i++) pull.push(dockerLine('Downloading', LAYER, { current: (round - 1) * 200 + i, total: 1000 }));
       await settle();
-      await new Promise((resolve) => setTimeout(resolve, 210));
+      await vi.advanceTimersByTimeAsync(210);
     }
     // The last change's frame goes out on the next beat, at most two intervals after the previous frame.
-    await new Promise((resolve) => setTimeout(resolve, 410));
+    await vi.advanceTimersByTimeAsync(410);
     // Nothing was queued per change: the first frame read is already the newest, and no other waits.
     expect(frame(await sse.next())).toMatchObject({ state: 'pulling', bytes_done: 1000 });
-    await expect(sse.next(300)).rejects.toThrow('no SSE message within 300 ms');
+    const nothingElse = expect(sse.next(300)).rejects.toThrow('no SSE message within 300 ms');
+    await vi.advanceTimersByTimeAsync(300);
+    await nothingElse;
     await sse.close();
   });
 
   it('pings every 15 s while nothing changes, and leaves no timer or listener after close', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
-    try {
-      const sse = readSse(await app.request('/api/slots/chat/pull/stream'));
-      await sse.next();
-      const reading = sse.next(60_000).catch(() => null);
-      await vi.advanceTimersByTimeAsync(15_000);
-      await vi.advanceTimersByTimeAsync(15_000);
-      expect(sse.comments.filter((c) => c === 'ping').length).toBeGreaterThanOrEqual(1);
-      await sse.close();
-      await reading;
-      expect(app.clock.liveTimers).toBe(0);
-      expect(app.registry.listenerCount).toBe(0);
-    } finally {
-      vi.useRealTimers();
-    }
+    useFakeClock();
+    const sse = readSse(await app.request('/api/slots/chat/pull/stream'));
+    await sse.next();
+    const reading = sse.next(60_000).catch(() => null);
+    await vi.advanceTimersByTimeAsync(15_000);
+    await vi.advanceTimersByTimeAsync(15_000);
+    expect(sse.comments.filter((c) => c === 'ping').length).toBeGreaterThanOrEqual(1);
+    await sse.close();
+    await reading;
+    expect(app.clock.liveTimers).toBe(0);
+    expect(app.registry.listenerCount).toBe(0);
   });
 
   it('ends open streams when the server closes', async () => {
@@ -175,10 +171,9 @@ describe('SSE channels', () => {
   it('builds and serializes a frame once for every stream on the slot', async () => {
     await app.request('/api/slots/chat/pull', { method: 'POST' });
     const pull = runtime.pulls[0]!;
-    const slot = { name: 'chat', image: pull.image, engine: null } as Parameters<typeof app.views.jobSnapshot>[0];
-    const first = app.views.jobSnapshot(slot)!;
-    expect(app.views.jobSnapshot(slot)).toBe(first);
-    expect(app.views.serialize(first)).toBe(app.views.serialize(first));
+    const slot = { name: 'chat', image: pull.image, engine: null } as Parameters<typeof app.feed.jobFrame>[0];
+    const first = app.feed.jobFrame(slot)!;
+    expect(app.feed.jobFrame(slot)).toBe(first);
     // The progress frame goes out on the registry's next beat.
     const framed = new Promise<void>((resolve) => {
       const unwatch = app.registry.watch([pull.image.key], () => {
@@ -188,9 +183,9 @@ describe('SSE channels', () => {
     });
     pull.push(dockerLine('Downloading', LAYER, { current: 1, total: 2 }));
     await framed;
-    const next = app.views.jobSnapshot(slot)!;
+    const next = app.feed.jobFrame(slot)!;
     expect(next).not.toBe(first);
-    expect(next.bytes_done).toBe(1);
-    expect(JSON.parse(app.views.serialize(next))).toEqual(next);
+    expect(next.snapshot.bytes_done).toBe(1);
+    expect(JSON.parse(next.data)).toEqual(next.snapshot);
   });
 });

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import packageJson from '../../package.json' with { type: 'json' };
-import { VERSION } from '../../server/version.ts';
+import { VERSION } from '../../server/entry/version.ts';
 import { writeFakeCli, DOCKER_PULL_LINES } from '../helpers/fake-cli.ts';
 
 const ENTRY = new URL('../../bin/slotpull.js', import.meta.url).pathname;
@@ -107,6 +107,16 @@ describe('slotpull (Node entry)', () => {
     running.child.kill('SIGTERM');
     expect(await running.exit).toBe(0);
     expect(running.output()).toContain('SIGTERM: stopping');
+  });
+
+  it('starts on a slots file with a byte-order mark and no slot, and says there is nothing to show (issue 14)', async () => {
+    const file = join(dir, 'empty-bom.json');
+    await writeFile(file, '\uFEFF{"slots":[]}');
+    running = run(['--port', '0', '--config', file, '--runtime', 'demo']);
+    const url = await listening(running);
+    expect(running.output()).toContain(`slots from ${file}: none — the dashboard and the API have nothing to show; add slots to the file (README, "Configuration") and restart\n`);
+    expect(await (await fetch(`${url}api/slots`)).json()).toEqual([]);
+    expect(await (await fetch(url)).text()).toContain('<p>The slots file names no slot: add slots to it (README, “Configuration”) and restart slotpull.</p>');
   });
 
   it('uses a docker CLI given with --cli', async () => {

@@ -2,11 +2,10 @@
  * The app behind @hono/node-server on a real port: SSE over real sockets,
  * and a thousand clients that connect and vanish without a trace.
  */
-import { serve, type ServerType } from '@hono/node-server';
-import type { AddressInfo } from 'node:net';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeApp, type TestApp } from '../helpers/app.ts';
-import { dockerLine, ScriptedRuntime } from '../helpers/scripted-runtime.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useTestApp, type TestApp } from '../helpers/app.ts';
+import { dockerLine, type ScriptedRuntime } from '../helpers/scripted-runtime.ts';
+import type { Served } from '../helpers/served.ts';
 import { readSse } from '../helpers/sse-client.ts';
 
 const CYCLES = 1000;
@@ -14,24 +13,15 @@ const CYCLES = 1000;
 describe('Node server', () => {
   let runtime: ScriptedRuntime;
   let app: TestApp;
-  let server: ServerType;
+  let served: Served;
   let base: string;
-
+  const http = useTestApp((built) => ({ runtime, app } = built));
   beforeEach(async () => {
-    runtime = new ScriptedRuntime();
-    app = makeApp(runtime);
-    await new Promise<void>((resolve) => {
-      server = serve({ fetch: app.app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve());
-    });
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    served = await http.serve();
+    ({ base } = served);
   });
 
-  afterEach(async () => {
-    app.close();
-    await new Promise((resolve) => server.close(resolve));
-  });
-
-  const openConnections = () => new Promise<number>((resolve, reject) => server.getConnections((e, n) => (e ? reject(e) : resolve(n))));
+  const openConnections = () => served.connections();
 
   it('streams frames over a real socket as they happen', async () => {
     const controller = new AbortController();

@@ -2,19 +2,18 @@
  * The CLI runtime against FAKE docker/podman binaries: tiny bash scripts that
  * stand in for the real CLIs on paths a real engine cannot be made to take on
  * demand (a pull that exits 125, one that ignores SIGTERM, one that finishes
- * just as it is cancelled). A few tests at the end run the real binaries when
- * they are installed.
+ * just as it is cancelled). The real binaries are tried in
+ * tests/engines/cli.test.ts: unit tests run no real CLI.
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseImageReference } from '../../server/core/reference.ts';
 import { RuntimeFailure } from '../../server/core/runtime.ts';
 import { createCliRuntime, detectCliRuntime, type CliRuntimeOptions } from '../../server/runtimes/cli.ts';
-import { countingClock } from '../helpers/clock.ts';
+import { countingClock, useFakeClock } from '../helpers/clock.ts';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
 
@@ -416,25 +415,27 @@ describe('cancelling a pull', () => {
     expect((await iterator.next()).value).toBe('1: Pulling from acme/slow\n');
     const pid = await readPid(pidFile);
     expect(processGone(pid)).toBe(false);
-    const started = Date.now();
+    useFakeClock(); // the grace never runs out: SIGTERM alone has to do it
     controller.abort();
     expect(await iterator.next()).toEqual({ value: undefined, done: true });
-    expect(Date.now() - started).toBeLessThan(2000); // SIGTERM did it; no SIGKILL grace was needed
     expect(processGone(pid)).toBe(true);
     expect(clock.liveTimers).toBe(0); // the grace timer was cleared when the child exited
   });
 
   it('sends SIGKILL after the grace when SIGTERM is ignored', async () => {
     const pidFile = join(dir, 'stubborn.pid');
-    const docker = runtimeFor(fakeDocker, 'docker', { killGraceMs: 300, env: { ...process.env, FAKE_PIDFILE: pidFile } });
+    const docker = runtimeFor(fakeDocker, 'docker', { killGraceMs: 300, clock: countingClock(), env: { ...process.env, FAKE_PIDFILE: pidFile } });
     const controller = new AbortController();
     const iterator = docker.pullImage(ref('q.io/acme/stubborn:1'), controller.signal).chunks[Symbol.asyncIterator]();
     expect((await iterator.next()).value).toBe('1: Pulling from acme/stubborn\n');
     const pid = await readPid(pidFile);
-    const started = Date.now();
+    useFakeClock(); // before the abort: the grace is a fake timer
     controller.abort();
-    expect(await iterator.next()).toEqual({ value: undefined, done: true });
-    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    const ended = iterator.next();
+    await vi.advanceTimersByTimeAsync(299);
+    expect(processGone(pid)).toBe(false); // SIGTERM is ignored, and the grace is not over
+    await vi.advanceTimersByTimeAsync(1);
+    expect(await ended).toEqual({ value: undefined, done: true });
     expect(processGone(pid)).toBe(true);
   });
 
@@ -485,62 +486,10 @@ describe('cancelling a pull', () => {
 
   it('stops a short command that does not answer in time', async () => {
     const hang = await writeScript('fake-hang-2', '#!/usr/bin/env bash\nexec sleep 30\n');
-    const runtime = runtimeFor(hang, 'docker', { commandTimeoutMs: 200 });
-    await expect(runtime.containerStates(['slot-x'])).rejects.toThrow(/"\S*fake-hang-2 ps --all" did not answer within 200 ms$/);
-  });
-});
-
-/** Real binaries (npm test installs them when run as root): the words the fakes copy are really theirs. */
-function onPath(name: string): string {
-  try {
-    return execFileSync('which', [name], { encoding: 'utf8' }).trim();
-  } catch {
-    throw new Error(`${name} is not on PATH; run npm test as root to install it, or apt-get install ${name === 'docker' ? 'docker.io' : name}`);
-  }
-}
-
-describe('the real docker CLI without a daemon', () => {
-  it('is detected and rejects inspect instead of answering missing', async () => {
-    const realDocker = onPath('docker');
-    const env = { ...process.env, DOCKER_HOST: `unix://${join(tmpdir(), 'slotpull-no-such.sock')}` };
-    const docker = await detectCliRuntime(realDocker, { env });
-    expect(docker.name).toBe('cli:docker');
-    await expect(docker.inspectImage(ref('busybox:1'))).rejects.toThrow(/Cannot connect to the Docker daemon/);
-    await expect(docker.containerStates(['slot-chat'])).rejects.toThrow(/Cannot connect to the Docker daemon/);
-  });
-});
-
-describe('the real podman CLI', () => {
-  let env: NodeJS.ProcessEnv;
-
-  beforeAll(async () => {
-    const root = join(dir, 'podman');
-    await mkdir(root, { recursive: true });
-    const storage = join(root, 'storage.conf');
-    await writeFile(storage, `[storage]\ndriver = "vfs"\ngraphroot = "${root}/graph"\nrunroot = "${root}/run"\n`);
-    env = { ...process.env, CONTAINERS_STORAGE_CONF: storage };
-  });
-
-  it('answers missing, absent, and stopped for a container never started', { timeout: 60_000 }, async () => {
-    const realPodman = onPath('podman');
-    const podman = await detectCliRuntime(realPodman, { env });
-    expect(podman.name).toBe('cli:podman');
-    expect(await podman.inspectImage(ref('ghcr.io/acme/nope:1'))).toBe('missing');
-    expect(Object.fromEntries(await podman.containerStates(['slot-nope']))).toEqual({ 'slot-nope': { status: 'absent', error: null } });
-
-    const context = join(dir, 'podman', 'context');
-    await mkdir(context, { recursive: true });
-    await writeFile(join(context, 'f'), 'x');
-    await writeFile(join(context, 'Containerfile'), 'FROM scratch\nCOPY f /f\n');
-    const run = (...args: string[]) => execFileSync(realPodman, args, { env, stdio: 'pipe' });
-    run('build', '-q', '-t', 'localhost/slotpull-test:1', context);
-    run('create', '--name', 'slot-created-real', 'localhost/slotpull-test:1', '/f');
-    expect(await podman.inspectImage(ref('localhost/slotpull-test:1'))).toBe('present');
-    expect(Object.fromEntries(await podman.containerStates(['slot-created-real', 'slot-nope']))).toEqual({
-      'slot-created-real': { status: 'stopped', error: null },
-      'slot-nope': { status: 'absent', error: null },
-    });
-    run('rm', '-f', 'slot-created-real');
-    run('rmi', '-f', 'localhost/slotpull-test:1');
+    const runtime = runtimeFor(hang, 'docker', { commandTimeoutMs: 200, clock: countingClock() });
+    useFakeClock();
+    const failing = expect(runtime.containerStates(['slot-x'])).rejects.toThrow(/"\S*fake-hang-2 ps --all" did not answer within 200 ms$/);
+    await vi.advanceTimersByTimeAsync(200);
+    await failing;
   });
 });

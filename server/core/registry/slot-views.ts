@@ -1,39 +1,15 @@
 /**
- * What a slot looks like on the wire (CONTRACT §4): its PullSnapshot and its
- * Slot object, assembled from the registry and the runtime's cached answers.
+ * What a slot looks like in JSON answers (CONTRACT §4): its Slot object,
+ * assembled from the registry, the feed's snapshot of its job and the
+ * runtime's cached container list.
  */
 import type { ContainerSlot, Slot } from '../slot.ts';
 import type { Clock } from '../clock.ts';
 import type { ContainerRuntime, ContainerState } from '../runtime.ts';
 import { createTtlCache, type TtlCache } from '../ttl-cache.ts';
-import type { ContainerStatus, ImagePresence, ImageStatus, PullSnapshot } from '../types.ts';
+import type { SlotInfo } from '../types.ts';
 import { DEFAULT_INSPECT_TTL_MS, type PullRegistry } from './pull-registry.ts';
-
-export interface ContainerSlotView {
-  name: string;
-  provider: 'container';
-  image: string;
-  image_status: ImageStatus;
-  container: string;
-  container_status: ContainerStatus;
-  container_error: string | null;
-  port: number | null;
-  model: string | null;
-  labels: Record<string, string>;
-  pull: PullSnapshot | null;
-}
-
-export interface ExternalSlotView {
-  name: string;
-  provider: 'external';
-  url: string | null;
-  port: number | null;
-  model: string | null;
-  labels: Record<string, string>;
-  pull: null;
-}
-
-export type SlotView = ContainerSlotView | ExternalSlotView;
+import type { SlotFeed } from './slot-feed.ts';
 
 /** The runtime a slot's pulls go to, and the registry of that runtime's jobs. */
 export interface SlotTarget {
@@ -45,6 +21,8 @@ export interface SlotViewsOptions {
   /** Every slot the views are asked about: each runtime lists the containers of its slots. */
   slots: readonly Slot[];
   targetFor: (slot: ContainerSlot) => SlotTarget;
+  /** Where a slot's job snapshot comes from (built once per job version). */
+  feed: SlotFeed;
   clock: Clock;
   /** How long a runtime's container list is reused. */
   lookupTtlMs?: number;
@@ -61,17 +39,14 @@ interface RuntimeContainers {
 
 export class SlotViews {
   readonly #targetFor: (slot: ContainerSlot) => SlotTarget;
+  readonly #feed: SlotFeed;
   readonly #containersOf = new Map<ContainerRuntime, RuntimeContainers>();
   /** One in-flight or recent container list per runtime, shared by all its slots. */
   readonly #containerLists: TtlCache<ContainerRuntime, ContainerLookup>;
-  /**
-   * Per slot, the snapshot of its job's latest frame: a thousand streams on
-   * one slot build and serialize it once per frame, not a thousand times.
-   */
-  readonly #frames = new Map<string, { jobId: string; version: number; snapshot: PullSnapshot; json: string | null }>();
 
   constructor(options: SlotViewsOptions) {
     this.#targetFor = options.targetFor;
+    this.#feed = options.feed;
     this.#containerLists = createTtlCache(options.clock, options.lookupTtlMs ?? DEFAULT_INSPECT_TTL_MS);
     const names = new Map<ContainerRuntime, Set<string>>();
     for (const slot of options.slots) {
@@ -82,36 +57,7 @@ export class SlotViews {
     for (const [runtime, known] of names) this.#containersOf.set(runtime, { names: [...known], known });
   }
 
-  /** The job's snapshot for this slot, or a no-job snapshot from the image's presence. */
-  async snapshot(slot: ContainerSlot): Promise<PullSnapshot> {
-    const active = this.jobSnapshot(slot);
-    if (active !== null) return active;
-    const { registry } = this.#targetFor(slot);
-    const status = await registry.imageStatus(slot.image);
-    // A job may have started while the engine was asked; it is the truth then.
-    return this.jobSnapshot(slot) ?? noJobSnapshot(slot, status === 'pulling' ? 'unknown' : status, registry.runtimeName);
-  }
-
-  /** The snapshot of the slot's active or recent job; null when there is none. */
-  jobSnapshot(slot: ContainerSlot): PullSnapshot | null {
-    const job = this.#targetFor(slot).registry.job(slot.image);
-    if (job === undefined) return null;
-    const cached = this.#frames.get(slot.name);
-    if (cached !== undefined && cached.jobId === job.id && cached.version === job.version) return cached.snapshot;
-    const snapshot = { slot_name: slot.name, image: slot.image.raw, job_id: job.id, runtime: job.runtime, ...job.progress() };
-    this.#frames.set(slot.name, { jobId: job.id, version: job.version, snapshot, json: null });
-    return snapshot;
-  }
-
-  /** The snapshot as frame data; the job's latest frame is serialized once for every stream. */
-  serialize(snapshot: PullSnapshot): string {
-    const cached = this.#frames.get(snapshot.slot_name);
-    if (cached === undefined || cached.snapshot !== snapshot) return JSON.stringify(snapshot);
-    cached.json ??= JSON.stringify(snapshot);
-    return cached.json;
-  }
-
-  async view(slot: Slot): Promise<SlotView> {
+  async view(slot: Slot): Promise<SlotInfo> {
     const { name, port, model, labels } = slot;
     if (slot.provider === 'external') return { name, provider: 'external', url: slot.url, port, model, labels, pull: null };
     const { registry, runtime } = this.#targetFor(slot);
@@ -127,7 +73,7 @@ export class SlotViews {
       port,
       model,
       labels,
-      pull: this.jobSnapshot(slot),
+      pull: this.#feed.jobFrame(slot)?.snapshot ?? null,
     };
   }
 
@@ -148,32 +94,4 @@ export class SlotViews {
     );
     return lookup(slot.container);
   }
-}
-
-/** The snapshot of a slot no job has touched lately: its image's presence and nothing else. */
-export function noJobSnapshot(slot: ContainerSlot, presence: ImagePresence, runtime: string): PullSnapshot {
-  return {
-    slot_name: slot.name,
-    image: slot.image.raw,
-    job_id: null,
-    runtime,
-    queue_position: null,
-    state: presence,
-    phase: null,
-    percent: null,
-    bytes_done: null,
-    bytes_total: null,
-    bytes_total_exact: false,
-    layer: null,
-    total_layers: null,
-    layers_cached: null,
-    layers: [],
-    speed_bps: null,
-    eta_s: null,
-    error: null,
-    error_code: null,
-    started_at: null,
-    updated_at: null,
-    finished_at: null,
-  };
 }

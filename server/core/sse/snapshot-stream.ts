@@ -7,16 +7,14 @@
  * cleanup runs exactly once, on cancel, server close or `until=done`.
  */
 import type { ContainerSlot } from '../slot.ts';
-import type { PullRegistry } from '../registry/pull-registry.ts';
-import type { SlotViews } from '../registry/slot-views.ts';
+import type { SlotFeed } from '../registry/slot-feed.ts';
 import { sseComment, sseMessage, sseOpening } from './frame.ts';
 import type { OpenStream } from './stream-set.ts';
 
 export interface SnapshotStreamOptions {
   slots: readonly ContainerSlot[];
-  /** The registry whose jobs a slot follows (one per engine). */
-  registryFor: (slot: ContainerSlot) => PullRegistry;
-  views: SlotViews;
+  /** Which slot changed, and its frame. */
+  feed: SlotFeed;
   /** Where an open stream registers for the heartbeat and the server's close; returns the way out. */
   streams: { add(stream: OpenStream): () => void };
   /** End after every slot has sent a terminal frame (`?until=done`). */
@@ -29,7 +27,7 @@ export interface SnapshotStreamOptions {
 const encoder = new TextEncoder();
 
 export function createSnapshotStream(options: SnapshotStreamOptions): ReadableStream<Uint8Array> {
-  const { slots, registryFor, views, untilDone = false } = options;
+  const { slots, feed, untilDone = false } = options;
   const slotsByName = new Map(slots.map((slot) => [slot.name, slot]));
 
   // Every slot starts out due: the first frame per slot is its current snapshot.
@@ -42,7 +40,7 @@ export function createSnapshotStream(options: SnapshotStreamOptions): ReadableSt
   let wake: (() => void) | null = null;
   let controller: ReadableStreamDefaultController<Uint8Array> | null = null;
 
-  const unwatches = watchSlots(slots, registryFor, (slot) => {
+  const unwatch = feed.watch(slots, (slot) => {
     due.add(slot.name);
     wake?.();
   });
@@ -50,7 +48,7 @@ export function createSnapshotStream(options: SnapshotStreamOptions): ReadableSt
   const cleanup = (): void => {
     if (closed) return;
     closed = true;
-    for (const unwatch of unwatches) unwatch();
+    unwatch();
     leave();
     wake?.();
   };
@@ -97,11 +95,11 @@ export function createSnapshotStream(options: SnapshotStreamOptions): ReadableSt
           for (const name of [...due]) {
             due.delete(name);
             const slot = slotsByName.get(name) as ContainerSlot;
-            // A running or recent job's snapshot is at hand: no await, so a thousand readers woken together write sooner.
-            const snapshot = views.jobSnapshot(slot) ?? (await views.snapshot(slot));
+            // A running or recent job's frame is at hand: no await, so a thousand readers woken together write sooner.
+            const frame = feed.jobFrame(slot) ?? (await feed.frame(slot));
             if (closed) return;
-            frames += sseMessage(nextId++, views.serialize(snapshot));
-            if (untilDone && snapshot.state !== 'pulling') done.add(name);
+            frames += sseMessage(nextId++, frame.data);
+            if (untilDone && frame.snapshot.state !== 'pulling') done.add(name);
           }
           send(frames);
           if (untilDone && done.size === slotsByName.size) end();
@@ -113,25 +111,5 @@ export function createSnapshotStream(options: SnapshotStreamOptions): ReadableSt
       },
     },
     { highWaterMark: 0 },
-  );
-}
-
-/** Watches every slot's image in its registry; returns the ways out. */
-function watchSlots(
-  slots: readonly ContainerSlot[],
-  registryFor: (slot: ContainerSlot) => PullRegistry,
-  onChange: (slot: ContainerSlot) => void,
-): (() => void)[] {
-  // Per registry (engine), the slots that follow each image.
-  const watched = new Map<PullRegistry, Map<string, ContainerSlot[]>>();
-  for (const slot of slots) {
-    const registry = registryFor(slot);
-    const byImage = watched.get(registry) ?? new Map<string, ContainerSlot[]>();
-    watched.set(registry, byImage.set(slot.image.key, [...(byImage.get(slot.image.key) ?? []), slot]));
-  }
-  return [...watched].map(([registry, byImage]) =>
-    registry.watch(byImage.keys(), (imageKey) => {
-      for (const slot of byImage.get(imageKey) ?? []) onChange(slot);
-    }),
   );
 }

@@ -4,7 +4,7 @@ import { ApiError } from '../errors.ts';
 import { findContainerSlot, findSlot } from '../slot-lookup.ts';
 import type { Services } from '../services.ts';
 
-export function slotRoutes({ slots, targetFor, views }: Services): Hono {
+export function slotRoutes({ slots, targetFor, views, feed }: Services): Hono {
   const routes = new Hono();
 
   routes.get('/slots', async (c) => c.json(await Promise.all([...slots.values()].map((slot) => views.view(slot)))));
@@ -18,7 +18,7 @@ export function slotRoutes({ slots, targetFor, views }: Services): Hono {
     if (down !== null) throw new ApiError(503, 'runtime.unavailable', `Cannot pull for slot "${slot.name}": ${down}`, { name: slot.name });
     // No await before start(): concurrent POSTs must find this job registered.
     const { resumed } = registry.start(slot.image);
-    return c.json({ resumed, ...views.jobSnapshot(slot) }, 202);
+    return c.json({ resumed, ...feed.jobFrame(slot)?.snapshot }, 202);
   });
 
   routes.delete('/slots/:name/pull', (c) => {
@@ -28,10 +28,10 @@ export function slotRoutes({ slots, targetFor, views }: Services): Hono {
         name: slot.name,
       });
     }
-    return c.json(views.jobSnapshot(slot));
+    return c.json(feed.jobFrame(slot)?.snapshot ?? null);
   });
 
-  routes.get('/slots/:name/pull/status', async (c) => c.json(await views.snapshot(findContainerSlot(slots, c.req.param('name')))));
+  routes.get('/slots/:name/pull/status', async (c) => c.json((await feed.frame(findContainerSlot(slots, c.req.param('name')))).snapshot));
 
   return routes;
 }

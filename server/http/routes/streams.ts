@@ -3,7 +3,7 @@ import { Hono, type Context } from 'hono';
 import type { ContainerSlot } from '../../core/slot.ts';
 import { lastEventId } from '../../core/sse/frame.ts';
 import { createSnapshotStream } from '../../core/sse/snapshot-stream.ts';
-import { ApiError } from '../errors.ts';
+import { ApiError, clip } from '../errors.ts';
 import { MAX_STREAM_SLOTS, UntilQuery } from '../schemas.ts';
 import { findContainerSlot } from '../slot-lookup.ts';
 import type { Services } from '../services.ts';
@@ -49,14 +49,13 @@ export function streamRoutes(services: Services): Hono {
 function respond(c: Context, services: Services, chosen: ContainerSlot[]): Response {
   const until = c.req.query('until');
   if (!UntilQuery.safeParse(until).success) {
-    throw new ApiError(400, 'validation.invalid', `until="${until}" is not understood; use until=done or leave it out.`, {
+    throw new ApiError(400, 'validation.invalid', `until="${clip(until ?? '')}" is not understood; use until=done or leave it out.`, {
       field: 'until',
     });
   }
   const stream = createSnapshotStream({
     slots: chosen,
-    registryFor: (slot) => services.targetFor(slot).registry,
-    views: services.views,
+    feed: services.feed,
     streams: services.openStreams,
     untilDone: until === 'done',
     lastId: lastEventId(c.req.header('Last-Event-ID')),

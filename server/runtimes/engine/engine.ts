@@ -10,7 +10,7 @@ import { containerStateFrom } from '../../core/container-state.ts';
 import { RuntimeFailure, type ContainerRuntime, type ContainerState, type PullOutput } from '../../core/runtime.ts';
 import type { Clock } from '../../core/clock.ts';
 import type { EngineEndpoint } from '../../core/engine-endpoint.ts';
-import { systemClock } from '../../system-clock.ts';
+import { systemClock } from '../system-clock.ts';
 import { createReadBudget } from './read-budget.ts';
 import type { RegistryAuth } from './registry-auth.ts';
 import { engineFetch, type EngineFetch, type EngineRequest, type TransportOptions } from './transport.ts';

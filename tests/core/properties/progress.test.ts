@@ -10,7 +10,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createPullParser } from '../../../server/core/parse/parser.ts';
-import { MAX_PULLING_PERCENT, PullProgress } from '../../../server/core/progress/aggregate.ts';
+import { PullProgress } from '../../../server/core/progress/aggregate.ts';
+import { MAX_PULLING_PERCENT } from '../../../server/core/progress/percent.ts';
 import type { ProgressEvent, PullOutputFormat, PullProgressFields } from '../../../server/core/types.ts';
 import { PullSnapshotSchema } from '../../../server/http/schemas.ts';
 import { cutAt, garbageLine, pullStream, type PullStream } from './pull-streams.ts';

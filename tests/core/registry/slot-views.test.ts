@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { validateSlotsFile } from '../../../server/config/schema.ts';
 import { type ContainerSlot, type Slot } from '../../../server/core/slot.ts';
 import { PullRegistry } from '../../../server/core/registry/pull-registry.ts';
+import { SlotFeed } from '../../../server/core/registry/slot-feed.ts';
 import { SlotViews, type SlotTarget } from '../../../server/core/registry/slot-views.ts';
 import { countingClock, type CountingClock } from '../../helpers/clock.ts';
 import { ScriptedRuntime } from '../../helpers/scripted-runtime.ts';
@@ -52,7 +53,9 @@ describe('SlotViews container status', () => {
     const config = validateSlotsFile(slotsFile(), 'test');
     if (!config.ok) throw new Error(config.problems.join('\n'));
     slots = config.slots;
-    views = new SlotViews({ slots, targetFor: (slot) => targets.get(slot.engine) as SlotTarget, clock, lookupTtlMs: TTL_MS });
+    const targetFor = (slot: ContainerSlot) => targets.get(slot.engine) as SlotTarget;
+    const feed = new SlotFeed({ registryFor: (slot) => targetFor(slot).registry });
+    views = new SlotViews({ slots, targetFor, feed, clock, lookupTtlMs: TTL_MS });
   });
   afterEach(() => {
     for (const target of targets.values()) target.registry.close();

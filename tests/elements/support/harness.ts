@@ -1,8 +1,10 @@
 /**
  * Browser-side helpers of the element tests: worlds (a fresh slotpull app
  * per test, see worlds.mjs), fixtures, waiting on DOM changes and events
- * (never on time), event recorders and the axe scan.
+ * (never on time), event recorders and the axe scan. Their deadlines use
+ * the real timers, so they hold while a test runs on the fake clock.
  */
+import { realClearTimeout, realSetTimeout } from './fake-clock.ts';
 
 export interface WorldOptions {
   seed?: number;
@@ -144,13 +146,13 @@ export function until(elements: Element | Element[], check: () => boolean, what:
         return false;
       }
     };
-    const timer = setTimeout(() => {
+    const timer = realSetTimeout(() => {
       observer.disconnect();
       const states = roots.map((el) => `<${el.localName} state=${el.getAttribute('state') ?? el.getAttribute('status')}> "${el.shadowRoot ? text(el.shadowRoot) : ''}"`);
       reject(new Error(`timed out after ${ms} ms waiting for ${what}; now: ${states.join(', ')}${failure ? ` (last check threw ${String(failure)})` : ''}`));
     }, ms);
     const done = (): void => {
-      clearTimeout(timer);
+      realClearTimeout(timer);
       observer.disconnect();
       resolve();
     };
@@ -162,13 +164,13 @@ export function until(elements: Element | Element[], check: () => boolean, what:
 /** The next `type` event on `target` (optionally one that passes `accept`); fails after `ms`. */
 export function nextEvent<E extends Event = Event>(target: EventTarget, type: string, ms = 20_000, accept: (event: E) => boolean = () => true): Promise<E> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
+    const timer = realSetTimeout(() => {
       target.removeEventListener(type, listener);
       reject(new Error(`timed out after ${ms} ms waiting for a ${type} event`));
     }, ms);
     const listener = (event: Event): void => {
       if (!accept(event as E)) return;
-      clearTimeout(timer);
+      realClearTimeout(timer);
       target.removeEventListener(type, listener);
       resolve(event as E);
     };

@@ -21,7 +21,7 @@ const { createSlotpull } = await import(new URL('http/app.js', dist).href);
 const { createDemoRuntime } = await import(new URL('runtimes/demo.js', dist).href);
 const { validateSlotsFile } = await import(new URL('config/schema.js', dist).href);
 const { demoSlotsFile } = await import(new URL('config/demo.js', dist).href);
-const { systemClock } = await import(new URL('system-clock.js', dist).href);
+const { systemClock } = await import(new URL('runtimes/system-clock.js', dist).href);
 
 const WORLD_PATH = /^\/__test\/worlds\/(\d+)(\/.*)?$/;
 const EVENT_STREAM_PATH = /^\/api\/(events|slots\/[^/]+\/pull\/stream)(\?|$)/;

@@ -1,5 +1,6 @@
+import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { registryAuthFromDockerConfig } from '../../../server/runtimes/engine/registry-auth.ts';
+import { credentialsFromDockerConfig, registryAuthFromDockerConfig } from '../../../server/runtimes/engine/registry-auth.ts';
 
 const decode = (header: string | undefined) => JSON.parse(Buffer.from(header as string, 'base64url').toString('utf8'));
 
@@ -40,5 +41,36 @@ describe('registryAuthFromDockerConfig', () => {
     } catch (error) {
       expect((error as Error).message).not.toContain(secret);
     }
+  });
+});
+
+describe('credentialsFromDockerConfig', () => {
+  const config = {
+    auths: {
+      'https://index.docker.io/v1/': { auth: Buffer.from('hub-user:hub-s3cret').toString('base64') },
+      'registry.example:5000': { username: 'ü', password: 'pässword' },
+      'acr.example': { auth: Buffer.from('00000000-0000-0000-0000-000000000000:').toString('base64'), identitytoken: 'refresh-s3cret' },
+    },
+  };
+
+  it('gives one credential per host, and Basic for the registry or its token realm', () => {
+    const credentials = credentialsFromDockerConfig(config, 'config.json');
+    for (const host of ['docker.io', 'index.docker.io', 'registry-1.docker.io']) {
+      expect(credentials(host)?.basicAuthorization(), host).toBe(`Basic ${Buffer.from('hub-user:hub-s3cret').toString('base64')}`);
+    }
+    expect(credentials('registry.example:5000')?.basicAuthorization()).toBe(`Basic ${Buffer.from('ü:pässword', 'utf8').toString('base64')}`);
+    expect(credentials('acr.example')?.identityToken).toBe('refresh-s3cret');
+    expect(credentials('registry.example')).toBeUndefined();
+  });
+
+  it('shows host and user only when a credential is logged or serialised', () => {
+    const credentials = credentialsFromDockerConfig(config, 'config.json');
+    for (const host of ['docker.io', 'acr.example']) {
+      const credential = credentials(host);
+      const shown = [JSON.stringify(credential), inspect(credential, { showHidden: true, depth: 5 }), String(credential), `${Object.values(credential ?? {})}`].join('\n');
+      expect(shown).toContain(host);
+      expect(shown).not.toMatch(/s3cret/);
+    }
+    expect(JSON.parse(JSON.stringify(credentials('docker.io')))).toEqual({ registry: 'docker.io', username: 'hub-user' });
   });
 });

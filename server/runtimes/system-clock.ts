@@ -1,5 +1,5 @@
 /** The real clock, handed to the core by the entries. */
-import type { Clock } from './core/clock.ts';
+import type { Clock } from '../core/clock.ts';
 
 export const systemClock: Clock = {
   now: () => Date.now(),

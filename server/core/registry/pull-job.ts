@@ -1,0 +1,60 @@
+/**
+ * A pull job: one image pulled on one engine, its progress tracker and the
+ * way to stop it. Made here from its parts (a new id and tracker today), so
+ * that the registry only decides when a job starts, not what one is.
+ */
+import type { Clock } from '../clock.ts';
+import type { PullProgress } from '../progress/aggregate.ts';
+import type { ImageReference } from '../reference.ts';
+import type { JobState, PullProgressFields } from '../types.ts';
+
+/** A job's progress as the wire shows it: the aggregator's fields and its place in the queue. */
+export type JobProgress = PullProgressFields & {
+  /** 1 for the next job to start; null once the engine pulls it. */
+  queue_position: number | null;
+};
+
+/** What callers may read of a job. */
+export interface PullJobView {
+  readonly id: string;
+  readonly image: ImageReference;
+  readonly runtime: string;
+  readonly state: JobState;
+  /** Grows with every frame the job sends; a snapshot built at one version holds until the next. */
+  readonly version: number;
+  progress(): JobProgress;
+}
+
+/** The registry's own handle on a job. */
+export interface PullJob extends PullJobView {
+  readonly tracker: PullProgress;
+  readonly abort: AbortController;
+  version: number;
+}
+
+export interface PullJobParts {
+  id: string;
+  image: ImageReference;
+  /** The engine's name (`docker`, `podman`, …). */
+  runtime: string;
+  tracker: PullProgress;
+  clock: Clock;
+  /** The job's place among the jobs waiting for an engine pull; null when not waiting. */
+  queuePosition: (job: PullJob) => number | null;
+}
+
+export function createPullJob({ id, image, runtime, tracker, clock, queuePosition }: PullJobParts): PullJob {
+  const job: PullJob = {
+    id,
+    image,
+    runtime,
+    tracker,
+    abort: new AbortController(),
+    version: 0,
+    get state() {
+      return tracker.state;
+    },
+    progress: () => ({ ...tracker.snapshot(clock.now()), queue_position: queuePosition(job) }),
+  };
+  return job;
+}

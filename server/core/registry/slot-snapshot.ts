@@ -1,0 +1,37 @@
+/** A slot's PullSnapshot (CONTRACT §4), from its job or, with no job, from its image's presence. */
+import type { ContainerSlot } from '../slot.ts';
+import type { ImagePresence, PullSnapshot } from '../types.ts';
+import type { PullJobView } from './pull-job.ts';
+
+/** The snapshot of the slot's job as it is now. */
+export function jobSnapshot(slot: ContainerSlot, job: PullJobView): PullSnapshot {
+  return { slot_name: slot.name, image: slot.image.raw, job_id: job.id, runtime: job.runtime, ...job.progress() };
+}
+
+/** The snapshot of a slot no job has touched lately: its image's presence and nothing else. */
+export function noJobSnapshot(slot: ContainerSlot, presence: ImagePresence, runtime: string): PullSnapshot {
+  return {
+    slot_name: slot.name,
+    image: slot.image.raw,
+    job_id: null,
+    runtime,
+    queue_position: null,
+    state: presence,
+    phase: null,
+    percent: null,
+    bytes_done: null,
+    bytes_total: null,
+    bytes_total_exact: false,
+    layer: null,
+    total_layers: null,
+    layers_cached: null,
+    layers: [],
+    speed_bps: null,
+    eta_s: null,
+    error: null,
+    error_code: null,
+    started_at: null,
+    updated_at: null,
+    finished_at: null,
+  };
+}

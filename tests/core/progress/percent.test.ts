@@ -1,0 +1,184 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  COMPLETED_PERCENT,
+  MAX_PULLING_PERCENT,
+  rawPercent,
+  shownPercent,
+  type PercentInput,
+  type PercentLayer,
+} from '../../../server/core/progress/percent.ts';
+import type { LayerPhase, ProgressEvent } from '../../../server/core/types.ts';
+import { A, B, STEP_MS, complete, downloaded, downloading, extracting, layer, pullingFrom, run, snap, waiting } from './pull-events.ts';
+
+const fetched = (phase: LayerPhase, size: number | null, downloadedBytes = 0, extracted: number | null = null): PercentLayer => ({
+  phase,
+  size,
+  downloaded: downloadedBytes,
+  extracted,
+});
+/** A pull whose engine has given byte counts. */
+const known = (layers: PercentLayer[], reportsExtraction = false): PercentInput => ({ layers, reportsExtraction, sawBytes: true });
+
+describe('rawPercent', () => {
+  it('is null before the engine gave a byte count, and with no layer to fetch', () => {
+    expect(rawPercent({ layers: [fetched('downloading', 100, 50)], reportsExtraction: false, sawBytes: false })).toBeNull();
+    expect(rawPercent(known([]))).toBeNull();
+  });
+
+  it('weighs the layers by size when every size is known', () => {
+    expect(rawPercent(known([fetched('downloading', 100, 100), fetched('downloading', 300, 0)]))).toBe(25);
+  });
+
+  it('weighs the layers one each when a size is unknown', () => {
+    expect(rawPercent(known([fetched('downloading', 100, 50), fetched('waiting', null)]))).toBe(25);
+  });
+
+  it('counts a download whole from Verifying Checksum on, and as nothing while waiting or of unknown size', () => {
+    for (const phase of ['verifying', 'downloaded', 'extracting', 'complete'] as const) {
+      expect(rawPercent(known([fetched(phase, 100)])), phase).toBe(100);
+    }
+    expect(rawPercent(known([fetched('waiting', 100, 50)]))).toBe(0);
+    expect(rawPercent(known([fetched('downloading', null, 50)]))).toBe(0);
+  });
+
+  it('never counts a layer as more than whole', () => {
+    expect(rawPercent(known([fetched('downloading', 100, 150), fetched('waiting', 100)]))).toBe(50);
+  });
+
+  it('splits a layer 80/20 between download and extraction where the engine reports extraction', () => {
+    expect(rawPercent(known([fetched('downloading', 200, 100)], true))).toBe(40);
+    expect(rawPercent(known([fetched('downloaded', 200)], true))).toBe(80);
+    expect(rawPercent(known([fetched('extracting', 200, 200, 100)], true))).toBe(90);
+    expect(rawPercent(known([fetched('complete', 200)], true))).toBe(100);
+  });
+
+  it('counts extraction only while extracting, by bytes of a known size', () => {
+    expect(rawPercent(known([fetched('extracting', 200, 200, null)], true))).toBe(80);
+    expect(rawPercent(known([fetched('extracting', null, 200, 100)], true))).toBe(80);
+    expect(rawPercent(known([fetched('downloaded', 200, 200, 200)], true))).toBe(80);
+  });
+});
+
+describe('shownPercent', () => {
+  it('rounds to one decimal while pulling', () => {
+    expect(shownPercent(null, 100 / 3, 'pulling')).toBe(33.3);
+  });
+
+  it('never goes down while pulling', () => {
+    expect(shownPercent(40, 20, 'pulling')).toBe(40);
+    expect(shownPercent(40, 60.04, 'pulling')).toBe(60);
+  });
+
+  it(`stays at most ${MAX_PULLING_PERCENT} until the pull completed`, () => {
+    expect(shownPercent(null, 100, 'pulling')).toBe(MAX_PULLING_PERCENT);
+    expect(shownPercent(98, 99.96, 'pulling')).toBe(MAX_PULLING_PERCENT);
+  });
+
+  it(`is exactly ${COMPLETED_PERCENT} when completed, whatever came before`, () => {
+    expect(shownPercent(null, null, 'completed')).toBe(COMPLETED_PERCENT);
+    expect(shownPercent(12, 3, 'completed')).toBe(COMPLETED_PERCENT);
+  });
+
+  it('keeps the last value when failed or cancelled, or when nothing is known', () => {
+    expect(shownPercent(57, 99, 'failed')).toBe(57);
+    expect(shownPercent(57, 99, 'cancelled')).toBe(57);
+    expect(shownPercent(57, null, 'pulling')).toBe(57);
+    expect(shownPercent(null, null, 'pulling')).toBeNull();
+    expect(shownPercent(null, 42, 'failed')).toBeNull();
+  });
+
+  it('never goes down, stays known once known and at most 99 over any raw values while pulling', () => {
+    fc.assert(
+      fc.property(fc.array(fc.option(fc.double({ min: 0, max: 100, noNaN: true }))), (raws) => {
+        let shown: number | null = null;
+        for (const raw of raws) {
+          const next = shownPercent(shown, raw, 'pulling');
+          if (shown !== null) {
+            expect(next).not.toBeNull();
+            expect(next as number).toBeGreaterThanOrEqual(shown);
+          }
+          if (next !== null) expect(next).toBeLessThanOrEqual(MAX_PULLING_PERCENT);
+          shown = next;
+        }
+      }),
+    );
+  });
+});
+
+describe('PullProgress', () => {
+  describe('percent', () => {
+    it('is null until the first byte data, then weighted by bytes when every size is known', () => {
+      const { progress, now } = run([pullingFrom, waiting(A), waiting(B)]);
+      expect(progress.snapshot(now).percent).toBeNull();
+      progress.apply(downloading(B, 0, 300), now + 100);
+      expect(progress.snapshot(now + 100).percent).toBe(0); // by count: A's size is not known yet
+      progress.apply(downloading(A, 100, 100), now + 200);
+      const s = progress.snapshot(now + 200);
+      expect(s.percent).toBe(20); // 0.8 × 100 / 400
+      expect(s.bytes_total_exact).toBe(true);
+    });
+
+    it('gives a download 100% of a layer where the engine never reports extraction', () => {
+      const s = snap([waiting(A), waiting(B), downloading(B, 0, 300), downloading(A, 100, 100)]);
+      expect(s.percent).toBe(25);
+    });
+
+    it('keeps a higher count-weighted percent when sizes arrive later (it never goes down)', () => {
+      const s = snap([pullingFrom, waiting(A), waiting(B), downloading(A, 100, 100), downloading(B, 0, 300)]);
+      expect(s.percent).toBe(40); // 0.8 / 2 layers, before the bytes-weighted 20
+    });
+
+    it('is weighted by layer count when a size is unknown, with bytes_total_exact false', () => {
+      const s = snap([waiting(A), waiting(B), downloading(A, 50, 100)]);
+      expect(s.percent).toBe(25); // (0.5 + 0) / 2
+      expect(s.bytes_total_exact).toBe(false);
+      expect(s.bytes_total).toBe(100);
+      expect(s.bytes_done).toBe(50);
+    });
+
+    it('splits a layer 80/20 between download and extraction', () => {
+      const steps: Array<[ProgressEvent, number]> = [
+        [downloading(A, 50, 200), 20],
+        [layer(A, 'verifying'), 80],
+        [downloaded(A), 80],
+        [extracting(A, 100, 200), 90],
+        [extracting(A, 200, 200), 99],
+        [complete(A), 99],
+      ];
+      const { progress, now } = run([pullingFrom, waiting(A)]);
+      steps.forEach(([event, percent], i) => {
+        progress.apply(event, now + (i + 1) * STEP_MS);
+        expect(progress.snapshot(now + (i + 1) * STEP_MS).percent).toBe(percent);
+      });
+    });
+
+    it('stays null for a pull with no byte data, and is 100 on complete', () => {
+      const { progress, now } = run([waiting(A), waiting(B), downloaded(A), downloaded(B)]);
+      expect(progress.snapshot(now).percent).toBeNull();
+      progress.complete(now + 100);
+      expect(progress.snapshot(now + 100).percent).toBe(100);
+    });
+
+    it('never goes down when a new layer appears, and stays ≤ 99 until complete', () => {
+      const { progress, now } = run([waiting(A), downloading(A, 100, 100), downloaded(A)]);
+      expect(progress.snapshot(now).percent).toBe(99);
+      progress.apply(waiting(B), now + 100); // raw 50%
+      expect(progress.snapshot(now + 100).percent).toBe(99);
+      expect(progress.state).toBe('pulling');
+      progress.complete(now + 200);
+      expect(progress.snapshot(now + 200).percent).toBe(100);
+    });
+
+    it('is rounded to one decimal', () => {
+      const s = snap([waiting(A), downloading(A, 1, 3)]);
+      expect(s.percent).toBe(33.3);
+    });
+
+    it('is 100 only when completed: a failure keeps the last value', () => {
+      const { progress, now } = run([waiting(A), downloading(A, 100, 100)]);
+      progress.fail('unexpected EOF', now + 100);
+      expect(progress.snapshot(now + 100).percent).toBe(99);
+    });
+  });
+});

@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { byteCounts } from '../../../../server/core/progress/quirks/containerd-extract-seconds.ts';
+import { A, downloaded, downloading, layer, pullingFrom, snap } from '../pull-events.ts';
+
+describe('byteCounts', () => {
+  it('passes on byte counts', () => {
+    expect(byteCounts({ kind: 'layer', id: A, phase: 'extracting', current: 100, total: 200 })).toEqual({ current: 100, total: 200 });
+    expect(byteCounts({ kind: 'layer', id: A, phase: 'downloading', current: 100 })).toEqual({ current: 100, total: undefined });
+  });
+
+  it('gives no bytes for a count in seconds', () => {
+    expect(byteCounts({ kind: 'layer', id: A, phase: 'extracting', current: 3, units: 's' })).toEqual({});
+  });
+});
+
+describe('PullProgress', () => {
+  describe('percent', () => {
+    it("handles containerd's Extracting in seconds: extraction counts 0 until complete", () => {
+      const s = snap([pullingFrom, downloading(A, 100, 100), downloaded(A), layer(A, 'extracting', { current: 3, units: 's' })]);
+      expect(s.percent).toBe(80);
+      expect(s.layers[0]).toEqual({ id: A, phase: 'extracting', current: null, total: 100 });
+      expect(s.phase).toBe('extracting');
+    });
+  });
+});

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { PullProgress } from '../../../server/core/progress/aggregate.ts';
+import { parseImageReference } from '../../../server/core/reference.ts';
+import { createPullJob } from '../../../server/core/registry/pull-job.ts';
+import { jobSnapshot, noJobSnapshot } from '../../../server/core/registry/slot-snapshot.ts';
+import { containerSlot } from '../../helpers/container-slot.ts';
+
+const NOW = 1_000_000;
+const image = parseImageReference('127.0.0.1:5000/feas/multi:1');
+const slot = containerSlot('chat', image.raw);
+const clock = { now: () => NOW, setTimeout: () => null, clearTimeout: () => {} };
+const job = createPullJob({ id: 'p_1', image, runtime: 'podman', tracker: new PullProgress(NOW), clock, queuePosition: () => 1 });
+
+describe('jobSnapshot', () => {
+  it('names the slot, its image as written, the job and its engine, with the job\'s progress', () => {
+    expect(jobSnapshot(slot, job)).toEqual({ slot_name: 'chat', image: image.raw, job_id: 'p_1', runtime: 'podman', ...job.progress() });
+    expect(jobSnapshot(slot, job)).toMatchObject({ state: 'pulling', queue_position: 1 });
+  });
+});
+
+describe('noJobSnapshot', () => {
+  it('says the image\'s presence and nothing else', () => {
+    expect(noJobSnapshot(slot, 'present', 'docker')).toMatchObject({
+      slot_name: 'chat',
+      image: image.raw,
+      job_id: null,
+      runtime: 'docker',
+      state: 'present',
+      percent: null,
+      layers: [],
+      error: null,
+    });
+  });
+
+  it('has exactly the fields of a job\'s snapshot, so the wire has one shape', () => {
+    expect(Object.keys(noJobSnapshot(slot, 'missing', 'docker')).sort()).toEqual(Object.keys(jobSnapshot(slot, job)).sort());
+  });
+});
