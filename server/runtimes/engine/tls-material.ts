@@ -10,11 +10,10 @@ import type { TlsMaterial, TlsPaths } from '../../core/engine-endpoint.ts';
 
 /** Reads the files and checks them against each other and the clock; throws one line naming the file and the fix. */
 export async function loadTlsMaterial(paths: TlsPaths, source: string, now: number = Date.now()): Promise<TlsMaterial> {
-  const [ca, cert, key] = await Promise.all([
-    readPem(paths.ca, 'CA certificate'),
-    paths.cert === null ? null : readPem(paths.cert, 'client certificate'),
-    paths.key === null ? null : readPem(paths.key, 'client key'),
-  ]);
+  // One after another, so that of several missing files the message always names the first.
+  const ca = await readPem(paths.ca, 'CA certificate');
+  const cert = paths.cert === null ? null : await readPem(paths.cert, 'client certificate');
+  const key = paths.key === null ? null : await readPem(paths.key, 'client key');
   checkDates(certificate(ca, paths.ca, 'CA certificate'), paths.ca, 'CA certificate', now);
   if (cert !== null && key !== null && paths.cert !== null && paths.key !== null) {
     const client = certificate(cert, paths.cert, 'client certificate');
