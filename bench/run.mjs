@@ -6,6 +6,7 @@
 //   elements  bundle size; 100 pull bars in Chromium: main-thread busy, long tasks, fps
 //   flood     200 sockets pipelining requests and never reading: RSS, health latency, recovery
 //   store     the pull store (issue 16): cost per finished pull, start with 10,000 jobs, a history page
+//   engines   20 engines × 50 slots: cold and warm listing, engine requests per 2 s, one engine hanging
 // Prints the figures, writes bench/results/<date>.json (parts of the same
 // day merged, the newest run of each part kept) and regenerates the tables
 // in docs/benchmarks.md. A missed target is a result, not a failure: the exit
@@ -14,7 +15,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import { join } from 'node:path';
 import { BENCH_DIR, ROOT, load, log, machine } from './lib/common.mjs';
 import { stopEnv } from './lib/engine-env.mjs';
-import { elementsTables, fanoutTables, floodTables, listingTables, overheadTables, regenerate, summaryTable, truthTables } from './lib/report.mjs';
+import { elementsTables, enginesTables, fanoutTables, floodTables, listingTables, overheadTables, regenerate, summaryTable, truthTables } from './lib/report.mjs';
 import { storeTables } from './store.mjs';
 
 const PARTS = {
@@ -25,6 +26,7 @@ const PARTS = {
   elements: { run: async () => (await import('./elements.mjs')).runElements(), table: elementsTables },
   flood: { run: async () => (await import('./flood.mjs')).runFlood(), table: floodTables },
   store: { run: async () => (await import('./store.mjs')).runStore(), table: storeTables },
+  engines: { run: async () => (await import('./engines.mjs')).runEngines(), table: enginesTables },
 };
 
 const args = process.argv.slice(2);

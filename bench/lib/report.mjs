@@ -167,6 +167,28 @@ export function floodTables(part, results) {
   ].join('\n');
 }
 
+export function enginesTables(part, results) {
+  const p = part.parameters;
+  const h = part.hanging;
+  return [
+    header(part, results),
+    '',
+    `${p.engines.length} engines × ${p.slotsPerEngine} slots = ${p.slots} slots: ${p.engines.join(', ')}. Per engine ${p.images} images (${p.present} present) and ${p.containers} existing containers. Cold: a fresh slotpull over the connected engines (empty caches), ${p.rounds} rounds; warm: right after. Steady: a dashboard listing every ${p.gapMs} ms, ${p.hangPhases} phases of ${p.phaseMs / 1000} s without a hanging engine and ${p.hangPhases} while ${p.hung} accepts every request and never answers (measured once its slots all read unknown), in ABBA order.`,
+    '',
+    '| listing (GET /api/slots, all slots) | median ms | p95 ms | samples |',
+    '|---|---:|---:|---:|',
+    `| cold (${v(part.cold.engine_requests)} engine requests) | ${v(part.cold.median_ms)} | ${v(part.cold.p95_ms)} | ${part.cold.samples} |`,
+    `| warm | ${v(part.warm.median_ms)} | ${v(part.warm.p95_ms)} | ${part.warm.samples} |`,
+    `| steady, no engine hanging | ${v(part.normal.median_ms)} | ${v(part.normal.p95_ms)} | ${part.normal.samples} |`,
+    `| steady, ${p.hung} hanging | ${v(h.median_ms)} | ${v(h.p95_ms)} | ${h.samples} |`,
+    `| the longest listing until its slots all read unknown (${h.detected_after_ms.map((ms) => v(ms)).join(' / ')} ms after it began to hang) | ${h.detection_ms.join(' / ')} | | ${h.detection_ms.length} |`,
+    '',
+    `- Engine requests per 2 s, steady: ${v(part.steady.engine_requests_per_2s)} for all ${p.engines.length} engines (at most ${v(part.steady.most_requests_one_engine_any_2s)} to one engine in any 2 s); while one hangs: ${v(h.engine_requests_per_2s)}, of which ${v(h.requests_to_hung_engine_per_2s)} to the hanging one.`,
+    `- While it hangs: ${h.unknown_slots} slots unknown, ${h.unknown_only_its_own ? 'all of them its own' : '**some of another engine**'}.`,
+    `- Target: listing with one engine hanging within ${part.targets.hang_to_normal_median.target}× of the listing without: ×${v(part.hang_to_normal_median)} median (×${v(part.hang_to_normal_p95)} p95) — ${mark(part.targets.hang_to_normal_median.met)}.`,
+  ].join('\n');
+}
+
 export function summaryTable(results) {
   const lines = [
     `_${results.machine.cores} cores (${results.machine.cpu}), Node ${results.machine.node.slice(1)}; per part: ${Object.entries(results.parts).map(([name, part]) => `${name} ${part.finished_at?.slice(0, 16).replace('T', ' ')} UTC, load ${part.load?.start?.[0] ?? '–'}→${part.load?.end?.[0] ?? '–'}`).join('; ')}_`,
@@ -208,6 +230,11 @@ export function summaryTable(results) {
   if (fl?.targets) {
     const t = fl.targets;
     lines.push(`| flood | ${fl.parameters.sockets} non-reading pipelining sockets: RSS growth < ${t.rss_growth.target_mb} MB, health p99 < ${t.health_p99.target_ms} ms, recovery at once | +${v(t.rss_growth.value_mb)} MB; health p99 ${v(t.health_p99.value_ms)} ms; first answer after leaving ${v(t.recovery.first_after_leaving_ms)} ms | RSS ${mark(t.rss_growth.met)}, health ${mark(t.health_p99.met)}, recovery ${mark(t.recovery.met)} |`);
+  }
+  const en = results.parts.engines;
+  if (en?.targets) {
+    const t = en.targets.hang_to_normal_median;
+    lines.push(`| engines | listing with one of ${en.parameters.engines.length} engines hanging ≤ ${t.target}× the listing without | ×${v(t.value)} (${v(en.hanging.median_ms)} vs ${v(en.normal.median_ms)} ms, ${en.parameters.slots} slots) | ${mark(t.met)} |`);
   }
   for (const [name, part] of Object.entries(results.parts)) {
     if (part.error) lines.push(`| ${name} | | failed: ${part.error.split('\n')[0]} | |`);

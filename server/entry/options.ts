@@ -3,6 +3,7 @@
  * entries pass argv and env in, and print what comes back.
  */
 
+import { parseEngineEndpoint } from '../core/engine-endpoint.ts';
 import { RUNTIME_MODES, type RuntimeMode } from '../runtimes/modes.ts';
 
 export interface ServerOptions {
@@ -11,8 +12,12 @@ export interface ServerOptions {
   host: string;
   runtime: RuntimeMode;
   cli: string | undefined;
-  /** --engine: the engine's address (unix:// or tcp://). */
+  /** --engine: the engine's address (unix://, tcp:// or ssh://). */
   engine: string | undefined;
+  /** --engine-context: a docker context whose engine is the server's own (DOCKER_CONTEXT is read with the other variables). */
+  engineContext: string | undefined;
+  /** --allow-plain-tcp: plain HTTP to an engine on another host is accepted (and the log says the risk). */
+  allowPlainTcp: boolean;
   /** --docker-config: a docker config.json with registry credentials. */
   dockerConfig: string | undefined;
   /** Seconds a finished pull stays visible. */
@@ -45,8 +50,11 @@ Options:
   --host ADDR          address to listen on (default ${DEFAULT_HOST})
   --runtime MODE       auto | engine | cli | demo (default auto: the first that works)
   --cli PATH           docker or podman binary for the cli runtime (env SLOTPULL_CLI)
-  --engine ADDR        engine API address, unix:///path.sock or tcp://host:port
-                       (env DOCKER_HOST, CONTAINER_HOST; default: the usual sockets)
+  --engine ADDR        engine API address: unix:///path.sock, tcp://host:port or ssh://[user@]host[:port]
+                       (env DOCKER_HOST with DOCKER_TLS_VERIFY and DOCKER_CERT_PATH, CONTAINER_HOST;
+                       default: the usual sockets)
+  --engine-context NAME  a docker context's engine and certificates (env DOCKER_CONTEXT)
+  --allow-plain-tcp    accept plain tcp:// to an engine on another host (anyone who reaches it controls it)
   --docker-config PATH docker config.json whose credentials are sent to the engine
   --keep-finished S    seconds a finished pull stays visible (default ${DEFAULT_KEEP_FINISHED_S})
   --demo-seed N        seed of the demo runtime's simulated pulls
@@ -66,15 +74,24 @@ export const ENV_VARIABLES = [
   'SLOTPULL_CLI',
   'SLOTPULL_TOKEN',
   'DOCKER_HOST',
+  'DOCKER_TLS_VERIFY',
+  'DOCKER_TLS',
+  'DOCKER_CERT_PATH',
+  'DOCKER_CONTEXT',
+  'DOCKER_CONFIG',
   'CONTAINER_HOST',
   'XDG_RUNTIME_DIR',
+  'HOME',
   'PATH',
+  // ssh:// engines: the agent's socket is passed to ssh; Deno's node:child_process reads NODE_V8_COVERAGE when it spawns.
+  'SSH_AUTH_SOCK',
+  'NODE_V8_COVERAGE',
 ] as const;
 
-const VALUE_FLAGS = ['config', 'port', 'host', 'runtime', 'cli', 'engine', 'docker-config', 'keep-finished', 'demo-seed', 'token', 'allow-origin', 'max-pulls'] as const;
+const VALUE_FLAGS = ['config', 'port', 'host', 'runtime', 'cli', 'engine', 'engine-context', 'docker-config', 'keep-finished', 'demo-seed', 'token', 'allow-origin', 'max-pulls'] as const;
 type ValueFlag = (typeof VALUE_FLAGS)[number];
 const REPEATABLE: readonly ValueFlag[] = ['allow-origin'];
-const SWITCHES = ['protect-reads'] as const;
+const SWITCHES = ['protect-reads', 'allow-plain-tcp'] as const;
 const ORIGIN_PATTERN = /^https?:\/\/[^/\s]+$/;
 
 export function parseServerArgs(argv: readonly string[], env: Env): ParsedArgs {
@@ -109,6 +126,16 @@ export function parseServerArgs(argv: readonly string[], env: Env): ParsedArgs {
     return { kind: 'error', message: '--protect-reads needs a token: pass --token or set SLOTPULL_TOKEN' };
   }
 
+  const engine = values.get('engine');
+  if (engine !== undefined) {
+    if (values.has('engine-context')) return { kind: 'error', message: '--engine and --engine-context both name the engine; give one' };
+    try {
+      parseEngineEndpoint(engine);
+    } catch (error) {
+      return { kind: 'error', message: `--engine: ${(error as Error).message}` };
+    }
+  }
+
   const runtime = values.get('runtime') ?? 'auto';
   if (!RUNTIME_MODES.includes(runtime as RuntimeMode)) {
     return { kind: 'error', message: `--runtime "${runtime}" is not one of ${RUNTIME_MODES.join(', ')}` };
@@ -127,7 +154,9 @@ export function parseServerArgs(argv: readonly string[], env: Env): ParsedArgs {
       host: values.get('host') ?? DEFAULT_HOST,
       runtime: runtime as RuntimeMode,
       cli: values.get('cli') ?? nonEmpty(env.SLOTPULL_CLI),
-      engine: values.get('engine'),
+      engine,
+      engineContext: values.get('engine-context'),
+      allowPlainTcp: switches.has('allow-plain-tcp'),
       dockerConfig: values.get('docker-config'),
       keepFinishedS: keep as number,
       demoSeed: values.has('demo-seed') ? (seed as number) : undefined,

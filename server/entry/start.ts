@@ -7,8 +7,10 @@ import { ConfigError, loadConfig, readJsonFile } from '../config/load.ts';
 import { registryAuthFromDockerConfig, type RegistryAuth } from '../runtimes/engine/registry-auth.ts';
 import { LOOPBACK_HOSTS } from '../http/access.ts';
 import { createSlotpull, type Slotpull } from '../http/app.ts';
-import { parseEngineEndpoint } from '../core/engine-endpoint.ts';
-import { createNamedEngine } from '../runtimes/engine/named-engine.ts';
+import { describeEndpoint, type EngineSpec } from '../core/engine-endpoint.ts';
+import { createNamedEngine, type NamedEngine } from '../runtimes/engine/named-engine.ts';
+import { plainTcpWarning, resolveEngine } from '../runtimes/engine/resolve.ts';
+import { sshEnvironment } from '../runtimes/engine/ssh-dial.ts';
 import { selectRuntime } from '../runtimes/select.ts';
 import { systemClock } from '../runtimes/system-clock.ts';
 import { VERSION } from './version.ts';
@@ -28,24 +30,24 @@ export async function prepareServer(
 ): Promise<PreparedServer> {
   const config = await loadConfig(options.config);
   const auth = options.dockerConfig === undefined ? undefined : await loadRegistryAuth(options.dockerConfig);
-  const { runtime, reason } = await selectRuntime({
+  const engines = await namedEngines(config.engines, config.source, options, env, auth);
+  const { runtime, reason, warnings } = await selectRuntime({
     mode: options.runtime,
     cli: options.cli,
     engine: options.engine,
+    engineContext: options.engineContext,
+    allowPlainTcp: options.allowPlainTcp,
     auth,
     demoConfig: config.isDemo,
     clock: systemClock,
     demoSeed: options.demoSeed,
     env,
   });
-  const engines = new Map(
-    Object.entries(config.engines).map(([name, address]) => [name, createNamedEngine(name, parseEngineEndpoint(address), systemClock, { auth })]),
-  );
   // Asked now so the log says at once which named engines answer; one that is down only affects its own slots.
   const engineLines = await Promise.all(
     [...engines.values()].map((engine) =>
       engine.connect().then(
-        (connected) => `engine "${engine.label}": ${connected.name} ${connected.version} at ${engine.endpoint.display}`,
+        (connected) => `engine "${engine.label}": ${connected.name} ${connected.version} at ${describeEndpoint(engine.endpoint)}`,
         (error: Error) => `${error.message} — its slots show unknown until it answers`,
       ),
     ),
@@ -73,10 +75,46 @@ export async function prepareServer(
     config.slots.length === 0
       ? `slots from ${config.source}: none — the dashboard and the API have nothing to show; add slots to the file (README, "Configuration") and restart`
       : `slots from ${config.source}: ${config.slots.map((slot) => slot.name).join(', ')}`,
+    ...warnings,
     ...engineLines,
+    ...[...engines.values()].flatMap((engine) => {
+      const warning = plainTcpWarning(engine.endpoint);
+      return warning === null ? [] : [`engine "${engine.label}": ${warning}`];
+    }),
     `access: ${options.token === undefined ? 'no token (anyone who can reach the port may pull)' : options.protectReads ? 'token for reads and writes' : 'token for writes'}; browser origins: ${options.allowOrigins.join(', ') || 'this server only'}`,
   ];
-  return { ...slotpull, banner };
+  return {
+    ...slotpull,
+    banner,
+    close: () => {
+      slotpull.close();
+      for (const engine of engines.values()) engine.close();
+      if ('close' in runtime && typeof runtime.close === 'function') runtime.close();
+    },
+  };
+}
+
+/**
+ * The slots file's engines, each resolved now (contexts and TLS files read):
+ * one that can never work stops the server with one line per problem.
+ */
+async function namedEngines(
+  specs: Readonly<Record<string, EngineSpec>>,
+  source: string,
+  options: ServerOptions,
+  env: Readonly<Record<string, string | undefined>>,
+  auth: RegistryAuth | undefined,
+): Promise<Map<string, NamedEngine>> {
+  const resolved = await Promise.allSettled(
+    Object.entries(specs).map(async ([name, spec]) => {
+      const endpoint = await resolveEngine(spec, { env, allowPlainTcp: options.allowPlainTcp });
+      return [name, createNamedEngine(name, endpoint, systemClock, { auth, transport: { ssh: { env: sshEnvironment(env) } } })] as const;
+    }),
+  );
+  const names = Object.keys(specs);
+  const problems = resolved.flatMap((result, index) => (result.status === 'rejected' ? [`${source}: engines.${names[index]}: ${(result.reason as Error).message}`] : []));
+  if (problems.length > 0) throw new ConfigError(problems);
+  return new Map(resolved.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : [])));
 }
 
 /** Reads --docker-config; a bad file stops the server like a bad slots file. */

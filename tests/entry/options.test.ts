@@ -6,7 +6,7 @@ describe('parseServerArgs', () => {
     expect(parseServerArgs([], {})).toEqual({
       kind: 'run',
       options: {
-        config: undefined, port: 8080, host: '127.0.0.1', runtime: 'auto', cli: undefined, engine: undefined, dockerConfig: undefined,
+        config: undefined, port: 8080, host: '127.0.0.1', runtime: 'auto', cli: undefined, engine: undefined, engineContext: undefined, allowPlainTcp: false, dockerConfig: undefined,
         keepFinishedS: 600, demoSeed: undefined, token: undefined, protectReads: false, allowOrigins: [], maxPulls: 3,
       },
     });
