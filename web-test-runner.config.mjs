@@ -10,6 +10,7 @@ import { chromeLauncher, defaultReporter } from '@web/test-runner';
 import { countReporter } from './tests/elements/support/count-reporter.mjs';
 import { createRealEngine } from './tests/elements/support/real-engine.mjs';
 import { createWorlds } from './tests/elements/support/worlds.mjs';
+import { requestLogPlugin } from './tests/elements/support/request-log.mjs';
 import { demoPlugins } from './tests/demo/support/plugins.mjs';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -73,7 +74,7 @@ export default {
   ],
   // tests/run.sh sets SLOTPULL_WTR_COUNTS to add this runner's counts to its closing line.
   reporters: [defaultReporter(), ...(process.env.SLOTPULL_WTR_COUNTS ? [countReporter(process.env.SLOTPULL_WTR_COUNTS)] : [])],
-  plugins: [esbuildPlugin({ ts: true, target: 'es2022' }), forcedColorsPlugin, worldsPlugin, ...demoPlugins()],
+  plugins: [esbuildPlugin({ ts: true, target: 'es2022' }), forcedColorsPlugin, requestLogPlugin(), worldsPlugin, ...demoPlugins()],
   browsers: [
     chromeLauncher({
       launchOptions: {
