@@ -14,12 +14,16 @@ import { checkServerOptions, setOptionsFor, type ServerOptions } from './hub/ser
 export type { ServerOptions } from './hub/server-options.ts';
 
 /**
- * Sets how requests to the server at `baseUrl` (as in `base-url`; resolved
- * against the page) authenticate: `token` or `getToken()` is sent as
- * `Authorization: Bearer …` on every request, and the event stream opens with
- * a short-lived ticket, so the token is never in a URL; `credentials:
- * 'include'` sends cookies (a proxy's login) to another origin too. An open
- * connection to that server reopens with the new options.
+ * Sets how the elements authenticate to one server, for every element of the
+ * page whose `base-url` names it (in every copy of the elements on the
+ * page). Call it before or after the elements appear: an open connection to
+ * that server reopens with the new options. The token goes only into
+ * `Authorization: Bearer …` headers; the event stream, which cannot send
+ * headers, opens with a 60-second ticket from `POST /api/stream-ticket`, so
+ * no URL the page requests carries the token.
+ *
+ * @param baseUrl - The server, as in `base-url` (resolved against the page, e.g. `/slotpull`).
+ * @param options - `{ token }`: the server's `--token`; or `{ getToken }`: a function returning it (or a promise of it), called for each request, for a page that renews it; and `credentials`: `'include'` sends cookies to another origin too (a proxy's login; the server must `--allow-origin` the page), default `'same-origin'`. A bad value throws a TypeError.
  */
 export function configureServer(baseUrl: string, options: ServerOptions): void {
   const base = resolveBase(baseUrl);
