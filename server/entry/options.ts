@@ -62,7 +62,7 @@ Options:
   --demo-seed N        seed of the demo runtime's simulated pulls
   --max-pulls N        engine pulls at once per engine; more wait in order (default 3)
   --token TOKEN        require Authorization: Bearer TOKEN for POST and DELETE (env SLOTPULL_TOKEN)
-  --protect-reads      require the token for reads too (SSE routes also take ?access_token=)
+  --protect-reads      require the token for reads too (SSE routes also take ?ticket= and ?access_token=)
   --allow-origin URL   an origin that browsers may call the API from (repeatable), e.g. http://dash.lan:3000
   --public-url URL     the URL a reverse proxy serves slotpull at (repeatable), e.g. https://dash.example/slotpull:
                        pages there count as this server's own, and its name passes the Host check (docs/proxy.md)
