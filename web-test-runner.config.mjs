@@ -11,9 +11,9 @@ import { countReporter } from './tests/elements/support/count-reporter.mjs';
 import { createRealEngine } from './tests/elements/support/real-engine.mjs';
 import { createWorlds } from './tests/elements/support/worlds.mjs';
 import { requestLogPlugin } from './tests/elements/support/request-log.mjs';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './tests/helpers/chromium.mjs';
 import { demoPlugins } from './tests/demo/support/plugins.mjs';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** A pull on the demo runtime at test speed takes seconds; a test waits for it by events, within this. */
 const TEST_TIMEOUT_MS = 30_000;
 
@@ -78,18 +78,9 @@ export default {
   browsers: [
     chromeLauncher({
       launchOptions: {
-        executablePath: CHROMIUM,
+        executablePath: CHROMIUM_PATH,
         headless: true,
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-dev-shm-usage',
-          '--disable-quic',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--no-first-run',
-        ],
+        args: [...CHROMIUM_ARGS],
       },
     }),
   ],

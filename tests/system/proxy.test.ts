@@ -15,13 +15,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../helpers/chromium.mjs';
 import { onlyBlock } from './support/doc-blocks.ts';
 import { createNetNamespace, type NetNamespace } from './support/netns.ts';
 
 const DOC = 'docs/proxy.md';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const NGINX = '/usr/sbin/nginx';
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** What the page puts where a real setup has its own (docs/proxy.md says so). */
 const DOC_PAGES_DIR = '/srv/dashboard';
 const DOC_TOKEN = 'CHANGE-ME';
@@ -78,23 +78,13 @@ describe('docs/proxy.md: the dashboard and slotpull behind nginx, with a login',
 
     // Chromium in the namespace; DevTools over a pipe, which crosses it (a port would not).
     const wrapper = join(dir, 'chromium-in-ns');
-    await writeFile(wrapper, `#!/bin/sh\nexec nsenter --net=${ns.path} -- ${CHROMIUM} "$@"\n`);
+    await writeFile(wrapper, `#!/bin/sh\nexec nsenter --net=${ns.path} -- ${CHROMIUM_PATH} "$@"\n`);
     await chmod(wrapper, 0o755);
     browser = await puppeteer.launch({
       executablePath: wrapper,
       pipe: true,
       headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-dev-shm-usage',
-        '--disable-quic',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--host-resolver-rules=MAP dash.example 127.0.0.1',
-      ],
+      args: [...CHROMIUM_ARGS, '--host-resolver-rules=MAP dash.example 127.0.0.1'],
     });
     page = await browser.newPage();
     page.on('request', (request) => {
