@@ -55,7 +55,13 @@ type Method = 'GET' | 'POST' | 'DELETE';
 export async function send(method: Method, base: string, url: string, signal: AbortSignal, authorize = true): Promise<Response> {
   const options = optionsFor(base);
   const headers: Record<string, string> = { accept: 'application/json' };
-  const token = authorize ? await tokenOf(options) : null;
+  let token: string | null = null;
+  try {
+    if (authorize) token = await tokenOf(options);
+  } catch (error) {
+    // The page's own getToken() failed: say so, where a refusal would be shown.
+    throw new ApiProblem(0, 'client.get_token', `getToken() given to configureServer() failed: ${(error as Error | undefined)?.message ?? error}`);
+  }
   if (token !== null) headers.authorization = `Bearer ${token}`;
   let response: Response;
   try {

@@ -77,6 +77,14 @@ describe('configureServer()', () => {
     await until(bar, () => stateOf(bar) === 'idle', 'idle after configureServer()');
   });
 
+  it("says so when the page's getToken() fails", async () => {
+    const world = await newWorld({ token: TOKEN, protectReads: true });
+    configureServer(world.base, { getToken: () => Promise.reject(new Error('the session has ended')) });
+    const { bar } = mountSlot(world.base);
+    const message = 'getToken() given to configureServer() failed: the session has ended';
+    await until(bar, () => text(part(bar, 'label')) === message, 'the failure of getToken()');
+  });
+
   it('refuses options it cannot use, saying what it expects', () => {
     for (const bad of [{ token: '' }, { token: 'a', getToken: () => 'b' }, { getToken: 'b' }, { credentials: 'always' }, null]) {
       expect(() => configureServer('http://127.0.0.1:8080', bad as never)).to.throw(TypeError, /options are \{ token: 'non-empty string' \} or \{ getToken\(\) \}/);
