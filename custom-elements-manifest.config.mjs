@@ -45,7 +45,14 @@ function dropStateAttributes() {
 }
 
 export default {
-  globs: ['elements/slot-image-pull-bar.ts', 'elements/slot-error-banner.ts', 'elements/slot-image-status.ts', 'elements/slot-element.ts', 'elements/events/*.ts'],
+  globs: [
+    'elements/slot-image-pull-bar.ts',
+    'elements/slot-error-banner.ts',
+    'elements/slot-image-status.ts',
+    'elements/slot-element.ts',
+    'elements/configure-server.ts',
+    'elements/events/*.ts',
+  ],
   outdir: '.',
   // package.json names the manifest itself ("customElements"); the analyzer must not rewrite it (the staleness test analyzes into a temp dir).
   packagejson: false,

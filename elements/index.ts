@@ -1,6 +1,7 @@
 /**
  * slotpull's elements: importing this module defines <slot-image-pull-bar>,
- * <slot-error-banner> and <slot-image-status> (unless a copy already did).
+ * <slot-error-banner> and <slot-image-status> (unless a copy already did);
+ * configureServer() tells them how to authenticate.
  */
 export { SlotImagePullBar, PullBarState } from './slot-image-pull-bar.ts';
 export { SlotErrorBanner, BannerState } from './slot-error-banner.ts';
@@ -15,4 +16,5 @@ export { SlotErrorDismissEvent } from './events/slot-error-dismiss.ts';
 export type { SlotErrorDetail, SlotErrorReason } from './events/slot-error-detail.ts';
 export { Transport } from './hub/transport.ts';
 export { slotHub, type SlotHub } from './hub/hub.ts';
+export { configureServer, type ServerOptions } from './configure-server.ts';
 export type { PullSnapshot, PullState, PullPhase, PullErrorCode, LayerSnapshot, SlotInfo } from '../wire/types.ts';

@@ -41,6 +41,29 @@ export const notFound = (slot: string): string => `No slot is named "${slot}" on
 export const external = (slot: string): string => `Slot "${slot}" is served elsewhere and has no image`;
 export const lookupFailed = (why: string): string => `Could not read the slot: ${why}`;
 
+/**
+ * Why a server refuses this page, from its answer's `details` (issue 13):
+ * each cause in its own words, saying what to do; another refusal in the
+ * server's own words.
+ */
+export function refused(base: string, reason: string | null, details: Readonly<Record<string, unknown>>, why: string): string {
+  const at = `The slotpull server at ${base}`;
+  switch (reason) {
+    case 'origin_not_allowed': {
+      const origin = typeof details.origin === 'string' ? details.origin : location.origin;
+      return `${at} does not allow pages from ${origin}: start it with --allow-origin ${origin}`;
+    }
+    case 'token_missing':
+      return `${at} needs a token: give it to the elements with configureServer()`;
+    case 'token_wrong':
+      return `${at} refused the token: configureServer() must give the one the server was started with`;
+    case 'host_not_allowed':
+      return `${at} does not answer to the name ${new URL(base).host}: start it with --public-url ${base}`;
+    default:
+      return `${at} refused: ${why}`;
+  }
+}
+
 // The error banner (and the announcement of a failure).
 export const bannerMissing = (image: string): string => `Image ${image} is missing`;
 export const imageFailed = (image: string, error: string): string => `Pull of image ${image} failed: ${error}`;

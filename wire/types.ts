@@ -104,6 +104,13 @@ export interface Health {
   readonly engines?: Readonly<Record<string, EngineHealth>>;
 }
 
+/** `POST /api/stream-ticket`: a credential for opening an event stream (`?ticket=`), not the token. */
+export interface StreamTicket {
+  readonly ticket: string;
+  /** Seconds the ticket opens streams for; an open stream outlives it. */
+  readonly expires_in_s: number;
+}
+
 /**
  * The body of every non-2xx JSON answer. `code` is one of API_ERROR_CODES
  * (wire/values.ts); it is typed as any string because the list may grow, and

@@ -56,6 +56,24 @@ export const API_ERROR_CODES = [
 ] as const;
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
 
+/**
+ * Why the API refused a request: `details.reason` of an `auth.required` (401)
+ * or `auth.forbidden` (403) answer, so that a client can say each cause in its
+ * own words. `ticket_*` concern the `?ticket=` of an event stream (a client
+ * asks for a new ticket); `cross_site_request` is a POST or DELETE with no
+ * Origin that Fetch Metadata marks as from another site.
+ */
+export const AUTH_REFUSAL_REASONS = [
+  'token_missing',
+  'token_wrong',
+  'ticket_expired',
+  'ticket_invalid',
+  'origin_not_allowed',
+  'cross_site_request',
+  'host_not_allowed',
+] as const;
+export type AuthRefusalReason = (typeof AUTH_REFUSAL_REASONS)[number];
+
 /** A container slot's `container_status`. */
 export const CONTAINER_STATUSES = ['running', 'stopped', 'crashed', 'absent', 'unknown'] as const;
 export type ContainerStatus = (typeof CONTAINER_STATUSES)[number];

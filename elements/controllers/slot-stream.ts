@@ -7,6 +7,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { slotHub } from '../hub/hub.ts';
 import { Transport } from '../hub/transport.ts';
+import type { ApiProblem } from '../api.ts';
 import type { PullSnapshot } from '../../wire/types.ts';
 
 export interface SlotTarget {
@@ -24,6 +25,8 @@ export class SlotStreamController implements ReactiveController {
   /** The slot's latest snapshot; undefined until the first frame. */
   snapshot: PullSnapshot | undefined;
   transport: Transport = Transport.connecting;
+  /** While `transport` is `refused`: the server's answer (its reason and words). */
+  refusal: ApiProblem | null = null;
   readonly #host: ReactiveControllerHost;
   readonly #target: () => SlotTarget;
   readonly #callbacks: SlotStreamCallbacks;
@@ -70,9 +73,10 @@ export class SlotStreamController implements ReactiveController {
         this.#callbacks.snapshot?.(next, previous);
         this.#host.requestUpdate();
       },
-      transport: (state) => {
+      transport: (state, refusal) => {
         if (!live) return;
         this.transport = state;
+        this.refusal = refusal;
         this.#callbacks.transport?.(state);
         this.#host.requestUpdate();
       },
@@ -89,5 +93,6 @@ export class SlotStreamController implements ReactiveController {
     this.#key = null;
     this.snapshot = undefined;
     this.transport = Transport.connecting;
+    this.refusal = null;
   }
 }

@@ -9,9 +9,19 @@
  * one. The server's first frame per slot after any (re)connect is a full
  * snapshot, so nothing is replayed here. A transport problem never becomes a
  * failed pull.
+ *
+ * Authentication (issue 13): with a token from configureServer(), each
+ * EventSource opens with a fresh ticket (`POST /api/stream-ticket`), never
+ * the token; it is then this connection, not the browser, that reconnects
+ * after any error, since the URL's ticket may have expired. An EventSource
+ * cannot read why it failed: when one never opened or was refused, one
+ * request to the same URL learns it (`refused`, with the server's reason),
+ * or that nothing answers (`unreachable`).
  */
 import type { PullSnapshot } from '../../wire/types.ts';
+import { ApiProblem, send, ServerUnreachable, streamTicket } from '../api.ts';
 import { isPullSnapshot } from './is-pull-snapshot.ts';
+import { hasToken, optionsFor } from './server-options.ts';
 import { supersedes } from './snapshot-order.ts';
 import { Transport } from './transport.ts';
 
@@ -20,8 +30,12 @@ export const BACKOFF_MAX_MS = 30_000;
 
 export interface SlotListener {
   snapshot(snapshot: PullSnapshot): void;
-  transport(state: Transport): void;
+  /** `refusal` is the server's answer while `state` is `refused`, else null. */
+  transport(state: Transport, refusal: ApiProblem | null): void;
 }
+
+/** Reasons that mean "ask for a new ticket", not a refusal to show. */
+const STALE_TICKET = new Set(['ticket_expired', 'ticket_invalid']);
 
 export class HubConnection {
   declare readonly base: string;
@@ -30,7 +44,10 @@ export class HubConnection {
   readonly #onIdle: () => void;
   #source: EventSource | null = null;
   #transport: Transport = Transport.connecting;
+  #refusal: ApiProblem | null = null;
   #everOpened = false;
+  /** Aborts the current attempt's requests (ticket, diagnosis) when a newer one starts or the connection closes. */
+  #attempt: AbortController | null = null;
   #backoffMs = BACKOFF_START_MS;
   #retryTimer: ReturnType<typeof setTimeout> | null = null;
   #closed = false;
@@ -47,7 +64,7 @@ export class HubConnection {
     let set = this.#listeners.get(slot);
     if (set === undefined) this.#listeners.set(slot, (set = new Set()));
     set.add(listener);
-    listener.transport(this.#transport);
+    listener.transport(this.#transport, this.#refusal);
     const known = this.#snapshots.get(slot);
     if (known !== undefined) listener.snapshot(known);
     let released = false;
@@ -66,9 +83,20 @@ export class HubConnection {
     if (accept(snapshot, this.#snapshots.get(snapshot.slot_name))) this.#deliver(snapshot);
   }
 
+  /** Opens again at once, with the options configureServer() now has for this server. */
+  restart(): void {
+    if (this.#closed) return;
+    if (this.#retryTimer !== null) clearTimeout(this.#retryTimer);
+    this.#retryTimer = null;
+    this.#backoffMs = BACKOFF_START_MS;
+    this.#setTransport(this.#everOpened ? Transport.reconnecting : Transport.connecting);
+    this.#open();
+  }
+
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#attempt?.abort();
     this.#source?.close();
     this.#source = null;
     if (this.#retryTimer !== null) clearTimeout(this.#retryTimer);
@@ -77,7 +105,28 @@ export class HubConnection {
   }
 
   #open(): void {
-    const source = new EventSource(`${this.base}/api/events`);
+    this.#attempt?.abort();
+    this.#source?.close();
+    this.#source = null;
+    const attempt = new AbortController();
+    this.#attempt = attempt;
+    void this.#connect(attempt.signal);
+  }
+
+  async #connect(signal: AbortSignal): Promise<void> {
+    const options = optionsFor(this.base);
+    let url = `${this.base}/api/events`;
+    const ticketed = hasToken(options);
+    if (ticketed) {
+      try {
+        url += `?ticket=${encodeURIComponent((await streamTicket(this.base, signal)).ticket)}`;
+      } catch (error) {
+        if (!signal.aborted) this.#failed(error);
+        return;
+      }
+      if (signal.aborted) return;
+    }
+    const source = new EventSource(url, { withCredentials: options?.credentials === 'include' });
     this.#source = source;
     source.addEventListener('open', () => {
       this.#backoffMs = BACKOFF_START_MS;
@@ -87,9 +136,38 @@ export class HubConnection {
     source.addEventListener('message', (event) => this.#onMessage(event));
     source.addEventListener('error', () => {
       if (this.#source !== source) return;
-      this.#setTransport(this.#everOpened ? Transport.reconnecting : Transport.unreachable);
-      if (source.readyState === EventSource.CLOSED) this.#retryLater();
+      const refused = source.readyState === EventSource.CLOSED;
+      if (!refused && !ticketed) {
+        // A network error: the browser reconnects by itself with the same URL.
+        this.#setTransport(this.#everOpened ? Transport.reconnecting : Transport.unreachable);
+        return;
+      }
+      source.close();
+      this.#source = null;
+      if (refused) void this.#diagnose(url, signal);
+      else this.#failed(null); // its ticket may have expired by the time the browser would retry: a new one
     });
+  }
+
+  /** One request to the stream's URL says why it was refused (an EventSource cannot read a status). */
+  async #diagnose(url: string, signal: AbortSignal): Promise<void> {
+    try {
+      // It may answer now: then the stream it opened is not wanted, and the next attempt comes soon.
+      await (await send('GET', this.base, url, signal, false)).body?.cancel();
+    } catch (error) {
+      if (!signal.aborted) this.#failed(error);
+      return;
+    }
+    if (!signal.aborted) this.#failed(null);
+  }
+
+  /** After a failed attempt: say why (a refusal, silence, or nothing new) and try again later. */
+  #failed(error: unknown): void {
+    // A 5xx is the server's trouble, not a refusal: it passes like a network blip.
+    if (error instanceof ApiProblem && error.status < 500 && !STALE_TICKET.has(error.reason ?? '')) this.#setTransport(Transport.refused, error);
+    else if (this.#everOpened) this.#setTransport(Transport.reconnecting);
+    else if (error instanceof ServerUnreachable) this.#setTransport(Transport.unreachable);
+    this.#retryLater();
   }
 
   #retryLater(): void {
@@ -121,10 +199,11 @@ export class HubConnection {
     for (const listener of [...(this.#listeners.get(frozen.slot_name) ?? [])]) listener.snapshot(frozen);
   }
 
-  #setTransport(state: Transport): void {
-    if (state === this.#transport) return;
+  #setTransport(state: Transport, refusal: ApiProblem | null = null): void {
+    if (state === this.#transport && refusal?.message === this.#refusal?.message) return;
     this.#transport = state;
-    for (const set of [...this.#listeners.values()]) for (const listener of [...set]) listener.transport(state);
+    this.#refusal = refusal;
+    for (const set of [...this.#listeners.values()]) for (const listener of [...set]) listener.transport(state, refusal);
   }
 }
 

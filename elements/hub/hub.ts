@@ -16,11 +16,14 @@ export interface SlotHub {
   subscribe(base: string, slot: string, listener: SlotListener): () => void;
   /** Offers the answer of a POST or DELETE; it replaces the held snapshot only if newer. */
   offer(base: string, snapshot: PullSnapshot): void;
+  /** Opens the connection to `base` again, if there is one (configureServer() changed how to authenticate). */
+  restart(base: string): void;
   /** Servers with an open connection (for diagnostics). */
   readonly bases: readonly string[];
 }
 
-const HUB_KEY = Symbol.for('slotpull.hub.v1');
+// v2: restart(), and listeners told why a server refuses (issue 13).
+const HUB_KEY = Symbol.for('slotpull.hub.v2');
 
 type HubGlobal = typeof globalThis & { [HUB_KEY]?: SlotHub };
 
@@ -47,6 +50,9 @@ function createHub(): SlotHub {
     },
     offer(base, snapshot) {
       connections.get(base)?.offer(snapshot, offerSupersedes);
+    },
+    restart(base) {
+      connections.get(base)?.restart();
     },
     get bases() {
       return [...connections.keys()];

@@ -29,6 +29,8 @@ export interface ServerOptions {
   protectReads: boolean;
   /** --allow-origin, repeatable: origins a browser may call the API from. */
   allowOrigins: string[];
+  /** --public-url, repeatable: URLs a proxy serves slotpull at (their origins count as its own, their names pass the Host check). */
+  publicUrls: URL[];
   /** --max-pulls: engine pulls at once per engine. */
   maxPulls: number;
 }
@@ -60,8 +62,10 @@ Options:
   --demo-seed N        seed of the demo runtime's simulated pulls
   --max-pulls N        engine pulls at once per engine; more wait in order (default 3)
   --token TOKEN        require Authorization: Bearer TOKEN for POST and DELETE (env SLOTPULL_TOKEN)
-  --protect-reads      require the token for reads too (SSE routes also take ?access_token=)
+  --protect-reads      require the token for reads too (SSE routes also take ?ticket= and ?access_token=)
   --allow-origin URL   an origin that browsers may call the API from (repeatable), e.g. http://dash.lan:3000
+  --public-url URL     the URL a reverse proxy serves slotpull at (repeatable), e.g. https://dash.example/slotpull:
+                       pages there count as this server's own, and its name passes the Host check (docs/proxy.md)
   --help               print this help
 `;
 
@@ -88,15 +92,32 @@ export const ENV_VARIABLES = [
   'NODE_V8_COVERAGE',
 ] as const;
 
-const VALUE_FLAGS = ['config', 'port', 'host', 'runtime', 'cli', 'engine', 'engine-context', 'docker-config', 'keep-finished', 'demo-seed', 'token', 'allow-origin', 'max-pulls'] as const;
+const VALUE_FLAGS = [
+  'config',
+  'port',
+  'host',
+  'runtime',
+  'cli',
+  'engine',
+  'engine-context',
+  'docker-config',
+  'keep-finished',
+  'demo-seed',
+  'token',
+  'allow-origin',
+  'public-url',
+  'max-pulls',
+] as const;
 type ValueFlag = (typeof VALUE_FLAGS)[number];
-const REPEATABLE: readonly ValueFlag[] = ['allow-origin'];
+const REPEATABLE: readonly ValueFlag[] = ['allow-origin', 'public-url'];
 const SWITCHES = ['protect-reads', 'allow-plain-tcp'] as const;
 const ORIGIN_PATTERN = /^https?:\/\/[^/\s]+$/;
+const PUBLIC_URL_PROTOCOLS = ['http:', 'https:'];
 
 export function parseServerArgs(argv: readonly string[], env: Env): ParsedArgs {
   const values = new Map<ValueFlag, string>();
   const origins: string[] = [];
+  const publicUrls: URL[] = [];
   const switches = new Set<string>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
@@ -119,6 +140,13 @@ export function parseServerArgs(argv: readonly string[], env: Env): ParsedArgs {
         return { kind: 'error', message: `--allow-origin "${value}" is not an origin; write scheme://host[:port] with no path, e.g. http://dash.lan:3000` };
       }
       origins.push(value);
+    }
+    if (flag === 'public-url') {
+      const url = URL.canParse(value) ? new URL(value) : null;
+      if (url === null || !PUBLIC_URL_PROTOCOLS.includes(url.protocol) || url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') {
+        return { kind: 'error', message: `--public-url "${value}" is not a URL pages use; write http(s)://host[:port][/path], e.g. https://dash.example/slotpull` };
+      }
+      publicUrls.push(url);
     }
   }
   const token = values.get('token') ?? nonEmpty(env.SLOTPULL_TOKEN);
@@ -163,6 +191,7 @@ export function parseServerArgs(argv: readonly string[], env: Env): ParsedArgs {
       token,
       protectReads: switches.has('protect-reads'),
       allowOrigins: origins,
+      publicUrls,
       maxPulls: maxPulls as number,
     },
   };

@@ -5,7 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import { ConfigError, loadConfig, readJsonFile } from '../config/load.ts';
 import { registryAuthFromDockerConfig, type RegistryAuth } from '../runtimes/engine/registry-auth.ts';
-import { LOOPBACK_HOSTS } from '../http/access.ts';
+import { hostName, LOOPBACK_HOSTS } from '../http/access.ts';
+import { rateLimitedLog } from '../node/log-limit.ts';
 import { createSlotpull, type Slotpull } from '../http/app.ts';
 import { describeEndpoint, type EngineSpec } from '../core/engine-endpoint.ts';
 import { createNamedEngine, type NamedEngine } from '../runtimes/engine/named-engine.ts';
@@ -62,12 +63,15 @@ export async function prepareServer(
     retainFinishedMs: options.keepFinishedS * 1000,
     maxConcurrentPulls: options.maxPulls,
     log,
+    // A flood of refused requests cannot fill the log: ten lines a minute, then a count.
+    logRefusal: rateLimitedLog(log),
     access: {
       token: options.token ?? null,
       protectReads: options.protectReads,
       allowOrigins: options.allowOrigins,
-      // On loopback, only loopback names: a DNS-rebound page cannot pose as this origin.
-      allowedHosts: LOOPBACK_NAMES.has(options.host) ? LOOPBACK_HOSTS : null,
+      publicOrigins: options.publicUrls.map((url) => url.origin),
+      // On loopback, only loopback names and those of the public URLs: a DNS-rebound page cannot pose as this origin.
+      allowedHosts: LOOPBACK_NAMES.has(options.host) ? [...LOOPBACK_HOSTS, ...publicHosts(options.publicUrls)] : null,
     },
   });
   const banner = [
@@ -82,6 +86,7 @@ export async function prepareServer(
       return warning === null ? [] : [`engine "${engine.label}": ${warning}`];
     }),
     `access: ${options.token === undefined ? 'no token (anyone who can reach the port may pull)' : options.protectReads ? 'token for reads and writes' : 'token for writes'}; browser origins: ${options.allowOrigins.join(', ') || 'this server only'}`,
+    ...options.publicUrls.map((url) => `public URL: ${url.href} (pages there are this server's own; Host ${url.host} is answered)`),
   ];
   return {
     ...slotpull,
@@ -115,6 +120,11 @@ async function namedEngines(
   const problems = resolved.flatMap((result, index) => (result.status === 'rejected' ? [`${source}: engines.${names[index]}: ${(result.reason as Error).message}`] : []));
   if (problems.length > 0) throw new ConfigError(problems);
   return new Map(resolved.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : [])));
+}
+
+/** The Host names of the public URLs, as the Host check compares them. */
+function publicHosts(urls: readonly URL[]): string[] {
+  return urls.map((url) => hostName(url.host)).filter((name): name is string => name !== null);
 }
 
 /** Reads --docker-config; a bad file stops the server like a bad slots file. */

@@ -13,6 +13,7 @@ import { SlotFeed } from '../core/registry/slot-feed.ts';
 import { SlotViews, type SlotTarget } from '../core/registry/slot-views.ts';
 import type { ContainerRuntime } from '../core/runtime.ts';
 import { accessControl, type AccessOptions } from './access.ts';
+import { cors } from './cors.ts';
 import { allowedMethods } from './allowed-methods.ts';
 import { bodyLimit } from './body-limit.ts';
 import { requestId } from './request-id.ts';
@@ -22,6 +23,8 @@ import { openApiDocument } from './openapi.ts';
 import { StreamSet } from '../core/sse/stream-set.ts';
 import { slotRoutes } from './routes/slots.ts';
 import { streamRoutes } from './routes/streams.ts';
+import { streamTicketRoutes } from './routes/stream-ticket.ts';
+import { streamTickets } from './stream-ticket.ts';
 import { ELEMENTS_BUNDLE_PATH, elementRoutes } from './routes/elements.ts';
 import type { Services } from './services.ts';
 
@@ -43,7 +46,9 @@ export interface SlotpullOptions {
   /** One line per event worth a log (a job's end, an internal error). */
   log?: (line: string) => void;
   /** Token, protected reads and allowed origins (CONTRACT §7); default: open to this origin only. */
-  access?: Partial<AccessOptions>;
+  access?: Partial<Pick<AccessOptions, 'token' | 'protectReads' | 'allowOrigins' | 'publicOrigins' | 'allowedHosts'>>;
+  /** One line per refused request (its cause, never a token); the entries rate-limit it. */
+  logRefusal?: (line: string) => void;
 }
 
 export interface Slotpull {
@@ -95,16 +100,24 @@ export function createSlotpull(options: SlotpullOptions): Slotpull {
   // Serialized once: 14 kB of JSON per request was most of the answer's cost (issue 14's flood asked for it 5,000 times a socket).
   const openApiJson = JSON.stringify(openApi);
   const app = new Hono();
+  const publicPaths = [ELEMENTS_BUNDLE_PATH, DASHBOARD_BUNDLE_PATH];
+  const allowOrigins = options.access?.allowOrigins ?? [];
+  const tickets = streamTickets({ now: () => clock.now() });
   app.use('*', requestId({ log }));
+  // Outside every check, so that refusals and errors reach an allowed page readable.
+  app.use('*', cors({ allowOrigins, publicPaths }));
   app.use('*', bodyLimit());
   app.use(
     '*',
     accessControl({
       token: options.access?.token ?? null,
       protectReads: options.access?.protectReads ?? false,
-      allowOrigins: options.access?.allowOrigins ?? [],
+      allowOrigins,
+      publicOrigins: options.access?.publicOrigins ?? [],
       allowedHosts: options.access?.allowedHosts ?? null,
-      publicPaths: [ELEMENTS_BUNDLE_PATH, DASHBOARD_BUNDLE_PATH],
+      publicPaths,
+      tickets,
+      logRefusal: options.logRefusal,
     }),
   );
   app.use('*', allowedMethods({ openApi, pages: { '/': ['GET'], [ELEMENTS_BUNDLE_PATH]: ['GET'], [DASHBOARD_BUNDLE_PATH]: ['GET'] } }));
@@ -120,6 +133,7 @@ export function createSlotpull(options: SlotpullOptions): Slotpull {
   app.get('/api/openapi.json', (c) => c.body(openApiJson, 200, { 'Content-Type': 'application/json' }));
   app.route('/api', slotRoutes(services));
   app.route('/api', streamRoutes(services));
+  app.route('/api', streamTicketRoutes(tickets));
   app.route('/', elementRoutes());
   app.route('/', dashboardRoutes());
   app.notFound((c) =>

@@ -6,6 +6,7 @@
  */
 import type { MiddlewareHandler } from 'hono';
 import { clip } from './errors.ts';
+import { setHeader } from './set-header.ts';
 
 declare module 'hono' {
   interface ContextVariableMap {
@@ -49,15 +50,4 @@ export function requestId(options: RequestIdOptions = {}): MiddlewareHandler {
       log(`request ${id}: ${c.req.method} ${clip(c.req.path, MAX_LOGGED_PATH_LENGTH)} answered ${c.res.status}${cause}`);
     }
   };
-}
-
-/** Sets a header on the answer, copying a Response whose headers are immutable (one from fetch). */
-function setHeader(c: Parameters<MiddlewareHandler>[0], name: string, value: string): void {
-  try {
-    c.res.headers.set(name, value);
-  } catch (error) {
-    if (!(error instanceof TypeError)) throw error;
-    c.res = new Response(c.res.body, c.res);
-    c.res.headers.set(name, value);
-  }
 }

@@ -7,8 +7,19 @@
  */
 import { z } from 'zod';
 import type { Drift, NoDrift } from '../../wire/drift.ts';
-import type { ContainerSlotInfo, EngineHealth, ErrorBody, ExternalSlotInfo, Health, LayerSnapshot, PullAnswer, PullSnapshot, SlotInfo } from '../../wire/types.ts';
-import { CONTAINER_STATUSES, IMAGE_STATUSES, LAYER_PHASES, PULL_ERROR_CODES, PULL_PHASES, PULL_STATES } from '../../wire/values.ts';
+import type {
+  ContainerSlotInfo,
+  EngineHealth,
+  ErrorBody,
+  ExternalSlotInfo,
+  Health,
+  LayerSnapshot,
+  PullAnswer,
+  PullSnapshot,
+  SlotInfo,
+  StreamTicket,
+} from '../../wire/types.ts';
+import { AUTH_REFUSAL_REASONS, CONTAINER_STATUSES, IMAGE_STATUSES, LAYER_PHASES, PULL_ERROR_CODES, PULL_PHASES, PULL_STATES } from '../../wire/values.ts';
 import { SLOT_NAME_PATTERN } from '../core/slot.ts';
 
 /** The named schemas: each becomes a component of the OpenAPI document. */
@@ -122,12 +133,22 @@ export const HealthSchema = z
   .strict()
   .register(apiSchemas, { id: 'Health' });
 
+export const StreamTicketSchema = z
+  .object({
+    ticket: z.string().meta({ description: 'Opens an event stream as ?ticket= until it expires; an open stream outlives it.' }),
+    expires_in_s: z.int().min(1),
+  })
+  .strict()
+  .register(apiSchemas, { id: 'StreamTicket' });
+
 export const ErrorSchema = z
   .object({
     error: z.object({
       code: z.string().meta({ example: 'slot.not_found' }),
       message: z.string(),
-      details: z.record(z.string(), z.unknown()),
+      details: z.record(z.string(), z.unknown()).meta({
+        description: `What the message is about. An auth.required or auth.forbidden answer names its cause in reason: ${AUTH_REFUSAL_REASONS.join(', ')}.`,
+      }),
     }),
   })
   .register(apiSchemas, { id: 'Error' });
@@ -145,6 +166,7 @@ export type WireChecks = [
   NoDrift<Drift<z.output<typeof SlotSchema>, SlotInfo>>,
   NoDrift<Drift<z.output<typeof EngineHealthSchema>, EngineHealth>>,
   NoDrift<Drift<z.output<typeof HealthSchema>, Health>>,
+  NoDrift<Drift<z.output<typeof StreamTicketSchema>, StreamTicket>>,
   NoDrift<Drift<z.output<typeof ErrorSchema>['error'], ErrorBody['error']>>,
   NoDrift<Drift<z.output<typeof ErrorSchema>, ErrorBody>>,
 ];

@@ -62,13 +62,13 @@ describe('access control', () => {
     start({ allowedHosts: ['127.0.0.1', 'localhost', '[::1]'] });
     const rebound = await app.app.request('http://evil.example:8080/api/slots/chat/pull', { method: 'POST', headers: { Origin: 'http://evil.example:8080' } });
     expect(rebound.status).toBe(403);
-    expect(await rebound.json()).toMatchObject({ error: { code: 'auth.forbidden', details: { host: 'evil.example' } } });
+    expect(await rebound.json()).toMatchObject({ error: { code: 'auth.forbidden', details: { reason: 'host_not_allowed', host: 'evil.example' } } });
     expect(runtime.pulls).toHaveLength(0);
     expect((await app.app.request('http://localhost:8080/api/slots')).status).toBe(200);
     expect((await app.app.request('http://[::1]:8080/api/slots')).status).toBe(200);
   });
 
-  it('answers preflights and adds CORS headers for allowed origins only, without credentials', async () => {
+  it('answers preflights and adds CORS headers, credentials allowed, for allowed origins only', async () => {
     start({ allowOrigins: [DASHBOARD] });
     const preflight = await app.request('/api/slots/chat/pull', {
       method: 'OPTIONS',
@@ -77,17 +77,24 @@ describe('access control', () => {
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-origin')).toBe(DASHBOARD);
     expect(preflight.headers.get('access-control-allow-methods')).toBe('GET, POST, DELETE');
-    expect(preflight.headers.get('access-control-allow-credentials')).toBeNull();
+    expect(preflight.headers.get('access-control-allow-credentials')).toBe('true');
     const post = await app.request('/api/slots/chat/pull', { method: 'POST', headers: { Origin: DASHBOARD } });
     expect(post.status).toBe(202);
     expect(post.headers.get('access-control-allow-origin')).toBe(DASHBOARD);
+    expect(post.headers.get('access-control-allow-credentials')).toBe('true');
     const stream = await app.request('/api/events', { headers: { Origin: DASHBOARD } });
     expect(stream.headers.get('access-control-allow-origin')).toBe(DASHBOARD);
     await stream.body?.cancel();
+    // Another origin may read only the refusal that says it is not allowed.
     const other = await app.request('/api/slots', { headers: { Origin: 'http://other.example' } });
-    expect(other.status).toBe(200);
-    expect(other.headers.get('access-control-allow-origin')).toBeNull();
-    expect((await app.request('/api/slots', { method: 'OPTIONS', headers: { Origin: 'http://other.example' } })).status).toBe(403);
+    expect(other.headers.get('access-control-allow-origin')).toBe('http://other.example');
+    expect(other.headers.get('access-control-allow-credentials')).toBeNull();
+    expect((await expectError(other, 403, 'auth.forbidden')).details).toEqual({ reason: 'origin_not_allowed', origin: 'http://other.example' });
+    const otherPreflight = await app.request('/api/slots/chat/pull', {
+      method: 'OPTIONS',
+      headers: { Origin: 'http://other.example', 'Access-Control-Request-Method': 'POST' },
+    });
+    expect(otherPreflight.status).toBe(403);
   });
 
   describe('every route (issue 14)', () => {
@@ -118,7 +125,7 @@ describe('access control', () => {
       start({ allowedHosts: LOOPBACK_HOSTS });
       for (const path of READS) {
         const error = await expectError(await app.app.request(`http://evil.example:8080${path}`), 403, 'auth.forbidden');
-        expect(error.details).toEqual({ host: 'evil.example' });
+        expect(error.details).toEqual({ reason: 'host_not_allowed', host: 'evil.example' });
         await expectError(await app.request(path, { headers: { Host: 'evil.example:8080' } }), 403, 'auth.forbidden');
         await expectError(await app.request(path, { headers: { Host: '' } }), 403, 'auth.forbidden');
       }
@@ -155,7 +162,8 @@ describe('access control', () => {
           } catch {
             return; // not a header value fetch can carry (a control character): no HTTP client sends it
           }
-          const name = hostName(h);
+          // Headers strip leading and trailing HTTP whitespace from a value: "127.0.0.1 " arrives as "127.0.0.1".
+          const name = hostName(h.replace(/^[\t\n\r ]+|[\t\n\r ]+$/g, ''));
           expect({ h, status: response.status }).toEqual({ h, status: name !== null && loopback.has(name) ? 200 : 403 });
           await response.body?.cancel();
         }),
@@ -183,7 +191,7 @@ describe('access control', () => {
       for (const site of ['cross-site', 'same-site']) {
         for (const method of ['POST', 'DELETE']) {
           const error = await expectError(await app.request('/api/slots/chat/pull', { method, headers: { 'Sec-Fetch-Site': site } }), 403, 'auth.forbidden');
-          expect(error.details).toEqual({ sec_fetch_site: site });
+          expect(error.details).toEqual({ reason: 'cross_site_request', sec_fetch_site: site });
         }
       }
       expect(runtime.pulls).toHaveLength(0);
@@ -191,7 +199,7 @@ describe('access control', () => {
       expect((await app.request('/api/slots/chat/pull', { method: 'POST', headers: { 'Sec-Fetch-Site': 'same-origin' } })).status).toBe(202);
       expect((await app.request('/api/slots/chat/pull', { method: 'DELETE', headers: { 'Sec-Fetch-Site': 'none' } })).status).toBe(200);
       expect((await app.request('/api/slots/chat/pull', { method: 'POST', headers: { 'Sec-Fetch-Site': 'cross-site', Origin: DASHBOARD } })).status).toBe(202);
-      // Reads are not refused: a cross-site page cannot read the answer without CORS anyway.
+      // Reads with no Origin are not refused: a cross-site page cannot read the answer without CORS anyway.
       expect((await app.request('/api/slots', { headers: { 'Sec-Fetch-Site': 'cross-site' } })).status).toBe(200);
     });
 
@@ -202,7 +210,8 @@ describe('access control', () => {
       const text = await response.clone().text();
       const error = await expectError(response, 403, 'auth.forbidden');
       expect(text.length).toBeLessThan(3 * MAX_ECHO_LENGTH + 300);
-      expect(error.details).toEqual({ origin: `${origin.slice(0, MAX_ECHO_LENGTH)}…` });
+      expect(error.details).toEqual({ reason: 'origin_not_allowed', origin: `${origin.slice(0, MAX_ECHO_LENGTH)}…` });
+      expect(response.headers.get('access-control-allow-origin')).toBeNull();
     });
   });
 });

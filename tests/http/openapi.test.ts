@@ -31,9 +31,10 @@ describe('OpenAPI', () => {
       '/api/slots/{name}/pull',
       '/api/slots/{name}/pull/status',
       '/api/slots/{name}/pull/stream',
+      '/api/stream-ticket',
     ]);
     expect(Object.keys(document.components.schemas).sort()).toEqual([
-      'ContainerSlot', 'Error', 'ExternalSlot', 'Health', 'LayerSnapshot', 'PullAnswer', 'PullSnapshot', 'Slot',
+      'ContainerSlot', 'Error', 'ExternalSlot', 'Health', 'LayerSnapshot', 'PullAnswer', 'PullSnapshot', 'Slot', 'StreamTicket',
     ]);
     expect(document.paths['/api/slots/{name}'].get.parameters[0].schema).toEqual({ type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,31}$', description: 'A slot name from the slots file.', example: 'chat' });
   });

@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import packageJson from '../../package.json' with { type: 'json' };
@@ -107,6 +108,29 @@ describe('slotpull (Node entry)', () => {
     running.child.kill('SIGTERM');
     expect(await running.exit).toBe(0);
     expect(running.output()).toContain('SIGTERM: stopping');
+  });
+
+  it('answers a proxied name given with --public-url, and logs each refusal with its cause, at most ten a minute (issue 13)', async () => {
+    running = run(['--port', '0', '--public-url', 'https://dash.example/slotpull'], { SLOTPULL_TOKEN: 'entry-token' });
+    const url = await listening(running);
+    expect(running.output()).toContain("public URL: https://dash.example/slotpull (pages there are this server's own; Host dash.example is answered)\n");
+    const get = (host: string, headers: Record<string, string> = {}) =>
+      new Promise<number>((resolve, reject) => {
+        // fetch() cannot set Host: node:http can.
+        request(`${url}api/slots`, { headers: { Host: host, ...headers } }, (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+        })
+          .on('error', reject)
+          .end();
+      });
+    expect(await get('dash.example')).toBe(200);
+    for (let i = 0; i < 12; i += 1) expect(await get('other.example')).toBe(403);
+    expect(await get('dash.example', { Origin: 'https://evil.example' })).toBe(403);
+    const refusals = running.output().split('\n').filter((line) => line.includes(': refused GET /api/slots'));
+    expect(refusals).toHaveLength(10);
+    expect(refusals[0]).toMatch(/^request [0-9a-f-]{36}: refused GET \/api\/slots \(403 host_not_allowed\): This server answers only to 127\.0\.0\.1, localhost, \[::1\], dash\.example, not to "other\.example"/);
+    expect(running.output()).not.toContain('entry-token');
   });
 
   it('starts on a slots file with a byte-order mark and no slot, and says there is nothing to show (issue 14)', async () => {

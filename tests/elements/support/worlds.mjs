@@ -5,7 +5,13 @@
 // reached under /__test/worlds/<id>/ (its base URL); the controls beside it
 // let a test drop streams, refuse them, and count EventSource connections at
 // the server. A world's `allowOrigin` is the server's own CORS
-// (`access.allowOrigins`, what --allow-origin sets). A world created with
+// (`access.allowOrigins`, what --allow-origin sets); `token`, `protectReads`
+// and `allowedHosts` are the rest of its access rules (--token,
+// --protect-reads, the loopback Host check), and its refusals are logged for
+// the `refusals` control. A world created with `late: true` is served alone
+// on a port of its own (its base URL the server's root, like a real
+// slotpull), which is closed until the `start-late` control: a server that is
+// down when the page loads. A world created with
 // `engine: 'podman'` runs on the real engine of real-engine.mjs instead
 // (started on first use); its own controls are that module's.
 import { getRequestListener } from '@hono/node-server';
@@ -37,11 +43,15 @@ export function createWorlds({ realEngine = null } = {}) {
   let nextId = 0;
 
   /** `real`: a real engine's runtime, slots, info and controls (real-engine.mjs); null for the demo runtime. */
-  function createWorld({ seed = DEFAULT_SEED, speed = DEFAULT_SPEED, slots = demoSlotsFile, allowOrigin = null, failInspect = false } = {}, real = null) {
+  function createWorld(
+    { seed = DEFAULT_SEED, speed = DEFAULT_SPEED, slots = demoSlotsFile, allowOrigin = null, failInspect = false, token = null, protectReads = false, allowedHosts = null } = {},
+    real = null,
+  ) {
     const config = validateSlotsFile(real?.slots ?? slots, 'test world');
     if (!config.ok) throw new Error(config.problems.join('\n'));
     const id = nextId++;
     let jobs = 0;
+    const refusals = [];
     // The simulated engine runs on its own clock, which a test can pause to hold a pull in one state.
     const engineClock = real === null ? pausableClock(systemClock) : null;
     const demo = real === null ? createDemoRuntime({ clock: engineClock, seed, speedFactor: speed }) : null;
@@ -56,7 +66,8 @@ export function createWorlds({ realEngine = null } = {}) {
       clock: systemClock,
       newJobId: () => `p_w${id}_${++jobs}`,
       version: 'test',
-      access: { allowOrigins: allowOrigin === null ? [] : [allowOrigin] },
+      access: { allowOrigins: allowOrigin === null ? [] : [allowOrigin], token, protectReads, allowedHosts },
+      logRefusal: (line) => refusals.push(line),
     });
     const world = {
       id,
@@ -70,6 +81,9 @@ export function createWorlds({ realEngine = null } = {}) {
       real,
       /** Resolvers waiting for the number of open streams to reach a count. */
       openWaiters: new Set(),
+      refusals,
+      /** For a `late` world: its own server and the port it will listen on once started. */
+      late: null,
     };
     worlds.set(id, world);
     return world;
@@ -99,6 +113,13 @@ export function createWorlds({ realEngine = null } = {}) {
       }
       case 'stats':
         return json(res, 200, stats(world));
+      case 'refusals':
+        return json(res, 200, { lines: world.refusals });
+      case 'start-late': {
+        if (world.late === null) return json(res, 400, { error: 'start-late: this world was not created late' });
+        if (!world.late.server.listening) await new Promise((resolve) => world.late.server.listen(world.late.port, '127.0.0.1', resolve));
+        return json(res, 200, { base: world.late.base });
+      }
       case 'pause-engine':
         world.engineClock.pause();
         return json(res, 200, { paused: true });
@@ -157,12 +178,13 @@ export function createWorlds({ realEngine = null } = {}) {
     if (url.pathname === '/__test/worlds' && req.method === 'POST') {
       readJson(req)
         .then(async (options) => {
+          if (options.late === true) return createLateWorld(options);
           if (options.engine === undefined) return createWorld(options);
           if (realEngine === null) throw new Error('no real engine is configured for the worlds');
           return createWorld(options, await realEngine.world(options));
         })
         .then(
-          (world) => json(res, 201, { id: world.id, path: `/__test/worlds/${world.id}`, engine: world.real?.info ?? null }),
+          (world) => json(res, 201, { id: world.id, path: `/__test/worlds/${world.id}`, engine: world.real?.info ?? null, lateBase: world.late?.base ?? null }),
           (error) => json(res, 400, { error: String(error?.stack ?? error) }),
         );
       return true;
@@ -184,6 +206,18 @@ export function createWorlds({ realEngine = null } = {}) {
     return true;
   }
 
+  /** A world that will be served alone on a port of its own, not listening yet (a free port, found by listening once). */
+  async function createLateWorld(options) {
+    const world = createWorld(options);
+    const server = createServer((req, res) => serveWorld(world, req.url, req, res));
+    const probe = createServer();
+    await new Promise((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const { port } = probe.address();
+    await new Promise((resolve) => probe.close(resolve));
+    world.late = { server, port, base: `http://127.0.0.1:${port}` };
+    return world;
+  }
+
   // The second origin: the same worlds on another port (a page elsewhere embedding the bundle).
   let crossOriginBase = null;
   const crossServer = createServer((req, res) => {
@@ -200,6 +234,10 @@ export function createWorlds({ realEngine = null } = {}) {
       for (const world of worlds.values()) {
         for (const stream of world.streams) stream.destroy();
         world.slotpull.close();
+        if (world.late?.server.listening) {
+          world.late.server.closeAllConnections();
+          await new Promise((resolve) => world.late.server.close(resolve));
+        }
       }
       crossServer.closeAllConnections();
       await new Promise((resolve) => crossServer.close(resolve));
