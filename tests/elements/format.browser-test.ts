@@ -12,7 +12,7 @@ function snap(fields: Partial<PullSnapshot>): PullSnapshot {
     slot_name: 'chat', image: 'x:1', job_id: 'p_1', runtime: 'demo', queue_position: null, state: 'pulling', phase: 'downloading',
     percent: null, bytes_done: null, bytes_total: null, bytes_total_exact: false, layer: null, total_layers: null,
     layers_cached: null, layers: [], speed_bps: null, eta_s: null, error: null, error_code: null,
-    started_at: null, updated_at: null, finished_at: null, ...fields,
+    started_at: null, updated_at: null, finished_at: null, server_restarts: 0, ...fields,
   };
 }
 
