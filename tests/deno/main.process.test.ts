@@ -1,17 +1,19 @@
 /**
  * The Deno entry run exactly as the README's "Running on Deno" block says
- * (the block itself, through bash, in the repository), on the demo runtime
+ * (the block itself, through bash, in the repository; tests/system/
+ * doc-commands.test.ts runs it too, in a network namespace), on the demo runtime
  * with a home of its own: it keeps its state where the first log lines say,
  * and after a SIGKILL mid-pull the same command takes the pull up again by
  * itself with its job id, and a stream that reconnects with Last-Event-ID
  * goes on with it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { readSse } from '../helpers/sse-client.ts';
+import { docBlocks, type DocBlock } from '../system/support/doc-blocks.ts';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 /** Deno compiles the sources on its first run; a restart after a kill waits up to 5 s for the dead server's lock. */
@@ -19,13 +21,11 @@ const START_TIMEOUT_MS = 40_000;
 const TEST_TIMEOUT_MS = 90_000;
 const POLL_MS = 25;
 
-/** The first ```sh block after the README's "### Running on Deno". */
-async function readmeDenoBlock(): Promise<string> {
-  const readme = await readFile(join(ROOT, 'README.md'), 'utf8');
-  const section = readme.slice(readme.indexOf('### Running on Deno'));
-  const match = /```sh\n([\s\S]*?)```/.exec(section);
-  if (match === null) throw new Error('README.md: no ```sh block under "### Running on Deno"');
-  return match[1] as string;
+/** The README's "Running on Deno" block: the one ```sh block that runs deno. */
+function readmeDenoBlock(): string {
+  const blocks = docBlocks('README.md').filter((block) => block.lang === 'sh' && block.text.includes('deno run'));
+  if (blocks.length !== 1) throw new Error(`README.md has ${blocks.length} \`\`\`sh blocks that run deno; this test expects exactly one`);
+  return (blocks[0] as DocBlock).text;
 }
 
 interface Running {
@@ -74,7 +74,7 @@ describe("the README's Deno command", () => {
 
   beforeAll(async () => {
     home = await mkdtemp(join(tmpdir(), 'slotpull-deno-home-'));
-    block = await readmeDenoBlock();
+    block = readmeDenoBlock();
   });
   afterEach(async () => {
     for (const child of started.splice(0)) {
