@@ -108,7 +108,7 @@ function shown(command) {
 
 /** The server on a free port, demo runtime; its stdout lines kept. Stopped by its PID. */
 async function startServer([file, ...args]) {
-  const child = spawn(file, [...args, '--port', '0', '--runtime', 'demo'], {
+  const child = spawn(file, [...args, '--port', '0', '--runtime', 'demo', '--state-dir', 'none'], {
     cwd: ROOT,
     env: { ...process.env, DENO_NO_UPDATE_CHECK: '1', DENO_NO_PROMPT: '1' },
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -1,7 +1,9 @@
 // Takes docs/elements/*.png: a picture of each state of the three elements,
 // for docs/elements.md (demo/elements-doc.mjs links the files that exist).
 // Starts the real server (`npm run build` first) —
-// `node bin/slotpull.js --port 0 --demo-seed 7 --runtime demo` — and drives
+// `node bin/slotpull.js --port 0 --demo-seed 7 --runtime demo --state-dir DIR`,
+// DIR a fresh state directory whose history says rerank was pulled three
+// days ago, for `show-last-pull` — and drives
 // real pulls on the demo runtime (chat: a large image; vision: fails part-way;
 // rerank: present, its container crashed), rendering a small page per state
 // in headless Debian Chromium (CHROMIUM_PATH, default /usr/bin/chromium;
@@ -14,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import puppeteer from 'puppeteer-core';
+import { openJobStore } from '../dist/server/state/job-store.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outdir = process.argv[2] ?? join(root, 'docs/elements');
@@ -42,9 +45,23 @@ const kill = (pid) => {
   }
 };
 
-/** Starts `bin/slotpull.js` and resolves with its process and base URL once it listens. */
-function startServer() {
-  const child = spawn(process.execPath, [join(root, 'bin/slotpull.js'), '--port', '0', '--demo-seed', SEED, '--runtime', 'demo'], {
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** A state directory whose history holds one completed pull of rerank's image: 4 min 12 s, three days ago. */
+async function seededStateDir() {
+  const dir = await mkdtemp(join(tmpdir(), 'slotpull-pictures-state-'));
+  const store = openJobStore({ dir });
+  const finishedAt = Date.now() - 3 * DAY_MS - 60_000;
+  const pull = { id: 'p_pictures_rerank', image: 'ghcr.io/acme/rerank-server:1.2', runtime: 'demo', slots: ['rerank'], started_at: finishedAt - 252_000 };
+  store.history.start(pull);
+  store.history.finish({ id: pull.id, state: 'completed', error_code: null, error: null, finished_at: finishedAt, bytes_done: 2_100_000_000, bytes_total: 2_100_000_000 });
+  await store.close();
+  return dir;
+}
+
+/** Starts `bin/slotpull.js` on `stateDir` and resolves with its process and base URL once it listens. */
+function startServer(stateDir) {
+  const child = spawn(process.execPath, [join(root, 'bin/slotpull.js'), '--port', '0', '--demo-seed', SEED, '--runtime', 'demo', '--state-dir', stateDir], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -71,10 +88,12 @@ function startServer() {
 let server;
 let browser;
 let userDataDir;
+let stateDir;
 let browserPid;
 try {
   await mkdir(outdir, { recursive: true });
-  server = await startServer();
+  stateDir = await seededStateDir();
+  server = await startServer(stateDir);
   const { base } = server;
   console.log(`server: ${base} (pid ${server.child.pid})`);
   userDataDir = await mkdtemp(join(tmpdir(), 'slotpull-pictures-'));
@@ -146,7 +165,7 @@ try {
   };
   const bar = (slot, extra = '') => `<slot-image-pull-bar slot-name="${slot}" ${extra}></slot-image-pull-bar>`;
   const banner = (slot) => `<slot-error-banner slot-name="${slot}"></slot-error-banner>`;
-  const status = (slot) => `<slot-image-status slot-name="${slot}"></slot-image-status>`;
+  const status = (slot, extra = '') => `<slot-image-status slot-name="${slot}" ${extra}></slot-image-status>`;
   const BAR = 'slot-image-pull-bar';
   const BANNER = 'slot-error-banner';
   const STATUS = 'slot-image-status';
@@ -157,6 +176,17 @@ try {
   await shoot('status-missing.png', status('chat'), STATUS, 'status', 'missing');
   await shoot('banner-crashed.png', banner('rerank'), BANNER, 'state', 'crashed');
   await shoot('status-present.png', status('rerank'), STATUS, 'status', 'present');
+  const lastPull = await open(status('rerank', 'show-last-pull'));
+  try {
+    await lastPull.waitForFunction(
+      (tag) => document.querySelector(`#shot ${tag}`)?.shadowRoot?.querySelector('[part="last-pull"]') != null,
+      { timeout: STATE_TIMEOUT_MS },
+      STATUS,
+    );
+    await snap(lastPull, 'status-present-show-last-pull.png');
+  } finally {
+    await lastPull.close();
+  }
 
   // chat: a page watching before the pull starts catches "resolving" (no percent yet).
   const chatStart = await open(bar('chat', 'cancelable'));
@@ -225,4 +255,5 @@ try {
     await new Promise((resolve) => (server.child.exitCode !== null ? resolve() : server.child.once('exit', resolve)));
   }
   if (userDataDir !== undefined) await rm(userDataDir, { recursive: true, force: true });
+  if (stateDir !== undefined) await rm(stateDir, { recursive: true, force: true });
 }

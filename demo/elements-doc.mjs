@@ -10,18 +10,20 @@ const manifest = JSON.parse(await readFile(manifestPath, 'utf8'));
 
 // The state pictures (docs/elements/<prefix>-<state>.png, taken by
 // `npm run pictures` = demo/element-pictures.mjs), in this order; a state
-// without a picture is left out.
+// without a picture is left out. A state with an attribute ("present
+// show-last-pull") has its words joined by "-" in the file name.
 const PICTURES = {
   'slot-image-pull-bar': { prefix: 'pull-bar', states: ['idle', 'indeterminate', 'determinate', 'reconnecting', 'completed', 'failed', 'cancelled'] },
   'slot-error-banner': { prefix: 'banner', states: ['missing', 'failed', 'crashed'] },
-  'slot-image-status': { prefix: 'status', states: ['present', 'pulling', 'missing', 'failed', 'cancelled'] },
+  'slot-image-status': { prefix: 'status', states: ['present', 'present show-last-pull', 'pulling', 'missing', 'failed', 'cancelled'] },
 };
 const pictureFiles = new Set(await readdir(`${root}docs/elements`).catch(() => []));
 const pictures = (tagName) => {
   const { prefix, states } = PICTURES[tagName] ?? { prefix: '', states: [] };
-  const shown = states.filter((state) => pictureFiles.has(`${prefix}-${state}.png`));
+  const file = (state) => `${prefix}-${state.replaceAll(' ', '-')}.png`;
+  const shown = states.filter((state) => pictureFiles.has(file(state)));
   if (shown.length === 0) return '';
-  return ['### States', '', table(['state', 'picture'], shown.map((state) => [code(state), `![${tagName} ${state}](elements/${prefix}-${state}.png)`]))].join('\n');
+  return ['### States', '', table(['state', 'picture'], shown.map((state) => [code(state), `![${tagName} ${state}](elements/${file(state)})`]))].join('\n');
 };
 
 const cell = (text) => String(text ?? '').replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ').trim();

@@ -1,6 +1,7 @@
 /**
- * The one-shot requests (GET slot, POST/DELETE pull, a stream ticket), sent
- * with what configureServer() gave for their server: the token in
+ * The one-shot requests (GET slot, POST/DELETE pull, a stream ticket, the
+ * slot's last completed pull), sent with what configureServer() gave for
+ * their server: the token in
  * `Authorization`, and cookies when asked. A failure is an error the Task
  * renders: an ApiProblem when the server answered (its code, its reason and
  * its own sentence), ServerUnreachable when no answer came at all.
@@ -13,7 +14,7 @@
  */
 import { slotUrl } from './base-url.ts';
 import { optionsFor, tokenOf } from './hub/server-options.ts';
-import type { ErrorBody, PullAnswer, PullSnapshot, SlotInfo, StreamTicket } from '../wire/types.ts';
+import type { ErrorBody, PullAnswer, PullHistoryEntry, PullHistoryPage, PullSnapshot, SlotInfo, StreamTicket } from '../wire/types.ts';
 
 /** The server answered with a CONTRACT §2 error. */
 export class ApiProblem extends Error {
@@ -112,3 +113,7 @@ export const cancelPull = (base: string, slot: string, signal: AbortSignal): Pro
 /** A short-lived credential for opening the event stream (the token never goes into a URL). */
 export const streamTicket = (base: string, signal: AbortSignal): Promise<StreamTicket> =>
   request('POST', base, `${base}/api/stream-ticket`, signal);
+
+/** The slot's last completed pull from the history, or null when it has none. */
+export const getLastPull = async (base: string, slot: string, signal: AbortSignal): Promise<PullHistoryEntry | null> =>
+  (await request<PullHistoryPage>('GET', base, `${base}/api/pulls?slot=${encodeURIComponent(slot)}&state=completed&limit=1`, signal)).jobs[0] ?? null;

@@ -87,6 +87,8 @@ export const chip = {
   connecting: 'checking…',
 } as const;
 export const chipPercent = (percent: string): string => `pulling ${percent}`;
+/** `show-last-pull`: "pulled 3 days ago in 4 min 12 sec"; `ago` is null under a minute. */
+export const lastPull = (ago: string | null, took: string): string => `pulled ${ago ?? 'just now'} in ${took}`;
 
 /** "612 MB of ≥1.4 GB" (short) or "612 megabytes of at least 1.4 gigabytes" (long); null without byte counts. */
 export function bytesPhrase(s: PullSnapshot, f: Formatter, display: Display = 'short'): string | null {

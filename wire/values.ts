@@ -18,8 +18,9 @@ export type ImageStatus = (typeof IMAGE_STATUSES)[number];
 /** What the engine says of an image no job is pulling. */
 export type ImagePresence = Exclude<ImageStatus, 'pulling'>;
 
-/** States of a pull job. */
-export type JobState = Exclude<PullState, ImagePresence>;
+/** States of a pull job: a PullSnapshot's first four states, and a history entry's `state`. */
+export const JOB_STATES = ['pulling', 'completed', 'failed', 'cancelled'] as const satisfies readonly PullState[];
+export type JobState = (typeof JOB_STATES)[number];
 
 /** A PullSnapshot's `phase` while its job runs. */
 export const PULL_PHASES = ['resolving', 'downloading', 'extracting', 'finalizing'] as const;

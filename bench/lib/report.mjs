@@ -236,6 +236,12 @@ export function summaryTable(results) {
     const t = en.targets.hang_to_normal_median;
     lines.push(`| engines | listing with one of ${en.parameters.engines.length} engines hanging ≤ ${t.target}× the listing without | ×${v(t.value)} (${v(en.hanging.median_ms)} vs ${v(en.normal.median_ms)} ms, ${en.parameters.slots} slots) | ${mark(t.met)} |`);
   }
+  const st = results.parts.store;
+  if (st?.targets?.server_start) {
+    const t = st.targets;
+    lines.push(`| store | the server listening with 10,000 jobs in the history ≤ ${t.server_start.target_ms} ms | ${v(t.server_start.worst_ms)} ms at the worst journal (${v(t.server_start.empty_ms)} ms on an empty state dir) | ${mark(t.server_start.met_wall)} |`);
+    lines.push(`| store | one history page ≤ ${t.page.target_ms} ms | ${v(t.page.slowest_p50_ms)} ms median, ${v(t.page.slowest_p99_ms)} ms p99 (slowest query) | ${mark(t.page.met)} |`);
+  }
   for (const [name, part] of Object.entries(results.parts)) {
     if (part.error) lines.push(`| ${name} | | failed: ${part.error.split('\n')[0]} | |`);
   }

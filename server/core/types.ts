@@ -14,6 +14,8 @@ export type {
   LayerPhase,
   LayerSnapshot,
   PullErrorCode,
+  PullHistoryEntry,
+  PullHistoryPage,
   PullPhase,
   PullSnapshot,
   PullState,
@@ -21,7 +23,7 @@ export type {
 } from '../../wire/types.ts';
 
 /** The progress part of a PullSnapshot: what the aggregator owns. */
-export type PullProgressFields = Omit<PullSnapshot, 'slot_name' | 'image' | 'job_id' | 'runtime' | 'queue_position'>;
+export type PullProgressFields = Omit<PullSnapshot, 'slot_name' | 'image' | 'job_id' | 'runtime' | 'queue_position' | 'server_restarts'>;
 
 /** One normalized line of engine output. */
 export type ProgressEvent =

@@ -33,6 +33,10 @@ export interface ServerOptions {
   publicUrls: URL[];
   /** --max-pulls: engine pulls at once per engine. */
   maxPulls: number;
+  /** --state-dir: where pulls outlive the process (`none`: memory only); absent: the XDG default. */
+  stateDir: string | undefined;
+  /** --history-days: days a finished pull stays in the history. */
+  historyDays: number;
 }
 
 export type ParsedArgs = { kind: 'help' } | { kind: 'run'; options: ServerOptions } | { kind: 'error'; message: string };
@@ -41,6 +45,9 @@ export const DEFAULT_PORT = 8080;
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_KEEP_FINISHED_S = 600;
 export const DEFAULT_MAX_PULLS = 3;
+export const DEFAULT_HISTORY_DAYS = 14;
+/** Ten years: a larger number is a typo, not a retention. */
+const MAX_HISTORY_DAYS = 3650;
 
 export const USAGE = `Usage: slotpull [options]
 
@@ -61,6 +68,9 @@ Options:
   --keep-finished S    seconds a finished pull stays visible (default ${DEFAULT_KEEP_FINISHED_S})
   --demo-seed N        seed of the demo runtime's simulated pulls
   --max-pulls N        engine pulls at once per engine; more wait in order (default 3)
+  --state-dir DIR      where running pulls and the history outlive a restart (default
+                       $XDG_STATE_HOME/slotpull, else ~/.local/state/slotpull); none: memory only
+  --history-days N     days a finished pull stays in the history, GET /api/pulls (default ${DEFAULT_HISTORY_DAYS})
   --token TOKEN        require Authorization: Bearer TOKEN for POST and DELETE (env SLOTPULL_TOKEN)
   --protect-reads      require the token for reads too (SSE routes also take ?ticket= and ?access_token=)
   --allow-origin URL   an origin that browsers may call the API from (repeatable), e.g. http://dash.lan:3000
@@ -85,6 +95,7 @@ export const ENV_VARIABLES = [
   'DOCKER_CONFIG',
   'CONTAINER_HOST',
   'XDG_RUNTIME_DIR',
+  'XDG_STATE_HOME',
   'HOME',
   'PATH',
   // ssh:// engines: the agent's socket is passed to ssh; Deno's node:child_process reads NODE_V8_COVERAGE when it spawns.
@@ -107,6 +118,8 @@ const VALUE_FLAGS = [
   'allow-origin',
   'public-url',
   'max-pulls',
+  'state-dir',
+  'history-days',
 ] as const;
 type ValueFlag = (typeof VALUE_FLAGS)[number];
 const REPEATABLE: readonly ValueFlag[] = ['allow-origin', 'public-url'];
@@ -172,7 +185,8 @@ export function parseServerArgs(argv: readonly string[], env: Env): ParsedArgs {
   const keep = integerIn(values.get('keep-finished'), DEFAULT_KEEP_FINISHED_S, 0, 7 * 24 * 3600, '--keep-finished');
   const seed = integerIn(values.get('demo-seed'), 0, 0, 2 ** 32 - 1, '--demo-seed');
   const maxPulls = integerIn(values.get('max-pulls'), DEFAULT_MAX_PULLS, 1, 100, '--max-pulls');
-  for (const result of [port, keep, seed, maxPulls]) if (typeof result === 'string') return { kind: 'error', message: result };
+  const historyDays = integerIn(values.get('history-days'), DEFAULT_HISTORY_DAYS, 0, MAX_HISTORY_DAYS, '--history-days');
+  for (const result of [port, keep, seed, maxPulls, historyDays]) if (typeof result === 'string') return { kind: 'error', message: result };
 
   return {
     kind: 'run',
@@ -193,6 +207,8 @@ export function parseServerArgs(argv: readonly string[], env: Env): ParsedArgs {
       allowOrigins: origins,
       publicUrls,
       maxPulls: maxPulls as number,
+      stateDir: values.get('state-dir'),
+      historyDays: historyDays as number,
     },
   };
 }

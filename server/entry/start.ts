@@ -3,7 +3,9 @@
  * runtime, build the app. Node and Deno entries differ only in how they serve.
  */
 import { randomUUID } from 'node:crypto';
-import { ConfigError, loadConfig, readJsonFile } from '../config/load.ts';
+import { cwd } from 'node:process';
+import { ConfigError, loadConfig, readJsonFile, type LoadedConfig } from '../config/load.ts';
+import { describeTakeUp } from '../core/registry/take-up-jobs.ts';
 import { registryAuthFromDockerConfig, type RegistryAuth } from '../runtimes/engine/registry-auth.ts';
 import { hostName, LOOPBACK_HOSTS } from '../http/access.ts';
 import { rateLimitedLog } from '../node/log-limit.ts';
@@ -16,12 +18,17 @@ import { selectRuntime } from '../runtimes/select.ts';
 import { systemClock } from '../runtimes/system-clock.ts';
 import { VERSION } from './version.ts';
 import type { ServerOptions } from './options.ts';
+import { openServerState, type ServerState } from './state.ts';
 
 const LOOPBACK_NAMES = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
 export interface PreparedServer extends Slotpull {
-  /** The lines to print first: which config and runtime, and why. */
+  /** The lines to print first: which config, runtime and state directory, and why; then the pulls taken up again. */
   banner: string[];
+  /** How the state is kept: the stop message says what becomes of running pulls. */
+  state: ServerState;
+  /** Stops the app (streams, pulls, timers), then writes and closes the state and releases its lock. */
+  stop(): Promise<void>;
 }
 
 export async function prepareServer(
@@ -30,6 +37,23 @@ export async function prepareServer(
   log: (line: string) => void,
 ): Promise<PreparedServer> {
   const config = await loadConfig(options.config);
+  // Before the runtime is chosen: a second server on the same directory stops at once.
+  const state = await openServerState({ flag: options.stateDir, historyDays: options.historyDays, cwd: cwd(), env, log });
+  try {
+    return await assemble(options, env, log, config, state);
+  } catch (error) {
+    await state.close();
+    throw error;
+  }
+}
+
+async function assemble(
+  options: ServerOptions,
+  env: Readonly<Record<string, string | undefined>>,
+  log: (line: string) => void,
+  config: LoadedConfig,
+  state: ServerState,
+): Promise<PreparedServer> {
   const auth = options.dockerConfig === undefined ? undefined : await loadRegistryAuth(options.dockerConfig);
   const engines = await namedEngines(config.engines, config.source, options, env, auth);
   const { runtime, reason, warnings } = await selectRuntime({
@@ -65,6 +89,7 @@ export async function prepareServer(
     log,
     // A flood of refused requests cannot fill the log: ten lines a minute, then a count.
     logRefusal: rateLimitedLog(log),
+    history: state.history,
     access: {
       token: options.token ?? null,
       protectReads: options.protectReads,
@@ -85,16 +110,24 @@ export async function prepareServer(
       const warning = plainTcpWarning(engine.endpoint);
       return warning === null ? [] : [`engine "${engine.label}": ${warning}`];
     }),
+    ...state.banner,
     `access: ${options.token === undefined ? 'no token (anyone who can reach the port may pull)' : options.protectReads ? 'token for reads and writes' : 'token for writes'}; browser origins: ${options.allowOrigins.join(', ') || 'this server only'}`,
     ...options.publicUrls.map((url) => `public URL: ${url.href} (pages there are this server's own; Host ${url.host} is answered)`),
+    ...slotpull.takenUp.map(describeTakeUp),
   ];
+  const close = (): void => {
+    slotpull.close();
+    for (const engine of engines.values()) engine.close();
+    if ('close' in runtime && typeof runtime.close === 'function') runtime.close();
+  };
   return {
     ...slotpull,
     banner,
-    close: () => {
-      slotpull.close();
-      for (const engine of engines.values()) engine.close();
-      if ('close' in runtime && typeof runtime.close === 'function') runtime.close();
+    close,
+    state,
+    stop: async () => {
+      close();
+      await state.close();
     },
   };
 }

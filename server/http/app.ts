@@ -7,8 +7,11 @@ import { Hono } from 'hono';
 import type { Health } from '../../wire/types.ts';
 import type { ContainerSlot, Slot } from '../core/slot.ts';
 import type { Clock } from '../core/clock.ts';
+import { PullHistory } from '../core/history/pull-history.ts';
+import type { ImageReference } from '../core/reference.ts';
 import type { PullJobView } from '../core/registry/pull-job.ts';
 import { PullRegistry } from '../core/registry/pull-registry.ts';
+import { takeUpJobs, type TakeUpOutcome } from '../core/registry/take-up-jobs.ts';
 import { SlotFeed } from '../core/registry/slot-feed.ts';
 import { SlotViews, type SlotTarget } from '../core/registry/slot-views.ts';
 import type { ContainerRuntime } from '../core/runtime.ts';
@@ -21,6 +24,7 @@ import { ApiError, clip, errorResponse } from './errors.ts';
 import { DASHBOARD_BUNDLE_PATH, dashboardRoutes, homePage } from './home.ts';
 import { openApiDocument } from './openapi.ts';
 import { StreamSet } from '../core/sse/stream-set.ts';
+import { pullRoutes } from './routes/pulls.ts';
 import { slotRoutes } from './routes/slots.ts';
 import { streamRoutes } from './routes/streams.ts';
 import { streamTicketRoutes } from './routes/stream-ticket.ts';
@@ -49,6 +53,12 @@ export interface SlotpullOptions {
   access?: Partial<Pick<AccessOptions, 'token' | 'protectReads' | 'allowOrigins' | 'publicOrigins' | 'allowedHosts'>>;
   /** One line per refused request (its cause, never a token); the entries rate-limit it. */
   logRefusal?: (line: string) => void;
+  /**
+   * The pull history: every job is recorded there, `GET /api/pulls` reads it,
+   * and the jobs it holds as running are taken up again at once. Default: a
+   * new one in memory.
+   */
+  history?: PullHistory;
 }
 
 export interface Slotpull {
@@ -60,12 +70,20 @@ export interface Slotpull {
   /** Each slot's current frame, and which slot changed. */
   feed: SlotFeed;
   views: SlotViews;
-  /** Ends open streams, cancels running pulls and drops every timer. */
+  /** What became of each job the history held as running: taken up again, or ended with why. */
+  takenUp: readonly TakeUpOutcome[];
+  /** Running and queued pulls, over every engine. */
+  activePulls(): number;
+  /**
+   * Ends open streams, stops running pulls and drops every timer. The pulls
+   * are not ended: the history holds them as running, for the next start.
+   */
   close(): void;
 }
 
 export function createSlotpull(options: SlotpullOptions): Slotpull {
   const { runtime, clock, version, log } = options;
+  const history = options.history ?? new PullHistory({ now: () => clock.now() });
   const runtimes = new Map<string | null, ContainerRuntime>([[null, runtime], ...(options.engines ?? [])]);
   const targets = new Map<string | null, SlotTarget>();
   for (const [engine, engineRuntime] of runtimes) {
@@ -78,6 +96,9 @@ export function createSlotpull(options: SlotpullOptions): Slotpull {
       inspectTtlMs: options.inspectTtlMs,
       maxConcurrentPulls: options.maxConcurrentPulls,
       onJobEnd: log === undefined ? undefined : (job) => log(describeJobEnd(job, engine)),
+      recorder: history,
+      engine: engine ?? undefined,
+      slotsOf: (image) => slotsUsing(options.slots, engine, image),
     });
     targets.set(engine, { registry, runtime: engineRuntime });
   }
@@ -93,8 +114,16 @@ export function createSlotpull(options: SlotpullOptions): Slotpull {
     clock,
     version,
     openStreams,
+    history,
   };
   const registries = new Map([...targets].map(([engine, target]) => [engine, target.registry]));
+  const takenUp = takeUpJobs({
+    jobs: history.activeJobs(),
+    slots: options.slots,
+    registryFor: (engine) => registries.get(engine),
+    recorder: history,
+    now: clock.now(),
+  });
 
   const openApi = openApiDocument(version);
   // Serialized once: 14 kB of JSON per request was most of the answer's cost (issue 14's flood asked for it 5,000 times a socket).
@@ -134,6 +163,7 @@ export function createSlotpull(options: SlotpullOptions): Slotpull {
   app.route('/api', slotRoutes(services));
   app.route('/api', streamRoutes(services));
   app.route('/api', streamTicketRoutes(tickets));
+  app.route('/api', pullRoutes(services));
   app.route('/', elementRoutes());
   app.route('/', dashboardRoutes());
   app.notFound((c) =>
@@ -151,11 +181,18 @@ export function createSlotpull(options: SlotpullOptions): Slotpull {
     registries,
     feed,
     views,
+    takenUp,
+    activePulls: () => [...registries.values()].reduce((sum, registry) => sum + registry.runningPulls + registry.queuedPulls, 0),
     close: () => {
       openStreams.endAll();
       for (const registry of registries.values()) registry.close();
     },
   };
+}
+
+/** The names of the container slots that pull `image` on `engine`: the slots one job serves. */
+function slotsUsing(slots: readonly Slot[], engine: string | null, image: ImageReference): string[] {
+  return slots.filter((slot) => slot.provider === 'container' && slot.engine === engine && slot.image.key === image.key).map((slot) => slot.name);
 }
 
 function describeJobEnd(job: PullJobView, engine: string | null): string {

@@ -3,7 +3,7 @@
  * schemas.ts (OpenAPI 3.1 speaks JSON Schema 2020-12, which zod emits).
  */
 import { z } from 'zod';
-import { apiSchemas, SlotNameParam, SlotsQuery, UntilQuery } from './schemas.ts';
+import { apiSchemas, PullsQuery, SlotNameParam, SlotsQuery, UntilQuery } from './schemas.ts';
 
 const COMPONENTS_PATH = '#/components/schemas/';
 
@@ -21,7 +21,7 @@ function componentSchemas(): Record<string, unknown> {
   );
 }
 
-const ref = (id: 'Slot' | 'PullSnapshot' | 'PullAnswer' | 'Health' | 'StreamTicket' | 'Error') => ({ $ref: `${COMPONENTS_PATH}${id}` });
+const ref = (id: 'Slot' | 'PullSnapshot' | 'PullAnswer' | 'PullHistoryPage' | 'Health' | 'StreamTicket' | 'Error') => ({ $ref: `${COMPONENTS_PATH}${id}` });
 const json = (schema: unknown, description: string) => ({ description, content: { 'application/json': { schema } } });
 const problem = (description: string) => json(ref('Error'), description);
 const sse = (description: string) => ({
@@ -108,6 +108,16 @@ export function openApiDocument(version: string): Record<string, unknown> {
             '200': json(ref('StreamTicket'), 'The ticket.'),
             '401': problem('No token was sent (reason token_missing).'),
             '403': problem('The token is wrong, or the request comes from an origin that is not allowed (details.reason).'),
+          },
+        },
+      },
+      '/api/pulls': {
+        get: {
+          summary: 'The pull history: finished and running pulls, newest first',
+          parameters: Object.entries(PullsQuery).map(([name, schema]) => ({ name, in: 'query', required: false, schema: jsonSchema(schema) })),
+          responses: {
+            '200': json(ref('PullHistoryPage'), 'One page; kept --history-days (default 14) after each pull ended, 10,000 at most.'),
+            '400': problem('A parameter is out of range, or before= names no job in the history.'),
           },
         },
       },

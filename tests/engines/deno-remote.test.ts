@@ -66,6 +66,7 @@ describe('remote engines on Deno', () => {
         '--config', config,
         '--runtime', 'demo',
         '--port', '0',
+        '--state-dir', 'none',
       ],
       { PATH: process.env.PATH ?? '', DENO_NO_UPDATE_CHECK: '1', DENO_NO_PROMPT: '1' },
       40_000,

@@ -53,6 +53,7 @@ describe('slotpull on Deno against podman', () => {
         '--runtime', 'engine',
         '--engine', podman.socket,
         '--port', '0',
+        '--state-dir', 'none',
       ],
       { PATH: process.env.PATH ?? '', DENO_NO_UPDATE_CHECK: '1', DENO_NO_PROMPT: '1' },
     );

@@ -182,7 +182,7 @@ describe('load on loopback', () => {
     const config = join(dir, 'slots.json');
     const names = Array.from({ length: SLOTS }, (_, i) => `n${String(i).padStart(3, '0')}`);
     await writeFile(config, JSON.stringify({ slots: names.map((name) => ({ name, provider: 'container', image: DEMO_IMAGE })) }));
-    const server = spawn(process.execPath, [`--max-old-space-size=${OLD_SPACE_MB}`, ENTRY, '--runtime', 'demo', '--demo-seed', '7', '--config', config, '--port', '0'], {
+    const server = spawn(process.execPath, [`--max-old-space-size=${OLD_SPACE_MB}`, ENTRY, '--runtime', 'demo', '--demo-seed', '7', '--config', config, '--port', '0', '--state-dir', 'none'], {
       env: { PATH: process.env.PATH ?? '' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -245,7 +245,7 @@ describe('load on loopback', () => {
 
   it('the server logs no warning with more than 10 streams open (bin/slotpull.js, demo runtime)', { timeout: TEST_TIMEOUT_MS }, async () => {
     const STREAMS = 20;
-    const server = spawn(process.execPath, [ENTRY, '--runtime', 'demo', '--port', '0'], { env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const server = spawn(process.execPath, [ENTRY, '--runtime', 'demo', '--port', '0', '--state-dir', 'none'], { env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     server.stdout.on('data', (chunk) => (output += chunk));
     server.stderr.on('data', (chunk) => (output += chunk));

@@ -139,7 +139,7 @@ describe('the Node entry with every engine form', () => {
         ],
       }),
     );
-    const server = await startServerProcess(process.execPath, [ENTRY, '--config', config, '--port', '0', '--runtime', 'engine', '--engine-context', 'tls-ctx'], {
+    const server = await startServerProcess(process.execPath, [ENTRY, '--config', config, '--port', '0', '--runtime', 'engine', '--engine-context', 'tls-ctx', '--state-dir', 'none'], {
       PATH: process.env.PATH ?? '',
       DOCKER_CONFIG: join(dir, 'docker'),
     });

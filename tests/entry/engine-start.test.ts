@@ -35,7 +35,7 @@ async function run(argv: string[], env: Record<string, string> = {}): Promise<{ 
     out: (text) => out.push(...text.trimEnd().split('\n')),
     err: (text) => err.push(...text.trimEnd().split('\n')),
   };
-  const code = await runCommandLine(argv, { PATH: '', ...env }, platform);
+  const code = await runCommandLine([...argv, '--state-dir', 'none'], { PATH: '', ...env }, platform);
   stop?.('SIGTERM');
   return { code, out, err };
 }

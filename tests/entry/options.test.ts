@@ -8,6 +8,7 @@ describe('parseServerArgs', () => {
       options: {
         config: undefined, port: 8080, host: '127.0.0.1', runtime: 'auto', cli: undefined, engine: undefined, engineContext: undefined, allowPlainTcp: false, dockerConfig: undefined,
         keepFinishedS: 600, demoSeed: undefined, token: undefined, protectReads: false, allowOrigins: [], publicUrls: [], maxPulls: 3,
+        stateDir: undefined, historyDays: 14,
       },
     });
   });
@@ -63,6 +64,23 @@ describe('parseServerArgs', () => {
       `--public-url "${bad}" is not a URL pages use; write http(s)://host[:port][/path], e.g. https://dash.example/slotpull`,
     ]),
   ])('refuses access flags %j', (argv, message) => {
+    expect(parseServerArgs(argv, {})).toEqual({ kind: 'error', message });
+  });
+
+  it('reads --state-dir (none included) and --history-days', () => {
+    expect(parseServerArgs(['--state-dir', '/var/lib/slotpull', '--history-days', '30'], {})).toMatchObject({
+      options: { stateDir: '/var/lib/slotpull', historyDays: 30 },
+    });
+    expect(parseServerArgs(['--state-dir=none', '--history-days=0'], {})).toMatchObject({ options: { stateDir: 'none', historyDays: 0 } });
+  });
+
+  it.each([
+    [['--state-dir'], '--state-dir needs a value; run slotpull --help'],
+    [['--state-dir='], '--state-dir needs a value; run slotpull --help'],
+    [['--history-days', '-1'], '--history-days must be a whole number from 0 to 3650, got "-1"'],
+    [['--history-days', '1.5'], '--history-days must be a whole number from 0 to 3650, got "1.5"'],
+    [['--history-days', '4000'], '--history-days must be a whole number from 0 to 3650, got "4000"'],
+  ])('refuses state flags %j', (argv, message) => {
     expect(parseServerArgs(argv, {})).toEqual({ kind: 'error', message });
   });
 });

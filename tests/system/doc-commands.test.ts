@@ -13,7 +13,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { cp, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,7 +47,9 @@ const RULES: ReadonlyArray<{ readonly pattern: RegExp; readonly runBy: string }>
   { pattern: /^npm ci && npm start$/, runBy: "this file: 'npm start serves …' (npm ci is what .ci/run does before npm test)" },
   { pattern: /^npm test$/, runBy: "CI: .ci/run runs it as written (checked by 'npm test is what CI runs')" },
   { pattern: /^npm start -- --config slotpull\.config\.json /, runBy: "this file: 'npm start with the README's slots file …'" },
-  { pattern: /^DENO_NO_UPDATE_CHECK=1 node_modules\/\.bin\/deno run /, runBy: "this file: 'the Deno command …'" },
+  { pattern: /^STATE=\$\{XDG_STATE_HOME:-\$HOME\/\.local\/state\}\/slotpull$/, runBy: "this file: 'the Deno command …' (its block's three lines, in one shell)" },
+  { pattern: /^mkdir -p "\$STATE"$/, runBy: "this file: 'the Deno command …' (its block's three lines, in one shell)" },
+  { pattern: /^DENO_NO_UPDATE_CHECK=1 node_modules\/\.bin\/deno run /, runBy: "this file: 'the Deno command …' (its block's three lines, in one shell)" },
   { pattern: /^curl /, runBy: "this file: 'npm start serves …' (against that server)" },
   { pattern: /node bin\/slotpull\.js --public-url http:\/\/dash\.example\/slotpull$/, runBy: 'tests/system/proxy.test.ts (docs/proxy.md end to end)' },
   { pattern: /^npm run bench( |$)/, runBy: 'nobody here: the benchmarks take minutes each (docs/benchmarks.md); they print figures, run by hand' },
@@ -62,7 +64,15 @@ function theCommand(pattern: RegExp): string {
   return (found[0] as Command).text;
 }
 
-const NPM_ENV = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', npm_config_update_notifier: 'false', npm_config_fund: 'false' };
+/** The servers' state directories (README, "State") go under here, not under this machine's own home. */
+const STATE_HOME = mkdtempSync(join(tmpdir(), 'slotpull-doc-state-'));
+const NPM_ENV = {
+  PATH: process.env.PATH ?? '',
+  HOME: process.env.HOME ?? '/root',
+  XDG_STATE_HOME: STATE_HOME,
+  npm_config_update_notifier: 'false',
+  npm_config_fund: 'false',
+};
 
 describe('the commands of README.md and docs/, run as written', () => {
   let ns: NetNamespace;
@@ -80,6 +90,7 @@ describe('the commands of README.md and docs/, run as written', () => {
   afterAll(async () => {
     await ns?.close();
     if (copy !== undefined) await rm(copy, { recursive: true, force: true });
+    await rm(STATE_HOME, { recursive: true, force: true });
   });
 
   /** Runs `command` with bash in the namespace, in `cwd`; resolves with its stdout once it exits 0. */
@@ -170,11 +181,13 @@ describe('the commands of README.md and docs/, run as written', () => {
   });
 
   it('the Deno command serves the demo config on :8080 with only the permissions it grants', async () => {
-    const server = await serve(theCommand(/deno run /), ROOT, 'http://127.0.0.1:8080/');
+    const block = [theCommand(/^STATE=/), theCommand(/^mkdir -p "\$STATE"$/), theCommand(/deno run /)].join('\n');
+    const server = await serve(block, ROOT, 'http://127.0.0.1:8080/');
     try {
       expect(JSON.parse(await run('curl -s http://127.0.0.1:8080/api/health', ROOT))).toMatchObject({ ok: true, runtime: 'demo' });
       expect(await run('curl -s -o /dev/null -w "%{http_code}" -X POST http://127.0.0.1:8080/api/slots/chat/pull', ROOT)).toBe('202');
       expect(server.output()).not.toMatch(/PermissionDenied|NotCapable|Requires .* access/);
+      expect(server.output()).toContain(`state: ${join(STATE_HOME, 'slotpull')} (from $XDG_STATE_HOME)`);
     } finally {
       await stop(server);
     }

@@ -69,7 +69,8 @@ describe('docs/proxy.md: the dashboard and slotpull behind nginx, with a login',
 
     ns = await createNetNamespace();
     const login = ns.start([process.execPath, join(ROOT, 'tests/system/support/login-app.mjs')]);
-    const slotpull = ns.start(['bash', '-c', onlyBlock(DOC, 'sh').text], { cwd: ROOT, env: { PATH: process.env.PATH ?? '' } });
+    // Its state directory (README, "State") under the test's own directory.
+    const slotpull = ns.start(['bash', '-c', onlyBlock(DOC, 'sh').text], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', XDG_STATE_HOME: dir } });
     const nginx = ns.start([NGINX, '-p', dir, '-c', join(dir, 'nginx.conf'), '-e', 'stderr']);
     await login.waitFor(/login app listening on 127\.0\.0\.1:9000/, 'the login app');
     await slotpull.waitFor(/listening on http:\/\/127\.0\.0\.1:8080\//, 'slotpull');

@@ -26,6 +26,11 @@ function iso(ms: number): string {
   return new Date(ms).toISOString();
 }
 
+export interface PullProgressOptions {
+  /** A job taken up again after a restart: since when, and the percent shown before it, which the percent never goes below. */
+  resumed?: { at: number; percent: number | null };
+}
+
 /**
  * The progress of one pull. Feed it events with {@link apply}; end it with
  * {@link complete}, {@link fail} or {@link cancel}; read it with {@link snapshot}.
@@ -52,9 +57,10 @@ export class PullProgress {
   /** Events parsed from the engine's lines. */
   #understood = 0;
 
-  constructor(startedAt: number) {
+  constructor(startedAt: number, options: PullProgressOptions = {}) {
     this.#startedAt = startedAt;
-    this.#updatedAt = startedAt;
+    this.#updatedAt = options.resumed?.at ?? startedAt;
+    this.#percent = options.resumed?.percent ?? null;
   }
 
   get state(): JobState {

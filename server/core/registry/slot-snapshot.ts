@@ -5,7 +5,7 @@ import type { PullJobView } from './pull-job.ts';
 
 /** The snapshot of the slot's job as it is now. */
 export function jobSnapshot(slot: ContainerSlot, job: PullJobView): PullSnapshot {
-  return { slot_name: slot.name, image: slot.image.raw, job_id: job.id, runtime: job.runtime, ...job.progress() };
+  return { slot_name: slot.name, image: slot.image.raw, job_id: job.id, runtime: job.runtime, ...job.progress(), server_restarts: job.serverRestarts };
 }
 
 /** The snapshot of a slot no job has touched lately: its image's presence and nothing else. */
@@ -33,5 +33,6 @@ export function noJobSnapshot(slot: ContainerSlot, presence: ImagePresence, runt
     started_at: null,
     updated_at: null,
     finished_at: null,
+    server_restarts: 0,
   };
 }

@@ -13,7 +13,7 @@ const job = createPullJob({ id: 'p_1', image, runtime: 'podman', tracker: new Pu
 
 describe('jobSnapshot', () => {
   it('names the slot, its image as written, the job and its engine, with the job\'s progress', () => {
-    expect(jobSnapshot(slot, job)).toEqual({ slot_name: 'chat', image: image.raw, job_id: 'p_1', runtime: 'podman', ...job.progress() });
+    expect(jobSnapshot(slot, job)).toEqual({ slot_name: 'chat', image: image.raw, job_id: 'p_1', runtime: 'podman', ...job.progress(), server_restarts: 0 });
     expect(jobSnapshot(slot, job)).toMatchObject({ state: 'pulling', queue_position: 1 });
   });
 });

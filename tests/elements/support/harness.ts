@@ -24,6 +24,8 @@ export interface WorldOptions {
   allowedHosts?: string[];
   /** Served alone on a port of its own (its base URL is `lateBase`), closed until `start-late`: a server down at page load. */
   late?: boolean;
+  /** Completed pulls already in the world's history, each ended `endedAgoMs` ago after `durationS`. */
+  pulls?: Array<{ slots: string[]; image: string; endedAgoMs: number; durationS: number; bytes?: number }>;
   /**
    * A real engine instead of the demo runtime (support/real-engine.mjs,
    * started on first use): one slot, "multi", pulling the seeded 3-layer

@@ -28,6 +28,7 @@ const { createDemoRuntime } = await import(new URL('runtimes/demo.js', dist).hre
 const { validateSlotsFile } = await import(new URL('config/schema.js', dist).href);
 const { demoSlotsFile } = await import(new URL('config/demo.js', dist).href);
 const { systemClock } = await import(new URL('runtimes/system-clock.js', dist).href);
+const { PullHistory } = await import(new URL('core/history/pull-history.js', dist).href);
 
 const WORLD_PATH = /^\/__test\/worlds\/(\d+)(\/.*)?$/;
 const EVENT_STREAM_PATH = /^\/api\/(events|slots\/[^/]+\/pull\/stream)(\?|$)/;
@@ -44,7 +45,7 @@ export function createWorlds({ realEngine = null } = {}) {
 
   /** `real`: a real engine's runtime, slots, info and controls (real-engine.mjs); null for the demo runtime. */
   function createWorld(
-    { seed = DEFAULT_SEED, speed = DEFAULT_SPEED, slots = demoSlotsFile, allowOrigin = null, failInspect = false, token = null, protectReads = false, allowedHosts = null } = {},
+    { seed = DEFAULT_SEED, speed = DEFAULT_SPEED, slots = demoSlotsFile, allowOrigin = null, failInspect = false, token = null, protectReads = false, allowedHosts = null, pulls = [] } = {},
     real = null,
   ) {
     const config = validateSlotsFile(real?.slots ?? slots, 'test world');
@@ -68,6 +69,7 @@ export function createWorlds({ realEngine = null } = {}) {
       version: 'test',
       access: { allowOrigins: allowOrigin === null ? [] : [allowOrigin], token, protectReads, allowedHosts },
       logRefusal: (line) => refusals.push(line),
+      history: historyOf(pulls, runtime.name, id),
     });
     const world = {
       id,
@@ -306,6 +308,18 @@ function pausableClock(base) {
 }
 
 /** Test controls answer any origin: a page on the other port drives its worlds too. */
+/** A history in memory holding `pulls` (each `{ slots, image, endedAgoMs, durationS, bytes? }`), all completed. */
+function historyOf(pulls, runtime, worldId) {
+  const history = new PullHistory({ now: () => systemClock.now() });
+  pulls.forEach(({ slots, image, endedAgoMs, durationS, bytes = 1_000_000_000 }, i) => {
+    const id = `p_w${worldId}_past${i}`;
+    const finishedAt = systemClock.now() - endedAgoMs;
+    history.start({ id, image, runtime, slots, started_at: finishedAt - durationS * 1000 });
+    history.finish({ id, state: 'completed', error_code: null, error: null, finished_at: finishedAt, bytes_done: bytes, bytes_total: bytes });
+  });
+  return history;
+}
+
 function json(res, status, body) {
   res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', 'Access-Control-Allow-Origin': '*' });
   res.end(JSON.stringify(body));
