@@ -15,6 +15,7 @@ import type { ContainerRuntime } from '../core/runtime.ts';
 import { accessControl, type AccessOptions } from './access.ts';
 import { cors } from './cors.ts';
 import { allowedMethods } from './allowed-methods.ts';
+import { routeTable } from './route-table.ts';
 import { bodyLimit } from './body-limit.ts';
 import { requestId } from './request-id.ts';
 import { ApiError, clip, errorResponse } from './errors.ts';
@@ -99,6 +100,7 @@ export function createSlotpull(options: SlotpullOptions): Slotpull {
   const openApi = openApiDocument(version);
   // Serialized once: 14 kB of JSON per request was most of the answer's cost (issue 14's flood asked for it 5,000 times a socket).
   const openApiJson = JSON.stringify(openApi);
+  const routes = routeTable({ openApi, pages: { '/': ['GET'], [ELEMENTS_BUNDLE_PATH]: ['GET'], [DASHBOARD_BUNDLE_PATH]: ['GET'] } });
   const app = new Hono();
   const publicPaths = [ELEMENTS_BUNDLE_PATH, DASHBOARD_BUNDLE_PATH];
   const allowOrigins = options.access?.allowOrigins ?? [];
@@ -120,7 +122,7 @@ export function createSlotpull(options: SlotpullOptions): Slotpull {
       logRefusal: options.logRefusal,
     }),
   );
-  app.use('*', allowedMethods({ openApi, pages: { '/': ['GET'], [ELEMENTS_BUNDLE_PATH]: ['GET'], [DASHBOARD_BUNDLE_PATH]: ['GET'] } }));
+  app.use('*', allowedMethods(routes));
   app.get('/', (c) => c.html(homePage(services.slots.values(), runtime.name)));
   app.get('/api/health', (c) => {
     if (options.engines === undefined || options.engines.size === 0) return c.json({ ok: true, runtime: runtime.name, version } satisfies Health);
