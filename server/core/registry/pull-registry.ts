@@ -32,7 +32,9 @@ export interface PullRegistryOptions {
   inspectTtlMs?: number;
   /** Engine pulls at once; further jobs wait in order (default 3). */
   maxConcurrentPulls?: number;
-  /** Told when a job ends, for the log. */
+  /** Told when a new job starts (queued or pulling), for the metrics; not when a caller joins one. */
+  onJobStart?: (job: PullJobView) => void;
+  /** Told when a job ends, for the log and the metrics. */
   onJobEnd?: (job: PullJobView) => void;
 }
 
@@ -45,6 +47,7 @@ export class PullRegistry {
   readonly #runtime: ContainerRuntime;
   readonly #clock: Clock;
   readonly #newJobId: () => string;
+  readonly #onJobStart: ((job: PullJobView) => void) | undefined;
   readonly #onJobEnd: ((job: PullJobView) => void) | undefined;
   readonly #listeners = new ChangeListeners<string>();
   readonly #jobs: JobTable<PullJob>;
@@ -58,6 +61,7 @@ export class PullRegistry {
     this.#runtime = runtime;
     this.#clock = clock;
     this.#newJobId = options.newJobId;
+    this.#onJobStart = options.onJobStart;
     this.#onJobEnd = options.onJobEnd;
     this.#queue = new PullQueue({
       maxConcurrentPulls: options.maxConcurrentPulls ?? DEFAULT_MAX_CONCURRENT_PULLS,
@@ -107,6 +111,7 @@ export class PullRegistry {
       queuePosition: (queued) => this.#queue.position(queued),
     });
     this.#jobs.add(job);
+    this.#onJobStart?.(job);
     this.#queue.add(job);
     this.#emit(job);
     return { job, resumed: false };
