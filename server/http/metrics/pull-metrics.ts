@@ -9,9 +9,13 @@ import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { PullJobView } from '../../core/registry/pull-job.ts';
 import type { PullRegistry } from '../../core/registry/pull-registry.ts';
 import type { ContainerRuntime } from '../../core/runtime.ts';
+import type { JobState } from '../../core/types.ts';
 
 /** The engine label of the server's own runtime: parenthesised, so no slots-file engine name (`^[a-z0-9]…`) can take it. */
 export const DEFAULT_ENGINE = '(default)';
+
+/** How a job ends: the `result` label. */
+const RESULTS = ['completed', 'failed', 'cancelled'] as const satisfies readonly Exclude<JobState, 'pulling'>[];
 
 /** From a layer that is already there to an hour-long pull of a large model image. */
 const PULL_DURATION_BUCKETS_S = [1, 5, 15, 30, 60, 120, 300, 600, 1200, 1800, 3600];
@@ -86,7 +90,7 @@ export class PullMetrics {
     });
     new Gauge({
       name: 'slotpull_engine_up',
-      help: '1 unless the engine is known to be unreachable (the unavailable of /api/health), then 0.',
+      help: '1 unless the engine is known to be unreachable or too slow to answer (the unavailable of /api/health), then 0.',
       labelNames: ['engine'],
       registers,
       collect() {
@@ -95,9 +99,20 @@ export class PullMetrics {
     });
   }
 
-  /** Shows an engine's queue, running pulls and state; `name` null is the server's own runtime. */
-  addEngine(name: string | null, engine: MeteredEngine): void {
-    this.#engines.set(engineLabel(name), engine);
+  /**
+   * Shows an engine's queue, running pulls and state; `name` null is the
+   * server's own runtime. Its counters start at 0 with every result: a series
+   * that appears at 1 is one increase() and rate() never see.
+   */
+  addEngine(name: string | null, metered: MeteredEngine): void {
+    const engine = engineLabel(name);
+    this.#engines.set(engine, metered);
+    this.#started.inc({ engine }, 0);
+    this.#bytes.inc({ engine }, 0);
+    for (const result of RESULTS) {
+      this.#finished.inc({ engine, result }, 0);
+      this.#duration.zero({ engine, result });
+    }
   }
 
   /** A registry's onJobStart. */
