@@ -1,4 +1,4 @@
-// `npm run bench [-- PART…]`: the benchmarks of issue 7, parts 1–5, issue 14's flood and issue 16's store.
+// `npm run bench [-- PART…]`: the benchmarks of issue 7, parts 1–5, issue 14's flood, issue 16's store and issue 17's engines and metrics.
 //   fanout    SSE fan-out latency, CPU and memory vs polling /pull/status
 //   truth     shown percent vs bytes the proxy delivered, podman and dockerd
 //   overhead  a real pull through slotpull vs the engine's CLI
@@ -7,6 +7,7 @@
 //   flood     200 sockets pipelining requests and never reading: RSS, health latency, recovery
 //   store     the pull store (issue 16): cost per finished pull, start with 10,000 jobs, a history page
 //   engines   20 engines × 50 slots: cold and warm listing, engine requests per 2 s, one engine hanging
+//   metrics   GET /metrics with 50 slots pulling, and the HTTP counter's cost per request
 // Prints the figures, writes bench/results/<date>.json (parts of the same
 // day merged, the newest run of each part kept) and regenerates the tables
 // in docs/benchmarks.md. A missed target is a result, not a failure: the exit
@@ -16,6 +17,7 @@ import { join } from 'node:path';
 import { BENCH_DIR, ROOT, load, log, machine } from './lib/common.mjs';
 import { stopEnv } from './lib/engine-env.mjs';
 import { elementsTables, enginesTables, fanoutTables, floodTables, listingTables, overheadTables, regenerate, summaryTable, truthTables } from './lib/report.mjs';
+import { metricsTables } from './metrics.mjs';
 import { storeTables } from './store.mjs';
 
 const PARTS = {
@@ -27,6 +29,7 @@ const PARTS = {
   flood: { run: async () => (await import('./flood.mjs')).runFlood(), table: floodTables },
   store: { run: async () => (await import('./store.mjs')).runStore(), table: storeTables },
   engines: { run: async () => (await import('./engines.mjs')).runEngines(), table: enginesTables },
+  metrics: { run: async () => (await import('./metrics.mjs')).runMetrics(), table: metricsTables },
 };
 
 const args = process.argv.slice(2);

@@ -4,6 +4,7 @@
  * Runtime-neutral: the Node and Deno entries only call `app.fetch`.
  */
 import { Hono } from 'hono';
+import { Registry } from 'prom-client';
 import type { Health } from '../../wire/types.ts';
 import type { ContainerSlot, Slot } from '../core/slot.ts';
 import type { Clock } from '../core/clock.ts';
@@ -18,6 +19,11 @@ import type { ContainerRuntime } from '../core/runtime.ts';
 import { accessControl, type AccessOptions } from './access.ts';
 import { cors } from './cors.ts';
 import { allowedMethods } from './allowed-methods.ts';
+import { httpMetrics } from './metrics/http-metrics.ts';
+import { METRICS_PATH, metricsRoute } from './metrics/metrics-route.ts';
+import { PullMetrics } from './metrics/pull-metrics.ts';
+import { registerServerMetrics } from './metrics/server-metrics.ts';
+import { routeTable } from './route-table.ts';
 import { bodyLimit } from './body-limit.ts';
 import { requestId } from './request-id.ts';
 import { ApiError, clip, errorResponse } from './errors.ts';
@@ -86,6 +92,9 @@ export function createSlotpull(options: SlotpullOptions): Slotpull {
   const history = options.history ?? new PullHistory({ now: () => clock.now() });
   const runtimes = new Map<string | null, ContainerRuntime>([[null, runtime], ...(options.engines ?? [])]);
   const targets = new Map<string | null, SlotTarget>();
+  // This app's own metrics: two apps in one process (tests) never share a series.
+  const metrics = new Registry();
+  const pullMetrics = new PullMetrics(metrics);
   for (const [engine, engineRuntime] of runtimes) {
     const registry = new PullRegistry({
       runtime: engineRuntime,
@@ -95,17 +104,23 @@ export function createSlotpull(options: SlotpullOptions): Slotpull {
       frameIntervalMs: options.frameIntervalMs,
       inspectTtlMs: options.inspectTtlMs,
       maxConcurrentPulls: options.maxConcurrentPulls,
-      onJobEnd: log === undefined ? undefined : (job) => log(describeJobEnd(job, engine)),
+      onJobStart: (job) => pullMetrics.jobStarted(engine, job),
+      onJobEnd: (job) => {
+        pullMetrics.jobEnded(engine, job);
+        log?.(describeJobEnd(job, engine));
+      },
       recorder: history,
       engine: engine ?? undefined,
       slotsOf: (image) => slotsUsing(options.slots, engine, image),
     });
     targets.set(engine, { registry, runtime: engineRuntime });
+    pullMetrics.addEngine(engine, { pulls: registry, runtime: engineRuntime });
   }
   const targetFor = (slot: ContainerSlot): SlotTarget => targets.get(slot.engine) as SlotTarget;
   const feed = new SlotFeed({ registryFor: (slot) => targetFor(slot).registry });
   const views = new SlotViews({ slots: options.slots, targetFor, feed, clock, lookupTtlMs: options.inspectTtlMs });
   const openStreams = new StreamSet(clock, options.heartbeatMs);
+  registerServerMetrics(metrics, { version, openStreams });
   const services: Services = {
     slots: new Map(options.slots.map((slot) => [slot.name, slot])),
     targetFor,
@@ -128,10 +143,15 @@ export function createSlotpull(options: SlotpullOptions): Slotpull {
   const openApi = openApiDocument(version);
   // Serialized once: 14 kB of JSON per request was most of the answer's cost (issue 14's flood asked for it 5,000 times a socket).
   const openApiJson = JSON.stringify(openApi);
+  const routes = routeTable({
+    openApi,
+    pages: { '/': ['GET'], [ELEMENTS_BUNDLE_PATH]: ['GET'], [DASHBOARD_BUNDLE_PATH]: ['GET'], [METRICS_PATH]: ['GET'] },
+  });
   const app = new Hono();
   const publicPaths = [ELEMENTS_BUNDLE_PATH, DASHBOARD_BUNDLE_PATH];
   const allowOrigins = options.access?.allowOrigins ?? [];
   const tickets = streamTickets({ now: () => clock.now() });
+  app.use('*', httpMetrics({ registry: metrics, routes }));
   app.use('*', requestId({ log }));
   // Outside every check, so that refusals and errors reach an allowed page readable.
   app.use('*', cors({ allowOrigins, publicPaths }));
@@ -149,7 +169,7 @@ export function createSlotpull(options: SlotpullOptions): Slotpull {
       logRefusal: options.logRefusal,
     }),
   );
-  app.use('*', allowedMethods({ openApi, pages: { '/': ['GET'], [ELEMENTS_BUNDLE_PATH]: ['GET'], [DASHBOARD_BUNDLE_PATH]: ['GET'] } }));
+  app.use('*', allowedMethods(routes));
   app.get('/', (c) => c.html(homePage(services.slots.values(), runtime.name)));
   app.get('/api/health', (c) => {
     if (options.engines === undefined || options.engines.size === 0) return c.json({ ok: true, runtime: runtime.name, version } satisfies Health);
@@ -160,6 +180,7 @@ export function createSlotpull(options: SlotpullOptions): Slotpull {
     return c.json({ ok: true, runtime: runtime.name, version, engines } satisfies Health);
   });
   app.get('/api/openapi.json', (c) => c.body(openApiJson, 200, { 'Content-Type': 'application/json' }));
+  app.get(METRICS_PATH, metricsRoute(metrics));
   app.route('/api', slotRoutes(services));
   app.route('/api', streamRoutes(services));
   app.route('/api', streamTicketRoutes(tickets));

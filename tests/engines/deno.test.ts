@@ -1,7 +1,8 @@
 /**
  * The unchanged server under Deno (server/deno/main.ts, `Deno.serve`),
  * with only the permissions the README documents, against the real podman
- * service: the slot list, a real pull followed over SSE, and a cancel.
+ * service: the slot list, a real pull followed over SSE, a cancel, and
+ * both in /metrics.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,6 +12,7 @@ import { ENV_VARIABLES } from '../../server/entry/options.ts';
 import { useEngineEnv } from '../env/context.ts';
 import { proxyClient } from '../env/proxy-client.ts';
 import { resetEngineEnv } from '../env/reset.ts';
+import { readExposition, sampleKey } from '../helpers/prometheus-text.ts';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
 import { readSse } from '../helpers/sse-client.ts';
 
@@ -65,7 +67,7 @@ describe('slotpull on Deno against podman', () => {
     if (dir !== undefined) await rm(dir, { recursive: true, force: true });
   });
 
-  it('names podman, lists the slots, follows a real pull to completed and cancels another', { timeout: TIMEOUT_MS }, async () => {
+  it('names podman, lists the slots, follows a real pull to completed, cancels another, and counts both in /metrics', { timeout: TIMEOUT_MS }, async () => {
     expect(deno.output()).toMatch(/runtime podman \(--runtime engine: podman /);
     expect(await (await fetch(`${base}/api/health`)).json()).toMatchObject({ ok: true, runtime: 'podman' });
     const slots = await (await fetch(`${base}/api/slots`)).json();
@@ -86,10 +88,20 @@ describe('slotpull on Deno against podman', () => {
     await fetch(`${base}/api/slots/big/pull`, { method: 'POST' });
     const big = readSse(await fetch(`${base}/api/slots/big/pull/stream`));
     await big.until((frame) => Number(frame.bytes_done ?? 0) > 0, TIMEOUT_MS);
-    expect(await (await fetch(`${base}/api/slots/big/pull`, { method: 'DELETE' })).json()).toMatchObject({ state: 'cancelled' });
+    const cancelled = await (await fetch(`${base}/api/slots/big/pull`, { method: 'DELETE' })).json();
+    expect(cancelled).toMatchObject({ state: 'cancelled' });
     await big.until((frame) => frame.state === 'cancelled');
     await big.close();
     expect((await (await fetch(`${base}/api/slots/big`)).json()).image_status).toBe('missing');
+
+    const { samples } = readExposition(await (await fetch(`${base}/metrics`)).text());
+    const engine = '(default)';
+    expect(samples.get(sampleKey('slotpull_pulls_started_total', { engine }))).toBe(2);
+    expect(samples.get(sampleKey('slotpull_pulls_finished_total', { engine, result: 'completed' }))).toBe(1);
+    expect(samples.get(sampleKey('slotpull_pulls_finished_total', { engine, result: 'cancelled' }))).toBe(1);
+    expect(samples.get(sampleKey('slotpull_engine_up', { engine }))).toBe(1);
+    // Every byte the two pulls showed, counted as they came.
+    expect(samples.get(sampleKey('slotpull_pull_bytes_total', { engine }))).toBeGreaterThanOrEqual(Number(done.bytes_done) + Number(cancelled.bytes_done));
   });
 
   it('stops cleanly on SIGTERM', { timeout: TIMEOUT_MS }, async () => {

@@ -34,7 +34,9 @@ export interface PullRegistryOptions {
   inspectTtlMs?: number;
   /** Engine pulls at once; further jobs wait in order (default 3). */
   maxConcurrentPulls?: number;
-  /** Told when a job ends, for the log. */
+  /** Told when a new job starts (queued or pulling), for the metrics; not when a caller joins one. */
+  onJobStart?: (job: PullJobView) => void;
+  /** Told when a job ends, for the log and the metrics. */
   onJobEnd?: (job: PullJobView) => void;
   /** Where jobs are recorded (the pull history); none: they live in memory only. */
   recorder?: PullRecorder;
@@ -65,6 +67,7 @@ export class PullRegistry {
   readonly #runtime: ContainerRuntime;
   readonly #clock: Clock;
   readonly #newJobId: () => string;
+  readonly #onJobStart: ((job: PullJobView) => void) | undefined;
   readonly #onJobEnd: ((job: PullJobView) => void) | undefined;
   readonly #recorder: PullRecorder | undefined;
   readonly #engine: string | undefined;
@@ -83,6 +86,7 @@ export class PullRegistry {
     this.#runtime = runtime;
     this.#clock = clock;
     this.#newJobId = options.newJobId;
+    this.#onJobStart = options.onJobStart;
     this.#onJobEnd = options.onJobEnd;
     this.#recorder = options.recorder;
     this.#engine = options.engine;
@@ -212,6 +216,7 @@ export class PullRegistry {
       beforeShown: (shown, progress) => this.#recordProgress(shown, progress),
     });
     this.#jobs.add(job);
+    this.#onJobStart?.(job);
     this.#queue.add(job);
     this.#emit(job);
     return job;
