@@ -16,7 +16,7 @@ import { slotUrl } from './base-url.ts';
 import { optionsFor, tokenOf } from './hub/server-options.ts';
 import type { ErrorBody, PullAnswer, PullHistoryEntry, PullHistoryPage, PullSnapshot, SlotInfo, StreamTicket } from '../wire/types.ts';
 
-/** The server answered with a CONTRACT §2 error. */
+/** The server answered with an error envelope (docs/api.md, Errors). */
 export class ApiProblem extends Error {
   declare readonly status: number;
   declare readonly code: string;
@@ -82,7 +82,7 @@ export async function send(method: Method, base: string, url: string, signal: Ab
   );
 }
 
-/** One JSON request; a CONTRACT §2 error becomes an ApiProblem, no answer a ServerUnreachable. */
+/** One JSON request; an error envelope (docs/api.md, Errors) becomes an ApiProblem, no answer a ServerUnreachable. */
 export async function request<T>(method: Method, base: string, url: string, signal: AbortSignal): Promise<T> {
   return (await (await send(method, base, url, signal)).json()) as T;
 }

@@ -1,6 +1,6 @@
 /**
  * Turns a slot's snapshots into the `slot-pull-*` events on the host
- * (CONTRACT §6). The first snapshot is the baseline and fires nothing; after
+ * (docs/elements.md). The first snapshot is the baseline and fires nothing; after
  * it, each event describes a change seen while connected. Progress events
  * are throttled to PROGRESS_INTERVAL_MS with a trailing call (on the page's
  * shared timer), so the newest state of a burst always arrives; an end of the

@@ -186,7 +186,7 @@ export class HubConnection {
     try {
       data = JSON.parse(String(event.data));
     } catch {
-      // Not JSON: not a frame of ours (CONTRACT §5 frames are one snapshot each); drop it.
+      // Not JSON: not a frame of ours (docs/api.md, Server-Sent Events: one snapshot per frame); drop it.
       return;
     }
     if (!isPullSnapshot(data)) return;

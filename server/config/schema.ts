@@ -1,5 +1,5 @@
 /**
- * The slots file of CONTRACT §1, validated with zod. Pure: it takes parsed
+ * The slots file of the README's Configuration, validated with zod. Pure: it takes parsed
  * JSON and a file name for messages, and returns slots or one line per problem.
  */
 import { z } from 'zod';

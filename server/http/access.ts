@@ -1,5 +1,5 @@
 /**
- * Who may do what (CONTRACT §7), on every route but the public bundles: the
+ * Who may do what (docs/api.md, Access), on every route but the public bundles: the
  * Host check against DNS rebinding, a 403 for any request from an origin
  * that is not allowed (for a POST or DELETE, before anything runs: no pull is
  * started by a form on some other site) and for a POST or DELETE with no

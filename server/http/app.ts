@@ -1,6 +1,6 @@
 /**
  * The composition root of the HTTP side: one registry per engine, one feed
- * and one set of views over the slots, and a Hono app serving CONTRACT §3.
+ * and one set of views over the slots, and a Hono app serving docs/api.md.
  * Runtime-neutral: the Node and Deno entries only call `app.fetch`.
  */
 import { Hono } from 'hono';
@@ -55,7 +55,7 @@ export interface SlotpullOptions {
   heartbeatMs?: number;
   /** One line per event worth a log (a job's end, an internal error). */
   log?: (line: string) => void;
-  /** Token, protected reads and allowed origins (CONTRACT §7); default: open to this origin only. */
+  /** Token, protected reads and allowed origins (docs/api.md, Access); default: open to this origin only. */
   access?: Partial<Pick<AccessOptions, 'token' | 'protectReads' | 'allowOrigins' | 'publicOrigins' | 'allowedHosts'>>;
   /** One line per refused request (its cause, never a token); the entries rate-limit it. */
   logRefusal?: (line: string) => void;

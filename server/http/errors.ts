@@ -1,5 +1,5 @@
 /**
- * The error envelope of CONTRACT §2. A bad request throws an ApiError; the
+ * The error envelope of docs/api.md, Errors. A bad request throws an ApiError; the
  * app's error handler turns it into `{"error":{code,message,details}}`.
  */
 import type { Context } from 'hono';

@@ -1,6 +1,6 @@
 /**
  * What Node refuses before the app runs, said in the app's words: the error
- * envelope (CONTRACT §2) with a request id. Node's parser refuses malformed
+ * envelope (docs/api.md, Errors) with a request id. Node's parser refuses malformed
  * requests (`clientError`), Node itself answers `CONNECT` and an `Expect` it
  * cannot meet, and the adapter cannot make a web Request of a missing or bad
  * Host. Pure: the server (server.ts) writes what these return.

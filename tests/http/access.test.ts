@@ -1,4 +1,4 @@
-/** CONTRACT §7: tokens, protected reads, CORS and the cross-origin 403; issue 14: every route, the page too. */
+/** Access (docs/api.md): tokens, protected reads, CORS and the cross-origin 403; issue 14: every route, the page too. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { hostName, LOOPBACK_HOSTS } from '../../server/http/access.ts';

@@ -1,6 +1,6 @@
 /**
  * Issue 6, bad input: every malformed request gets a clear 4xx in the error
- * envelope (CONTRACT §2) — never a 5xx, never a hang — and starts nothing.
+ * envelope (docs/api.md, Errors) — never a 5xx, never a hang — and starts nothing.
  * Routes are exercised with app.request(); what only a real socket shows
  * (raw paths, a body that never arrives) runs on the Node entry's server.
  */

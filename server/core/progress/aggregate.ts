@@ -1,6 +1,6 @@
 /**
  * One pull's ProgressEvents folded into the progress fields of a PullSnapshot
- * (CONTRACT §4). Pure: time comes in as `now` (ms since the epoch).
+ * (docs/api.md, PullSnapshot). Pure: time comes in as `now` (ms since the epoch).
  *
  * The pieces it folds with: the layers (layer.ts, layer-table.ts), the
  * image's ids (image-ids.ts), the percent (percent.ts), the speed (speed.ts)

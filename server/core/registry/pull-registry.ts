@@ -26,7 +26,7 @@ export interface PullRegistryOptions {
   clock: Clock;
   /** Makes job ids; injected so the core needs no crypto global. */
   newJobId: () => string;
-  /** How long a finished job stays visible (CONTRACT §3: 10 minutes). */
+  /** How long a finished job stays visible (docs/api.md: 10 minutes). */
   retainFinishedMs?: number;
   /** Shortest gap between two progress frames of one pull (5 a second). */
   frameIntervalMs?: number;

@@ -1,4 +1,4 @@
-/** A slot's PullSnapshot (CONTRACT §4), from its job or, with no job, from its image's presence. */
+/** A slot's PullSnapshot (docs/api.md, PullSnapshot), from its job or, with no job, from its image's presence. */
 import type { ContainerSlot } from '../slot.ts';
 import type { ImagePresence, PullSnapshot } from '../types.ts';
 import type { PullJobView } from './pull-job.ts';

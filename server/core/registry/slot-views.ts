@@ -1,5 +1,5 @@
 /**
- * What a slot looks like in JSON answers (CONTRACT §4): its Slot object,
+ * What a slot looks like in JSON answers (docs/api.md, PullSnapshot): its Slot object,
  * assembled from the registry, the feed's snapshot of its job and the
  * runtime's cached container list.
  */

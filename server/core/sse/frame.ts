@@ -1,5 +1,5 @@
 /**
- * Server-Sent Events framing (CONTRACT §5), byte-exact and pure.
+ * Server-Sent Events framing (docs/api.md, Server-Sent Events), byte-exact and pure.
  * Frames are unnamed (`data:` only): an event named `error` would collide
  * with EventSource's own error event.
  */

@@ -1,4 +1,4 @@
-/** The two SSE channels of CONTRACT §5: one slot, or many. */
+/** The two SSE channels of docs/api.md, Server-Sent Events: one slot, or many. */
 import { Hono, type Context } from 'hono';
 import type { ContainerSlot } from '../../core/slot.ts';
 import { lastEventId } from '../../core/sse/frame.ts';
