@@ -72,7 +72,7 @@ others=$!
 started=$SECONDS
 npx vitest run --config tests/vitest.config.ts --reporter=default --reporter=json --outputFile.json="$results/vitest.json"
 status=$?
-record "vitest on node $(node --version) (unit, engines)" vitest "$results/vitest.json" $status $((SECONDS - started))
+record "vitest on node $(node --version) (unit, processes, engines, system)" vitest "$results/vitest.json" $status $((SECONDS - started))
 
 # Element tests (web-test-runner in Chromium, against the built server) when
 # there are any; a runner with no tests is left out of the closing line.
