@@ -44,6 +44,16 @@ export default {
       to: { path: OURS, pathNot: '^(server/runtimes|server/core|wire)/' },
     },
     {
+      name: 'state-imports-only-core-and-wire',
+      comment:
+        'server/state keeps what must outlive the process in the state directory (the journal files behind ' +
+        'the core\'s pull history, the directory\'s lock, which directory): it implements core interfaces on ' +
+        'node:fs and knows nothing of HTTP, the slots file or how the server is started.',
+      severity: 'error',
+      from: { path: '^server/state/' },
+      to: { path: OURS, pathNot: '^(server/state|server/core|wire)/' },
+    },
+    {
       name: 'config-imports-only-core',
       comment:
         'server/config reads and validates the slots file into the core\'s Slot types; it must not ' +

@@ -51,6 +51,7 @@ export default {
     'elements/slot-image-status.ts',
     'elements/slot-image-panel.ts',
     'elements/slot-element.ts',
+    'elements/configure-server.ts',
     'elements/events/*.ts',
   ],
   outdir: '.',

@@ -10,9 +10,10 @@ import { chromeLauncher, defaultReporter } from '@web/test-runner';
 import { countReporter } from './tests/elements/support/count-reporter.mjs';
 import { createRealEngine } from './tests/elements/support/real-engine.mjs';
 import { createWorlds } from './tests/elements/support/worlds.mjs';
+import { requestLogPlugin } from './tests/elements/support/request-log.mjs';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './tests/helpers/chromium.mjs';
 import { demoPlugins } from './tests/demo/support/plugins.mjs';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** A pull on the demo runtime at test speed takes seconds; a test waits for it by events, within this. */
 const TEST_TIMEOUT_MS = 30_000;
 
@@ -73,22 +74,13 @@ export default {
   ],
   // tests/run.sh sets SLOTPULL_WTR_COUNTS to add this runner's counts to its closing line.
   reporters: [defaultReporter(), ...(process.env.SLOTPULL_WTR_COUNTS ? [countReporter(process.env.SLOTPULL_WTR_COUNTS)] : [])],
-  plugins: [esbuildPlugin({ ts: true, target: 'es2022' }), forcedColorsPlugin, worldsPlugin, ...demoPlugins()],
+  plugins: [esbuildPlugin({ ts: true, target: 'es2022' }), forcedColorsPlugin, requestLogPlugin(), worldsPlugin, ...demoPlugins()],
   browsers: [
     chromeLauncher({
       launchOptions: {
-        executablePath: CHROMIUM,
+        executablePath: CHROMIUM_PATH,
         headless: true,
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-dev-shm-usage',
-          '--disable-quic',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--no-first-run',
-        ],
+        args: [...CHROMIUM_ARGS],
       },
     }),
   ],

@@ -34,7 +34,7 @@ const http = await listen((request) =>
 );
 
 /**
- * The page: the bundle loaded as CONTRACT §6 says, and the bars in a grid,
+ * The page: the bundle loaded as docs/elements.md says, and the bars in a grid,
  * all shown (`show-idle`: the idle baseline shows them too). No `base-url`:
  * the page's origin is the server, so every bar shares the hub's one
  * EventSource to `/api/events`.

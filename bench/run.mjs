@@ -1,10 +1,13 @@
-// `npm run bench [-- PART…]`: the benchmarks of issue 7, parts 1–5.
+// `npm run bench [-- PART…]`: the benchmarks of issue 7, parts 1–5, issue 14's flood, issue 16's store and issue 17's engines and metrics.
 //   fanout    SSE fan-out latency, CPU and memory vs polling /pull/status
 //   truth     shown percent vs bytes the proxy delivered, podman and dockerd
 //   overhead  a real pull through slotpull vs the engine's CLI
 //   listing   GET /api/slots with 100 slots: latency and engine requests
 //   elements  bundle size; 100 pull bars in Chromium: main-thread busy, long tasks, fps
+//   flood     200 sockets pipelining requests and never reading: RSS, health latency, recovery
 //   store     the pull store (issue 16): cost per finished pull, start with 10,000 jobs, a history page
+//   engines   20 engines × 50 slots: cold and warm listing, engine requests per 2 s, one engine hanging
+//   metrics   GET /metrics with 50 slots pulling, and the HTTP counter's cost per request
 // Prints the figures, writes bench/results/<date>.json (parts of the same
 // day merged, the newest run of each part kept) and regenerates the tables
 // in docs/benchmarks.md. A missed target is a result, not a failure: the exit
@@ -13,7 +16,8 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import { join } from 'node:path';
 import { BENCH_DIR, ROOT, load, log, machine } from './lib/common.mjs';
 import { stopEnv } from './lib/engine-env.mjs';
-import { elementsTables, fanoutTables, listingTables, overheadTables, regenerate, summaryTable, truthTables } from './lib/report.mjs';
+import { elementsTables, enginesTables, fanoutTables, floodTables, listingTables, overheadTables, regenerate, summaryTable, truthTables } from './lib/report.mjs';
+import { metricsTables } from './metrics.mjs';
 import { storeTables } from './store.mjs';
 
 const PARTS = {
@@ -22,7 +26,10 @@ const PARTS = {
   overhead: { run: async () => (await import('./overhead.mjs')).runOverhead(), table: overheadTables },
   listing: { run: async () => (await import('./listing.mjs')).runListing(), table: listingTables },
   elements: { run: async () => (await import('./elements.mjs')).runElements(), table: elementsTables },
+  flood: { run: async () => (await import('./flood.mjs')).runFlood(), table: floodTables },
   store: { run: async () => (await import('./store.mjs')).runStore(), table: storeTables },
+  engines: { run: async () => (await import('./engines.mjs')).runEngines(), table: enginesTables },
+  metrics: { run: async () => (await import('./metrics.mjs')).runMetrics(), table: metricsTables },
 };
 
 const args = process.argv.slice(2);
@@ -86,11 +93,13 @@ try {
 results.load_end = load();
 results.seconds = Math.round((Date.now() - started.getTime()) / 1000);
 
-// bench/results/<date>.json: today's file keeps the newest run of every part.
+// bench/results/<date>.json: today's file keeps the newest run of every part,
+// carried over from the newest earlier file for parts not run today.
 const resultsDir = join(BENCH_DIR, 'results');
 mkdirSync(resultsDir, { recursive: true });
 const file = join(resultsDir, `${started.toISOString().slice(0, 10)}.json`);
-const previous = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : { parts: {} };
+const newestEarlier = readdirSync(resultsDir).filter((name) => /^\d{4}-\d{2}-\d{2}\.json$/.test(name)).sort().at(-1);
+const previous = newestEarlier === undefined ? { parts: {} } : JSON.parse(readFileSync(join(resultsDir, newestEarlier), 'utf8'));
 const merged = { ...results, parts: { ...previous.parts } };
 for (const [name, part] of Object.entries(results.parts)) {
   // A failed part does not replace a good earlier result of the same day.

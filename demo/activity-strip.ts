@@ -1,15 +1,16 @@
 /**
- * <slotpull-activity>: the dashboard's strip of pulls in flight and finished
- * in the last minutes, with their speed. It only renders `jobs`; the
- * dashboard's ActivityController fills them from the shared connection.
+ * <slotpull-activity>: the dashboard's strip of pulls in flight and the last
+ * ones that finished (from the server's history, so a reload or a restart
+ * still shows them), with their speed. It only renders `jobs`; the
+ * dashboard's ActivityController fills them from the history and the shared
+ * connection.
  */
 import { css, html, LitElement, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
 import { defineElement } from '../elements/define.ts';
 import { Formatter, langOf } from '../elements/format.ts';
-import { FINISHED_WINDOW_MS, type ActivityJob } from './activity.ts';
+import type { ActivityJob } from './activity.ts';
 import { shortImageName } from './image-name.ts';
 
-const SECONDS_PER_MINUTE = 60;
 const STATE_WORDS: Record<string, string> = { completed: 'done', failed: 'failed', cancelled: 'cancelled' };
 
 export class SlotpullActivity extends LitElement {
@@ -72,11 +73,10 @@ export class SlotpullActivity extends LitElement {
   }
 
   protected override render(): TemplateResult {
-    const minutes = FINISHED_WINDOW_MS / 60_000;
     return html`<section aria-labelledby="activity-title">
       <h2 id="activity-title">Activity</h2>
       ${this.jobs.length === 0
-        ? html`<p class="empty">No pulls in flight or in the last ${minutes} minutes.</p>`
+        ? html`<p class="empty">No pulls yet: a pull started here or through the API shows up here, and stays after a restart.</p>`
         : html`<ul>
             ${this.jobs.map((job) => this.#job(job))}
           </ul>`}
@@ -85,24 +85,17 @@ export class SlotpullActivity extends LitElement {
 
   #job(job: ActivityJob): TemplateResult {
     const f = new Formatter(langOf(this));
-    const s = job.snapshot;
-    const pulling = s.state === 'pulling';
-    const state = pulling ? (s.percent === null ? 'pulling' : `pulling ${f.percent(s.percent)}`) : (STATE_WORDS[s.state] ?? s.state);
+    const pulling = job.state === 'pulling';
+    const state = pulling ? (job.percent === null ? 'pulling' : `pulling ${f.percent(job.percent)}`) : (STATE_WORDS[job.state] ?? job.state);
     const speed = job.speedBps === null ? nothing : html`<span>${pulling ? '' : 'avg '}${f.speed(job.speedBps)}</span>`;
-    return html`<li class=${s.state}>
+    const ended = job.finishedAt === null ? nothing : html`<span class="muted">${f.ago(Date.now() - job.finishedAt) ?? 'just now'}</span>`;
+    const restarted = job.serverRestarts === 0 ? nothing : html`<span class="muted">resumed after a restart</span>`;
+    return html`<li class=${job.state}>
       <span class="state">${state}</span>
       <span>${job.slots.join(', ')}</span>
       <span class="muted" title=${job.image}>${shortImageName(job.image)}</span>
-      ${speed}
-      ${pulling ? nothing : html`<span class="muted">${this.#ago(s.finished_at)}</span>`}
+      ${speed} ${restarted} ${ended}
     </li>`;
-  }
-
-  #ago(finishedAt: string | null): string {
-    if (finishedAt === null) return '';
-    const seconds = (Date.now() - Date.parse(finishedAt)) / 1000;
-    if (seconds < SECONDS_PER_MINUTE) return 'just now';
-    return `${Math.floor(seconds / SECONDS_PER_MINUTE)} min ago`;
   }
 }
 

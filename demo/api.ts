@@ -2,7 +2,7 @@
  * The dashboard's own reads: `GET /api/health` and `GET /api/slots`. Pull and
  * cancel go through the elements' requests (elements/api.ts), so a failure
  * reads the same everywhere: an ApiProblem when the server answered with a
- * CONTRACT §2 error, ServerUnreachable when nothing answered.
+ * an error envelope (docs/api.md, Errors), ServerUnreachable when nothing answered.
  */
 import { request } from '../elements/api.ts';
 import type { Health, SlotInfo } from '../wire/types.ts';

@@ -1,14 +1,18 @@
 // Takes docs/elements/*.png: a picture of each state of the elements, and of
 // the README's three side by side, for docs/elements.md (demo/elements-doc.mjs
 // links the files that exist). Starts the real server (`npm run build`
-// first) — `node bin/slotpull.js --port 0 --demo-seed 7 --runtime demo` — and
-// drives real pulls on the demo runtime (chat: a large image; vision: its
-// first pull fails part-way; rerank: present, its container crashed; embed:
-// served elsewhere), rendering a small light page per state in headless
-// Debian Chromium (CHROMIUM_PATH, default /usr/bin/chromium; nothing is
-// downloaded) and waiting for the elements' reflected attributes. A pull the
-// server loses is made by restarting it on the same port mid-pull. The
-// server and the browser are stopped by PID at the end, whatever happens.
+// first) —
+// `node bin/slotpull.js --port 0 --demo-seed 7 --runtime demo --state-dir DIR`,
+// DIR a fresh state directory whose history says rerank was pulled three
+// days ago, for `show-last-pull` — and drives real pulls on the demo runtime
+// (chat: a large image; vision: its first pull fails part-way; rerank:
+// present, its container crashed; embed: served elsewhere), rendering a
+// small light page per state in headless Debian Chromium (CHROMIUM_PATH,
+// default /usr/bin/chromium; nothing is downloaded) and waiting for the
+// elements' reflected attributes. A pull the server loses is made by
+// restarting it mid-pull on the same port with `--state-dir none` (a server
+// with a state directory would take the pull up again). The server and the
+// browser are stopped by PID at the end, whatever happens.
 //   node demo/element-pictures.mjs [outdir]
 import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -16,6 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import puppeteer from 'puppeteer-core';
+import { openJobStore } from '../dist/server/state/job-store.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outdir = process.argv[2] ?? join(root, 'docs/elements');
@@ -47,9 +52,23 @@ const kill = (pid) => {
 /** The width of a picture's frame: most at 480 px; the panel as on a phone, the side-by-side page wide. */
 const WIDTH = { normal: 480, phone: 360, wide: 720 };
 
-/** Starts `bin/slotpull.js` (on `port`, 0 for any) and resolves with its process and base URL once it listens. */
-function startServer(port = '0') {
-  const child = spawn(process.execPath, [join(root, 'bin/slotpull.js'), '--port', port, '--demo-seed', SEED, '--runtime', 'demo'], {
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** A state directory whose history holds one completed pull of rerank's image: 4 min 12 s, three days ago. */
+async function seededStateDir() {
+  const dir = await mkdtemp(join(tmpdir(), 'slotpull-pictures-state-'));
+  const store = openJobStore({ dir });
+  const finishedAt = Date.now() - 3 * DAY_MS - 60_000;
+  const pull = { id: 'p_pictures_rerank', image: 'ghcr.io/acme/rerank-server:1.2', runtime: 'demo', slots: ['rerank'], started_at: finishedAt - 252_000 };
+  store.history.start(pull);
+  store.history.finish({ id: pull.id, state: 'completed', error_code: null, error: null, finished_at: finishedAt, bytes_done: 2_100_000_000, bytes_total: 2_100_000_000 });
+  await store.close();
+  return dir;
+}
+
+/** Starts `bin/slotpull.js` on `stateDir` (on `port`, 0 for any) and resolves with its process and base URL once it listens. */
+function startServer(stateDir, port = '0') {
+  const child = spawn(process.execPath, [join(root, 'bin/slotpull.js'), '--port', port, '--demo-seed', SEED, '--runtime', 'demo', '--state-dir', stateDir], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -76,10 +95,12 @@ function startServer(port = '0') {
 let server;
 let browser;
 let userDataDir;
+let stateDir;
 let browserPid;
 try {
   await mkdir(outdir, { recursive: true });
-  server = await startServer();
+  stateDir = await seededStateDir();
+  server = await startServer(stateDir);
   const { base } = server;
   console.log(`server: ${base} (pid ${server.child.pid})`);
   userDataDir = await mkdtemp(join(tmpdir(), 'slotpull-pictures-'));
@@ -162,7 +183,7 @@ try {
   };
   const bar = (slot, extra = '') => `<slot-image-pull-bar slot-name="${slot}" ${extra}></slot-image-pull-bar>`;
   const banner = (slot) => `<slot-error-banner slot-name="${slot}"></slot-error-banner>`;
-  const status = (slot) => `<slot-image-status slot-name="${slot}"></slot-image-status>`;
+  const status = (slot, extra = '') => `<slot-image-status slot-name="${slot}" ${extra}></slot-image-status>`;
   const panel = (slot) => `<slot-image-panel slot-name="${slot}" cancelable></slot-image-panel>`;
   /** The README's three elements for a slot, side by side. */
   const sideBySide = (slot) => `<h3 style="margin:0">Slot ${slot} ${status(slot)}</h3>${bar(slot, 'cancelable')}${banner(slot)}`;
@@ -179,6 +200,17 @@ try {
   await shoot('status-external.png', status('embed'), STATUS, 'status', 'external');
   await shoot('panel-missing.png', panel('chat'), BAR, 'state', 'missing', WIDTH.phone);
   await shoot('panel-crashed.png', panel('rerank'), BANNER, 'state', 'crashed', WIDTH.phone);
+  const lastPull = await open(status('rerank', 'show-last-pull'));
+  try {
+    await lastPull.waitForFunction(
+      (tag) => document.querySelector(`#shot ${tag}`)?.shadowRoot?.querySelector('[part="last-pull"]') != null,
+      { timeout: STATE_TIMEOUT_MS },
+      STATUS,
+    );
+    await snap(lastPull, 'status-present-show-last-pull.png');
+  } finally {
+    await lastPull.close();
+  }
 
   // chat: a page watching before the pull starts catches "resolving" (no percent yet).
   const chatStart = await open(bar('chat', 'cancelable'));
@@ -260,7 +292,7 @@ try {
     const port = new URL(base).port;
     kill(server.child.pid);
     await new Promise((resolve) => (server.child.exitCode !== null ? resolve() : server.child.once('exit', resolve)));
-    server = await startServer(port);
+    server = await startServer('none', port);
     console.log(`server restarted: ${server.base} (pid ${server.child.pid})`);
   };
   await restart();
@@ -289,4 +321,5 @@ try {
     await new Promise((resolve) => (server.child.exitCode !== null ? resolve() : server.child.once('exit', resolve)));
   }
   if (userDataDir !== undefined) await rm(userDataDir, { recursive: true, force: true });
+  if (stateDir !== undefined) await rm(stateDir, { recursive: true, force: true });
 }

@@ -44,7 +44,7 @@ export class SlotpullSlotCard extends LitElement {
         <h3 id=${id}>${slot.name}</h3>
         <span class="provider">${slot.provider}</span>
         ${slot.provider === 'container'
-          ? html`<slot-image-status slot-name=${slot.name} base-url=${this.baseUrl}></slot-image-status>`
+          ? html`<slot-image-status slot-name=${slot.name} base-url=${this.baseUrl} show-last-pull></slot-image-status>`
           : nothing}
       </header>
       ${slot.provider === 'container' ? this.#container(slot) : this.#external(slot)}

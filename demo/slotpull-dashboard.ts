@@ -116,7 +116,9 @@ export class SlotpullDashboard extends LitElement {
       <section aria-labelledby="slots-title">
         <h2 id="slots-title">Slots (${overview.slots.length})</h2>
         ${overview.slots.length === 0
-          ? html`<p class="status">The slots file names no slot.</p>`
+          ? html`<p class="status" role="status">
+              The slots file names no slot: add slots to it (README, “Configuration”) and restart slotpull.
+            </p>`
           : html`<ul class="cards">
               ${overview.slots.map((slot) => html`<li><slotpull-slot-card .info=${slot} base-url=${base}></slotpull-slot-card></li>`)}
             </ul>`}

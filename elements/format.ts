@@ -1,6 +1,6 @@
 /**
- * Numbers, bytes, speeds and durations through `Intl`, in the element's
- * language. Bytes are decimal (1 MB = 10^6 B), as container engines print them.
+ * Numbers, bytes, speeds, durations and "… ago" through `Intl`, in the
+ * element's language. Bytes are decimal (1 MB = 10^6 B), as container engines print them.
  */
 
 /** The language that applies to `element`: the nearest `lang`, looking through shadow roots, else the browser's. */
@@ -19,6 +19,16 @@ const SECONDS_PER_HOUR = 3600;
 /** Under a minute, an ETA moves in steps of this many seconds ("about 35 s"). */
 const ETA_STEP_S = 5;
 
+const SECONDS_PER_DAY = 86_400;
+/** Units of "… ago": each used below the next one's size (the last, years, for anything longer). */
+const AGO_UNITS: ReadonlyArray<readonly [Intl.RelativeTimeFormatUnit, number, number]> = [
+  ['minute', SECONDS_PER_MINUTE, SECONDS_PER_HOUR],
+  ['hour', SECONDS_PER_HOUR, SECONDS_PER_DAY],
+  ['day', SECONDS_PER_DAY, 30 * SECONDS_PER_DAY],
+  ['month', 30 * SECONDS_PER_DAY, 365 * SECONDS_PER_DAY],
+  ['year', 365 * SECONDS_PER_DAY, Infinity],
+];
+
 /** Short forms for the screen ("612 MB"), long forms for words ("612 megabytes"). */
 export type Display = 'short' | 'long';
 
@@ -31,10 +41,20 @@ function numberFormat(lang: string, options: Intl.NumberFormatOptions): Intl.Num
   }
 }
 
+/** Intl.RelativeTimeFormat in `lang` ("yesterday" rather than "1 day ago"), falling back like {@link numberFormat}. */
+function relativeTimeFormat(lang: string): Intl.RelativeTimeFormat {
+  try {
+    return new Intl.RelativeTimeFormat(lang, { numeric: 'auto' });
+  } catch {
+    return new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
+  }
+}
+
 export class Formatter {
   declare readonly lang: string;
   /** Each NumberFormat is made once: a pull bar formats some fourteen numbers per frame. */
   readonly #formats = new Map<string, Intl.NumberFormat>();
+  #relative: Intl.RelativeTimeFormat | undefined;
   constructor(lang: string) {
     this.lang = lang;
   }
@@ -65,6 +85,29 @@ export class Formatter {
     if (s < SECONDS_PER_MINUTE) return this.#unit('second', display, s < 10 ? Math.round(s) : Math.round(s / ETA_STEP_S) * ETA_STEP_S);
     if (s < SECONDS_PER_HOUR) return this.#unit('minute', display, Math.round(s / SECONDS_PER_MINUTE));
     return this.#unit('hour', display, s / SECONDS_PER_HOUR, 1);
+  }
+
+  /** How long something took, to the second: "12 sec", "4 min 12 sec", "1 hr 5 min". */
+  elapsed(seconds: number, display: Display = 'short'): string {
+    const s = Math.max(1, Math.round(seconds));
+    if (s < SECONDS_PER_MINUTE) return this.#unit('second', display, s);
+    if (s < SECONDS_PER_HOUR) {
+      const rest = s % SECONDS_PER_MINUTE;
+      const minutes = this.#unit('minute', display, Math.floor(s / SECONDS_PER_MINUTE));
+      return rest === 0 ? minutes : `${minutes} ${this.#unit('second', display, rest)}`;
+    }
+    const minutes = Math.round((s % SECONDS_PER_HOUR) / SECONDS_PER_MINUTE);
+    const hours = this.#unit('hour', display, Math.floor(s / SECONDS_PER_HOUR));
+    return minutes === 0 ? hours : `${hours} ${this.#unit('minute', display, minutes)}`;
+  }
+
+  /** How long ago, in the largest whole unit: "5 minutes ago", "yesterday", "3 days ago"; null under a minute. */
+  ago(milliseconds: number): string | null {
+    const seconds = Math.max(0, milliseconds) / 1000;
+    if (seconds < SECONDS_PER_MINUTE) return null;
+    const [unit, size] = AGO_UNITS.find(([, size, below]) => seconds < below) ?? AGO_UNITS[AGO_UNITS.length - 1]!;
+    this.#relative ??= relativeTimeFormat(this.lang);
+    return this.#relative.format(-Math.floor(seconds / size), unit);
   }
 
   /** Bytes (`per` '') or bytes per second (`per` '-per-second') in the largest unit under 1000. */

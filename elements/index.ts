@@ -1,7 +1,7 @@
 /**
  * slotpull's elements: importing this module defines <slot-image-pull-bar>,
  * <slot-error-banner>, <slot-image-status> and <slot-image-panel> (unless a
- * copy already did).
+ * copy already did); configureServer() tells them how to authenticate.
  */
 export { SlotImagePullBar, PullBarState } from './slot-image-pull-bar.ts';
 export { SlotErrorBanner, BannerState } from './slot-error-banner.ts';
@@ -18,4 +18,5 @@ export { SlotErrorDismissEvent } from './events/slot-error-dismiss.ts';
 export type { SlotErrorDetail, SlotErrorReason } from './events/slot-error-detail.ts';
 export { Transport } from './hub/transport.ts';
 export { slotHub, type SlotHub } from './hub/hub.ts';
+export { configureServer, type ServerOptions } from './configure-server.ts';
 export type { PullSnapshot, PullState, PullPhase, PullErrorCode, LayerSnapshot, SlotInfo } from '../wire/types.ts';

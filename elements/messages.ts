@@ -50,6 +50,29 @@ export const notFound = (slot: string): string => `No slot is named "${slot}" on
 export const external = (slot: string): string => `Slot "${slot}" is served elsewhere and has no image`;
 export const lookupFailed = (why: string): string => `Could not read the slot: ${why}`;
 
+/**
+ * Why a server refuses this page, from its answer's `details` (issue 13):
+ * each cause in its own words, saying what to do; another refusal in the
+ * server's own words.
+ */
+export function refused(base: string, reason: string | null, details: Readonly<Record<string, unknown>>, why: string): string {
+  const at = `The slotpull server at ${base}`;
+  switch (reason) {
+    case 'origin_not_allowed': {
+      const origin = typeof details.origin === 'string' ? details.origin : location.origin;
+      return `${at} does not allow pages from ${origin}: start it with --allow-origin ${origin}`;
+    }
+    case 'token_missing':
+      return `${at} needs a token: give it to the elements with configureServer()`;
+    case 'token_wrong':
+      return `${at} refused the token: configureServer() must give the one the server was started with`;
+    case 'host_not_allowed':
+      return `${at} does not answer to the name ${new URL(base).host}: start it with --public-url ${base}`;
+    default:
+      return `${at} refused: ${why}`;
+  }
+}
+
 // The error banner (and the announcement of a failure).
 export const imageFailed = (image: string, error: string): string => `Pull of image ${image} failed: ${error}`;
 export const bannerInterrupted = (image: string): string => `${announceInterrupted(image)}: the server lost track of it`;
@@ -75,6 +98,8 @@ export const chip = {
   connecting: 'checking…',
 } as const;
 export const chipPercent = (percent: string): string => `pulling ${percent}`;
+/** `show-last-pull`: "pulled 3 days ago in 4 min 12 sec"; `ago` is null under a minute. */
+export const lastPull = (ago: string | null, took: string): string => `pulled ${ago ?? 'just now'} in ${took}`;
 
 /** "612 MB of ≥1.4 GB" (short) or "612 megabytes of at least 1.4 gigabytes" (long); null without byte counts. */
 export function bytesPhrase(s: PullSnapshot, f: Formatter, display: Display = 'short'): string | null {

@@ -8,9 +8,8 @@
  */
 import { Task, TaskStatus } from '@lit/task';
 import { html, nothing, type TemplateResult } from 'lit';
-import { ApiProblem, ServerUnreachable } from './api.ts';
 import { slotHub } from './hub/hub.ts';
-import * as messages from './messages.ts';
+import { failureMessage } from './failure-message.ts';
 import type { SlotElement } from './slot-element.ts';
 import type { PullSnapshot } from '../wire/types.ts';
 
@@ -70,8 +69,7 @@ export class PullRequest {
   error(): TemplateResult | typeof nothing {
     const error = this.#task.error;
     if (this.#task.status !== TaskStatus.ERROR || this.#pressedFor !== this.#options.showing()) return nothing;
-    const why =
-      error instanceof ApiProblem ? error.message : error instanceof ServerUnreachable ? messages.unreachable(error.base) : String(error);
+    const why = failureMessage(this.#host.base ?? '', error);
     return html`<p part="request-error" class="request-error" role="alert">${this.#options.failed(why)}</p>`;
   }
 

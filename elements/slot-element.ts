@@ -12,6 +12,7 @@
 import { Task, TaskStatus } from '@lit/task';
 import { LitElement, type PropertyDeclarations } from 'lit';
 import { ApiProblem, getSlot, ServerUnreachable } from './api.ts';
+import { failureMessage, isRefusal } from './failure-message.ts';
 import { resolveBase } from './base-url.ts';
 import { SlotStreamController } from './controllers/slot-stream.ts';
 import type { ElementKind } from './hub/hub.ts';
@@ -19,7 +20,7 @@ import { Transport } from './hub/transport.ts';
 import * as messages from './messages.ts';
 import type { PullSnapshot, SlotInfo } from '../wire/types.ts';
 
-export type ProblemKind = 'config' | 'not-found' | 'external' | 'unreachable' | 'lookup';
+export type ProblemKind = 'config' | 'not-found' | 'external' | 'unreachable' | 'refused' | 'lookup';
 
 export interface Problem {
   readonly kind: ProblemKind;
@@ -102,9 +103,12 @@ export abstract class SlotElement extends LitElement {
     if (base === null) return problem('config', messages.badBaseUrl(this.baseUrl));
     const unreachable = problem('unreachable', messages.unreachable(base));
     if (this.stream_.transport === Transport.unreachable) return unreachable;
+    const refusal = this.stream_.refusal;
+    if (this.stream_.transport === Transport.refused && refusal !== null) return problem('refused', failureMessage(base, refusal));
     if (this.lookup_.status === TaskStatus.ERROR) {
       const error = this.lookup_.error;
       if (error instanceof ApiProblem) {
+        if (isRefusal(error)) return problem('refused', failureMessage(base, error));
         return error.code === 'slot.not_found' ? problem('not-found', messages.notFound(slot)) : problem('lookup', messages.lookupFailed(error.message));
       }
       if (this.stream_.snapshot === undefined) {

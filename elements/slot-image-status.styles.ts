@@ -40,6 +40,11 @@ export const statusStyles = [
     .failed {
       --_color: var(--slotpull-color-danger, #b91c1c);
     }
+    .last-pull {
+      margin-inline-start: 0.5em;
+      color: var(--slotpull-color-muted, #4b5563);
+      font-size: 0.875em;
+    }
     @media (forced-colors: active) {
       .base {
         border-color: CanvasText;

@@ -1,10 +1,23 @@
-import { html, type PropertyDeclarations, type TemplateResult } from 'lit';
+import { Task } from '@lit/task';
+import { html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
+import { getLastPull } from './api.ts';
+import { cancelRun, runAt } from './controllers/shared-timer.ts';
 import { defineElement } from './define.ts';
 import { formatterFor } from './format.ts';
 import type { ElementKind } from './hub/hub.ts';
 import * as messages from './messages.ts';
 import { SlotElement } from './slot-element.ts';
 import { statusStyles } from './slot-image-status.styles.ts';
+import type { PullSnapshot } from '../wire/types.ts';
+
+/** How often "pulled 5 minutes ago" is brought up to date. */
+const LAST_PULL_REFRESH_MS = 60_000;
+
+/** What "pulled … ago in …" is said from: a completed pull's end and how long it took. */
+interface LastPull {
+  readonly finishedAt: number;
+  readonly durationS: number;
+}
 
 /** What the chip says; reflected as the `status` attribute. */
 export const ImageStatus = {
@@ -34,6 +47,7 @@ export type ImageStatus = (typeof ImageStatus)[keyof typeof ImageStatus];
  * @csspart base - The chip.
  * @csspart indicator - The colored dot.
  * @csspart label - The words.
+ * @csspart last-pull - With `show-last-pull`: "pulled 3 days ago in 4 min 12 sec", beside the chip.
  *
  * @cssproperty [--slotpull-font=inherit] - Font shorthand.
  * @cssproperty [--slotpull-color-success=#15803d] - Present.
@@ -49,14 +63,39 @@ export class SlotImageStatus extends SlotElement {
 
   static override properties: PropertyDeclarations = {
     status: { reflect: true },
+    showLastPull: { type: Boolean, attribute: 'show-last-pull' },
   };
 
   /** What the chip says (read it; setting it has no effect). */
   declare status: ImageStatus;
+  /** While the image is present, also say when it was last pulled and how long that took (from `GET /api/pulls`). */
+  declare showLastPull: boolean;
+  /** The completed job the last snapshot showed: a new one asks the history again. */
+  #completedJob: string | null = null;
+
+  /** The slot's last completed pull from the history; null without `show-last-pull`, or when there is none. */
+  readonly #lastPull = new Task(this, {
+    args: () => [this.showLastPull ? this.base : null, this.slotName, this.#completedJob] as const,
+    task: async ([base, slot], { signal }): Promise<LastPull | null> => {
+      if (base === null || slot === '') return null;
+      const entry = await getLastPull(base, slot, signal);
+      return entry === null || entry.finished_at === null ? null : { finishedAt: Date.parse(entry.finished_at), durationS: entry.duration_s };
+    },
+  });
 
   constructor() {
     super();
     this.status = ImageStatus.connecting;
+    this.showLastPull = false;
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    cancelRun(this.#refresh);
+  }
+
+  protected override snapshotChanged_(next: PullSnapshot): void {
+    if (next.state === 'completed') this.#completedJob = next.job_id;
   }
 
   protected override kind_(): ElementKind {
@@ -84,8 +123,28 @@ export class SlotImageStatus extends SlotElement {
       status === ImageStatus.pulling && s?.percent != null ? messages.chipPercent(formatterFor(this).percent(s.percent)) : messages.chip[status];
     return html`<span part="base" class="base ${status}" title=${this.problem_()?.message ?? s?.error ?? ''}>
       <span part="indicator" class="indicator"></span><span class="sr-only">${messages.chipPrefix}</span><span part="label">${label}</span>
-    </span>`;
+    </span>${this.#lastPullText(status)}`;
   }
+
+  /** "pulled 3 days ago in 4 min 12 sec" while the image is present and its last pull is known, brought up to date once a minute. */
+  #lastPullText(status: ImageStatus): TemplateResult | typeof nothing {
+    cancelRun(this.#refresh);
+    if (!this.showLastPull || status !== ImageStatus.present) return nothing;
+    const last = this.#lastPullOf(this.snapshot) ?? this.#lastPull.value ?? null;
+    if (last === null) return nothing;
+    runAt(this.#refresh, performance.now() + LAST_PULL_REFRESH_MS);
+    const f = formatterFor(this);
+    return html`<span part="last-pull" class="last-pull">${messages.lastPull(f.ago(Date.now() - last.finishedAt), f.elapsed(last.durationS))}</span>`;
+  }
+
+  /** A pull that has just completed is its own last pull: no need to wait for the history. */
+  #lastPullOf(snapshot: PullSnapshot | undefined): LastPull | null {
+    if (snapshot?.state !== 'completed' || snapshot.started_at === null || snapshot.finished_at === null) return null;
+    const finishedAt = Date.parse(snapshot.finished_at);
+    return { finishedAt, durationS: (finishedAt - Date.parse(snapshot.started_at)) / 1000 };
+  }
+
+  readonly #refresh = (): void => this.requestUpdate();
 }
 
 defineElement('slot-image-status', SlotImageStatus);

@@ -14,9 +14,10 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 # System packages the tests drive for real: engines, registry, busybox for a
-# container that runs, Chromium for the elements, openssl for the token
-# issuer's signing certificate. Installed when run as root.
-SYSTEM_PACKAGES=(podman docker.io docker-registry busybox-static chromium openssl)
+# container that runs, Chromium for the elements, openssl for certificates
+# (the token issuer's, TLS engines'), sshd for engines over ssh, nginx for
+# the reverse-proxy recipe. Installed when run as root.
+SYSTEM_PACKAGES=(podman docker.io docker-registry busybox-static chromium openssl openssh-server nginx)
 missing=()
 for package in "${SYSTEM_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
@@ -71,7 +72,7 @@ others=$!
 started=$SECONDS
 npx vitest run --config tests/vitest.config.ts --reporter=default --reporter=json --outputFile.json="$results/vitest.json"
 status=$?
-record "vitest on node $(node --version) (unit, engines)" vitest "$results/vitest.json" $status $((SECONDS - started))
+record "vitest on node $(node --version) (unit, processes, engines, system)" vitest "$results/vitest.json" $status $((SECONDS - started))
 
 # Element tests (web-test-runner in Chromium, against the built server) when
 # there are any; a runner with no tests is left out of the closing line.

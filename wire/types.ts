@@ -8,7 +8,7 @@
  * Fields are readonly: a client reads what arrived, and the elements share
  * one parsed frame between every element of a slot.
  */
-import type { ContainerStatus, ImageStatus, LayerPhase, PullErrorCode, PullPhase, PullState } from './values.ts';
+import type { ContainerStatus, ImageStatus, JobState, LayerPhase, PullErrorCode, PullPhase, PullState } from './values.ts';
 
 export type { ApiErrorCode, ContainerStatus, ImagePresence, ImageStatus, JobState, LayerPhase, PullErrorCode, PullPhase, PullState } from './values.ts';
 
@@ -58,6 +58,8 @@ export interface PullSnapshot {
   readonly container_error: string | null;
   /** The other slots whose image this is on the same engine: they share its pull, and a cancel stops it for them too. */
   readonly shared_with: readonly string[];
+  /** Server restarts this job was taken up again after (0 for most, and with no job). */
+  readonly server_restarts: number;
 }
 
 /** `POST /api/slots/:name/pull`. */
@@ -110,6 +112,47 @@ export interface Health {
   readonly version: string;
   /** Engines named in the slots file, when there are any. */
   readonly engines?: Readonly<Record<string, EngineHealth>>;
+}
+
+/** `POST /api/stream-ticket`: a credential for opening an event stream (`?ticket=`), not the token. */
+export interface StreamTicket {
+  readonly ticket: string;
+  /** Seconds the ticket opens streams for; an open stream outlives it. */
+  readonly expires_in_s: number;
+}
+
+/** One pull in `GET /api/pulls`: a finished job, or one still running. */
+export interface PullHistoryEntry {
+  readonly job_id: string;
+  /** The slots whose image it pulled. */
+  readonly slots: readonly string[];
+  readonly image: string;
+  /** docker, podman, cli:docker, cli:podman or demo, as in its snapshots. */
+  readonly runtime: string;
+  /** The engine's name in the slots file; null for the server's own runtime. */
+  readonly engine: string | null;
+  readonly state: JobState;
+  readonly error_code: PullErrorCode | null;
+  /** The engine's or CLI's own words. */
+  readonly error: string | null;
+  /** ISO 8601 instants; `finished_at` is null while the job runs. */
+  readonly started_at: string;
+  readonly finished_at: string | null;
+  /** Bytes fetched (so far, while running); for a job taken up again after a restart, those of its last run. */
+  readonly bytes_done: number | null;
+  readonly bytes_total: number | null;
+  /** Start to finish (to now while running), in seconds to a tenth; a restart's downtime included. */
+  readonly duration_s: number;
+  /** Average: bytes_done over duration_s; null when either is unknown or zero. */
+  readonly speed_bps: number | null;
+  readonly server_restarts: number;
+}
+
+/** `GET /api/pulls`: newest first. */
+export interface PullHistoryPage {
+  readonly jobs: readonly PullHistoryEntry[];
+  /** Pass as `before` for the next page; null on the last one. */
+  readonly next_before: string | null;
 }
 
 /**

@@ -18,8 +18,9 @@ export type ImageStatus = (typeof IMAGE_STATUSES)[number];
 /** What the engine says of an image no job is pulling. */
 export type ImagePresence = Exclude<ImageStatus, 'pulling'>;
 
-/** States of a pull job. */
-export type JobState = Exclude<PullState, ImagePresence>;
+/** States of a pull job: a PullSnapshot's first four states, and a history entry's `state`. */
+export const JOB_STATES = ['pulling', 'completed', 'failed', 'cancelled'] as const satisfies readonly PullState[];
+export type JobState = (typeof JOB_STATES)[number];
 
 /** A PullSnapshot's `phase` while its job runs. */
 export const PULL_PHASES = ['resolving', 'downloading', 'extracting', 'finalizing'] as const;
@@ -51,9 +52,28 @@ export const API_ERROR_CODES = [
   'runtime.unavailable',
   'auth.required',
   'auth.forbidden',
+  'request.timeout',
   'system.internal',
 ] as const;
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
+
+/**
+ * Why the API refused a request: `details.reason` of an `auth.required` (401)
+ * or `auth.forbidden` (403) answer, so that a client can say each cause in its
+ * own words. `ticket_*` concern the `?ticket=` of an event stream (a client
+ * asks for a new ticket); `cross_site_request` is a POST or DELETE with no
+ * Origin that Fetch Metadata marks as from another site.
+ */
+export const AUTH_REFUSAL_REASONS = [
+  'token_missing',
+  'token_wrong',
+  'ticket_expired',
+  'ticket_invalid',
+  'origin_not_allowed',
+  'cross_site_request',
+  'host_not_allowed',
+] as const;
+export type AuthRefusalReason = (typeof AUTH_REFUSAL_REASONS)[number];
 
 /** A container slot's `container_status`. */
 export const CONTAINER_STATUSES = ['running', 'stopped', 'crashed', 'absent', 'unknown'] as const;

@@ -143,6 +143,52 @@ export function elementsTables(part, results) {
   ].join('\n');
 }
 
+export function floodTables(part, results) {
+  const p = part.parameters;
+  const r = part.rss_mb;
+  const h = part.health_ms;
+  const t = part.targets;
+  return [
+    header(part, results),
+    '',
+    `${p.sockets} sockets, each writing ${p.requests_per_socket} pipelined \`GET ${p.path}\` (${Math.round(p.bytes_per_socket / 1000)} kB) at once and reading nothing, for ${p.flood_ms / 1000} s, against \`${p.command} --runtime demo\`; \`GET /api/health\` from a third process back to back meanwhile (an answer later than ${p.health_timeout_ms / 1000} s counts as ${p.health_timeout_ms / 1000} s).`,
+    '',
+    '| | RSS MB | health p50 / p99 ms |',
+    '|---|---:|---:|',
+    `| before the flood | ${v(r.before)} | ${v(h.baseline.p50)} / ${v(h.baseline.p99)} |`,
+    `| during (peak RSS; ${h.during.n} health requests, ${h.during.unanswered} unanswered, slowest ${v(h.during.max)} ms) | ${v(r.peak)} | ${v(h.during.p50)} / ${v(h.during.p99)} |`,
+    `| 2 s after the sockets left | ${v(r.two_s_after_leaving)} | first answer after leaving ${v(h.first_after_leaving)} ms |`,
+    '',
+    `Server log lines during the flood: ${part.server_log_lines_during_flood} (refusals and closed connections are logged at most ten a minute).`,
+    '',
+    `- Target RSS growth < ${t.rss_growth.target_mb} MB: +${v(t.rss_growth.value_mb)} MB at peak — ${mark(t.rss_growth.met)}.`,
+    `- Target health p99 < ${t.health_p99.target_ms} ms during the flood: ${v(t.health_p99.value_ms)} ms — ${mark(t.health_p99.met)}.`,
+    `- Target recovery at once when the sockets leave: health within ${t.health_p99.target_ms} ms again after ${v(t.recovery.value_ms)} ms (first answer ${v(t.recovery.first_after_leaving_ms)} ms) — ${mark(t.recovery.met)}.`,
+  ].join('\n');
+}
+
+export function enginesTables(part, results) {
+  const p = part.parameters;
+  const h = part.hanging;
+  return [
+    header(part, results),
+    '',
+    `${p.engines.length} engines × ${p.slotsPerEngine} slots = ${p.slots} slots: ${p.engines.join(', ')}. Per engine ${p.images} images (${p.present} present) and ${p.containers} existing containers. Cold: a fresh slotpull over the connected engines (empty caches), ${p.rounds} rounds; warm: right after. Steady: a dashboard listing every ${p.gapMs} ms, ${p.hangPhases} phases of ${p.phaseMs / 1000} s without a hanging engine and ${p.hangPhases} while ${p.hung} accepts every request and never answers (measured once its slots all read unknown), in ABBA order.`,
+    '',
+    '| listing (GET /api/slots, all slots) | median ms | p95 ms | samples |',
+    '|---|---:|---:|---:|',
+    `| cold (${v(part.cold.engine_requests)} engine requests) | ${v(part.cold.median_ms)} | ${v(part.cold.p95_ms)} | ${part.cold.samples} |`,
+    `| warm | ${v(part.warm.median_ms)} | ${v(part.warm.p95_ms)} | ${part.warm.samples} |`,
+    `| steady, no engine hanging | ${v(part.normal.median_ms)} | ${v(part.normal.p95_ms)} | ${part.normal.samples} |`,
+    `| steady, ${p.hung} hanging | ${v(h.median_ms)} | ${v(h.p95_ms)} | ${h.samples} |`,
+    `| the longest listing until its slots all read unknown (${h.detected_after_ms.map((ms) => v(ms)).join(' / ')} ms after it began to hang) | ${h.detection_ms.join(' / ')} | | ${h.detection_ms.length} |`,
+    '',
+    `- Engine requests per 2 s, steady: ${v(part.steady.engine_requests_per_2s)} for all ${p.engines.length} engines (at most ${v(part.steady.most_requests_one_engine_any_2s)} to one engine in any 2 s); while one hangs: ${v(h.engine_requests_per_2s)}, of which ${v(h.requests_to_hung_engine_per_2s)} to the hanging one.`,
+    `- While it hangs: ${h.unknown_slots} slots unknown, ${h.unknown_only_its_own ? 'all of them its own' : '**some of another engine**'}.`,
+    `- Target: listing with one engine hanging within ${part.targets.hang_to_normal_median.target}× of the listing without: ×${v(part.hang_to_normal_median)} median (×${v(part.hang_to_normal_p95)} p95) — ${mark(part.targets.hang_to_normal_median.met)}.`,
+  ].join('\n');
+}
+
 export function summaryTable(results) {
   const lines = [
     `_${results.machine.cores} cores (${results.machine.cpu}), Node ${results.machine.node.slice(1)}; per part: ${Object.entries(results.parts).map(([name, part]) => `${name} ${part.finished_at?.slice(0, 16).replace('T', ' ')} UTC, load ${part.load?.start?.[0] ?? '–'}→${part.load?.end?.[0] ?? '–'}`).join('; ')}_`,
@@ -179,6 +225,22 @@ export function summaryTable(results) {
     lines.push(`| elements | bundle ≤ ${t.bundle_gzip.target_kb} kB gzipped, Lit inside | ${kib(t.bundle_gzip.bytes)} (${kib(e.bundle.minified_bytes)} minified; brotli ${kib(e.bundle.brotli_bytes)}) | ${mark(t.bundle_gzip.met)} |`);
     lines.push(`| elements | ≤ ${t.busy.target_percent} % main-thread busy, ${e.parameters.bars} bars at ${e.parameters.frames_per_s_per_pull} frames/s | ${v(t.busy.median)} % median, worst ${v(t.busy.worst, ' %')} (main-thread CPU ${v(e.pulling.main_thread_cpu_percent.median)} %; idle ${v(e.idle.busy_percent.median)} %; reduced motion ${v(e.reduced_motion.busy_percent.median)} %) | ${mark(t.busy.met)} |`);
     lines.push(`| elements | no long task over ${t.long_tasks.target_ms} ms | ${t.long_tasks.count} long tasks, longest ${v(t.long_tasks.longest_ms)} ms; ${v(t.fps.median)} fps median (worst ${v(t.fps.worst)}) | ${mark(t.long_tasks.met)} |`);
+  }
+  const fl = results.parts.flood;
+  if (fl?.targets) {
+    const t = fl.targets;
+    lines.push(`| flood | ${fl.parameters.sockets} non-reading pipelining sockets: RSS growth < ${t.rss_growth.target_mb} MB, health p99 < ${t.health_p99.target_ms} ms, recovery at once | +${v(t.rss_growth.value_mb)} MB; health p99 ${v(t.health_p99.value_ms)} ms; first answer after leaving ${v(t.recovery.first_after_leaving_ms)} ms | RSS ${mark(t.rss_growth.met)}, health ${mark(t.health_p99.met)}, recovery ${mark(t.recovery.met)} |`);
+  }
+  const en = results.parts.engines;
+  if (en?.targets) {
+    const t = en.targets.hang_to_normal_median;
+    lines.push(`| engines | listing with one of ${en.parameters.engines.length} engines hanging ≤ ${t.target}× the listing without | ×${v(t.value)} (${v(en.hanging.median_ms)} vs ${v(en.normal.median_ms)} ms, ${en.parameters.slots} slots) | ${mark(t.met)} |`);
+  }
+  const st = results.parts.store;
+  if (st?.targets?.server_start) {
+    const t = st.targets;
+    lines.push(`| store | the server listening with 10,000 jobs in the history ≤ ${t.server_start.target_ms} ms | ${v(t.server_start.worst_ms)} ms at the worst journal (${v(t.server_start.empty_ms)} ms on an empty state dir) | ${mark(t.server_start.met_wall)} |`);
+    lines.push(`| store | one history page ≤ ${t.page.target_ms} ms | ${v(t.page.slowest_p50_ms)} ms median, ${v(t.page.slowest_p99_ms)} ms p99 (slowest query) | ${mark(t.page.met)} |`);
   }
   for (const [name, part] of Object.entries(results.parts)) {
     if (part.error) lines.push(`| ${name} | | failed: ${part.error.split('\n')[0]} | |`);

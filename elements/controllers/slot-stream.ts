@@ -7,6 +7,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { slotHub, type ElementKind, type SlotListener } from '../hub/hub.ts';
 import { Transport } from '../hub/transport.ts';
+import type { ApiProblem } from '../api.ts';
 import type { PullSnapshot } from '../../wire/types.ts';
 
 export interface SlotTarget {
@@ -35,6 +36,8 @@ export class SlotStreamController implements ReactiveController {
   interrupted: PullSnapshot | null = null;
   transport: Transport = Transport.connecting;
   readonly #host: ReactiveControllerHost & EventTarget;
+  /** While `transport` is `refused`: the server's answer (its reason and words). */
+  refusal: ApiProblem | null = null;
   readonly #target: () => SlotTarget;
   readonly #callbacks: SlotStreamCallbacks;
   #release: (() => void) | null = null;
@@ -98,9 +101,10 @@ export class SlotStreamController implements ReactiveController {
         this.#callbacks.snapshot?.(next, previous);
         update();
       },
-      transport: (state) => {
+      transport: (state, refusal) => {
         if (!live) return;
         this.transport = state;
+        this.refusal = refusal;
         this.#callbacks.transport?.(state);
         update();
       },
@@ -125,5 +129,6 @@ export class SlotStreamController implements ReactiveController {
     this.snapshot = undefined;
     this.interrupted = null;
     this.transport = Transport.connecting;
+    this.refusal = null;
   }
 }

@@ -20,11 +20,14 @@ export interface SlotHub {
   has(base: string, slot: string, kind: ElementKind): boolean;
   /** A subscribed `listener` changed whether it shows anything: the slot's other elements look again. */
   changed(base: string, slot: string, listener: SlotListener): void;
+  /** Opens the connection to `base` again, if there is one (configureServer() changed how to authenticate). */
+  restart(base: string): void;
   /** Servers with an open connection (for diagnostics). */
   readonly bases: readonly string[];
 }
 
-const HUB_KEY = Symbol.for('slotpull.hub.v2');
+// v3: restart() and listeners told why a server refuses; elements counted by kind, so they share a slot (issue 13).
+const HUB_KEY = Symbol.for('slotpull.hub.v3');
 
 type HubGlobal = typeof globalThis & { [HUB_KEY]?: SlotHub };
 
@@ -57,6 +60,9 @@ function createHub(): SlotHub {
     },
     changed(base, slot, listener) {
       connections.get(base)?.changed(slot, listener);
+    },
+    restart(base) {
+      connections.get(base)?.restart();
     },
     get bases() {
       return [...connections.keys()];

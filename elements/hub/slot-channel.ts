@@ -8,6 +8,7 @@
  * slot — its pull bar, else its banner, else its chip —, so a listener on
  * `document` hears each change once, however many elements show the slot.
  */
+import type { ApiProblem } from '../api.ts';
 import type { SlotPullEvent } from '../events/slot-pull-event.ts';
 import type { PullSnapshot } from '../../wire/types.ts';
 import { PullEvents, vanished } from './pull-events.ts';
@@ -20,7 +21,8 @@ export type ElementKind = (typeof ELEMENT_KINDS)[number];
 export interface SlotListener {
   /** Every snapshot of the slot; `interrupted` is the last snapshot of a pull that vanished, until another job shows up. */
   snapshot(snapshot: PullSnapshot, interrupted: PullSnapshot | null): void;
-  transport(state: Transport): void;
+  /** `refusal` is the server's answer while `state` is `refused`, else null. */
+  transport(state: Transport, refusal: ApiProblem | null): void;
   /** What element this is (the hub counts them per slot); other readers leave it out. */
   readonly kind?: ElementKind;
   /** Where the slot's events go while this element speaks for the slot. */

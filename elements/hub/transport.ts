@@ -5,7 +5,9 @@ export const Transport = {
   open: 'open',
   /** It was open and dropped: the last data stays on screen while it comes back. */
   reconnecting: 'reconnecting',
-  /** It never opened (network, CORS, not an event stream): still retrying, with backoff. */
+  /** It never opened and nothing answers (network, server down): still retrying, with backoff. */
   unreachable: 'unreachable',
+  /** The server answered with a refusal (origin, token, host…): its reason comes with it; still retrying. */
+  refused: 'refused',
 } as const;
 export type Transport = (typeof Transport)[keyof typeof Transport];

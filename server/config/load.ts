@@ -13,6 +13,8 @@ export interface LoadedConfig extends SlotsFile {
   isDemo: boolean;
 }
 
+const BYTE_ORDER_MARK = '\uFEFF';
+
 /** Thrown with one line per problem; the entry exits 2. */
 export class ConfigError extends Error {
   readonly problems: string[];
@@ -46,7 +48,8 @@ export async function readJsonFile(path: string, what: string, flag: string): Pr
     throw new ConfigError([`${path}: cannot read ${what} (${reason}); check ${flag}`]);
   }
   try {
-    return JSON.parse(text);
+    // Editors on Windows may start a UTF-8 file with a byte-order mark; it is no part of the JSON.
+    return JSON.parse(text.startsWith(BYTE_ORDER_MARK) ? text.slice(BYTE_ORDER_MARK.length) : text);
   } catch (error) {
     throw new ConfigError([`${path}: not valid JSON (${(error as Error).message})`]);
   }

@@ -1,9 +1,9 @@
 /**
- * The slots file of CONTRACT §1, validated with zod. Pure: it takes parsed
+ * The slots file of the README's Configuration, validated with zod. Pure: it takes parsed
  * JSON and a file name for messages, and returns slots or one line per problem.
  */
 import { z } from 'zod';
-import { parseEngineEndpoint } from '../core/engine-endpoint.ts';
+import { engineSpecProblem, type EngineSpec } from '../core/engine-endpoint.ts';
 import { parseImageReference, referenceProblem } from '../core/reference.ts';
 import { SLOT_NAME_PATTERN, type Slot } from '../core/slot.ts';
 
@@ -43,17 +43,59 @@ const slotSchema = z
     }
   });
 
-const engineAddress = z.string().superRefine((address, ctx) => {
-  try {
-    parseEngineEndpoint(address);
-  } catch (error) {
-    ctx.addIssue({ code: 'custom', message: (error as Error).message });
-  }
-});
+const absolutePath = z.string().regex(/^\/[^\u0000-\u001f]*$/, 'must be an absolute path (it is read when the server starts)');
+
+/**
+ * An engine: its address as a string, or an object with the address
+ * (`host`) and what secures it (`tls` files for tcp://, an `ssh_config` for
+ * ssh://), or the name of a docker context.
+ */
+const engineEntry = z.preprocess(
+  (entry) => (typeof entry === 'string' ? { host: entry } : entry),
+  z
+    .object(
+      {
+        host: z.string().optional(),
+        context: z.string().min(1, 'must name a docker context').optional(),
+        tls: z
+          .object({ ca: absolutePath, cert: absolutePath.optional(), key: absolutePath.optional() }, { error: typeMessage('must be an object with "ca", "cert" and "key"') })
+          .strict()
+          .optional(),
+        ssh_config: absolutePath.optional(),
+      },
+      { error: typeMessage('must be an address like "tcp://10.0.0.12:2376", or an object with "host" (and "tls" or "ssh_config") or "context"') },
+    )
+    .strict()
+    .superRefine((entry, ctx) => {
+      if ((entry.host === undefined) === (entry.context === undefined)) {
+        ctx.addIssue({ code: 'custom', message: 'needs either "host" (an address) or "context" (a docker context), not both' });
+        return;
+      }
+      if (entry.context !== undefined && (entry.tls !== undefined || entry.ssh_config !== undefined)) {
+        ctx.addIssue({ code: 'custom', message: 'a docker context brings its own TLS files; give "context" alone' });
+        return;
+      }
+      const problem = engineSpecProblem(toEngineSpec(entry));
+      if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+    }),
+);
+
+type EngineEntry = z.infer<typeof engineEntry>;
+
+/** A message for input of the wrong type only; other issues (unknown fields) keep their own. */
+function typeMessage(message: string): (issue: { code: string }) => string | undefined {
+  return (issue) => (issue.code === 'invalid_type' ? message : undefined);
+}
+
+function toEngineSpec(entry: EngineEntry): EngineSpec {
+  if (entry.context !== undefined) return { context: entry.context };
+  const tls = entry.tls === undefined ? null : { ca: entry.tls.ca, cert: entry.tls.cert ?? null, key: entry.tls.key ?? null };
+  return { address: entry.host ?? '', tls, sshConfig: entry.ssh_config ?? null };
+}
 
 const fileSchema = z
   .object({
-    engines: z.record(z.string().regex(SLOT_NAME_PATTERN, 'engine names match ^[a-z0-9][a-z0-9_-]{0,31}$'), engineAddress).optional(),
+    engines: z.record(z.string().regex(SLOT_NAME_PATTERN, 'engine names match ^[a-z0-9][a-z0-9_-]{0,31}$'), engineEntry).optional(),
     slots: z.array(slotSchema, 'must be an array of slots'),
   })
   .strict();
@@ -63,8 +105,8 @@ export type SlotFileEntry = z.infer<typeof slotSchema>;
 
 export interface SlotsFile {
   slots: Slot[];
-  /** Named engines: name → address (unix:// or tcp://). */
-  engines: Record<string, string>;
+  /** Named engines: name → how to reach it (files and contexts are read at start). */
+  engines: Record<string, EngineSpec>;
 }
 
 export type ConfigResult = ({ ok: true } & SlotsFile) | { ok: false; problems: string[] };
@@ -76,7 +118,7 @@ export function validateSlotsFile(input: unknown, fileName: string): ConfigResul
   const duplicates = duplicateNames(input).map(
     ({ name, index }) => `${fileName}: slot "${name}" (slots[${index}]): name: "${name}" is used by an earlier slot; names must be unique`,
   );
-  const engines = parsed.success ? (parsed.data.engines ?? {}) : {};
+  const engines = parsed.success ? Object.fromEntries(Object.entries(parsed.data.engines ?? {}).map(([name, entry]) => [name, toEngineSpec(entry)])) : {};
   const unknownEngines = parsed.success
     ? parsed.data.slots.flatMap((slot, index) =>
         slot.engine === undefined || slot.engine in engines
@@ -126,7 +168,12 @@ function describeIssue(issue: z.core.$ZodIssue, input: unknown, fileName: string
   if (root !== 'slots' || typeof index !== 'number') {
     const where = issue.path.length === 0 ? 'top level' : issue.path.join('.');
     // A bad record key: zod keeps the key's own message inside.
-    const message = issue.code === 'invalid_key' ? (issue.issues[0]?.message ?? issue.message) : issue.message;
+    const message =
+      issue.code === 'invalid_key'
+        ? (issue.issues[0]?.message ?? issue.message)
+        : issue.code === 'unrecognized_keys'
+          ? `unknown field ${issue.keys.map((k) => `"${k}"`).join(', ')}`
+          : issue.message;
     return `${fileName}: ${where}: ${message}`;
   }
   const name = slotNameAt(input, index);

@@ -1,8 +1,13 @@
 /**
  * The Deno entry: the same app under `Deno.serve(app.fetch)`. Run it with
- * the permissions it needs (README, "Running on Deno"), e.g.
- *   deno run --allow-env=PORT,SLOTPULL_CONFIG,SLOTPULL_CLI,DOCKER_HOST,CONTAINER_HOST,XDG_RUNTIME_DIR,PATH \
- *     --allow-read=. --allow-net=127.0.0.1 server/deno/main.ts --runtime demo
+ * the permissions it needs (README, "Running on Deno"): --allow-env with
+ * ENV_VARIABLES, and read and write on the state directory, e.g.
+ *   STATE=${XDG_STATE_HOME:-$HOME/.local/state}/slotpull && mkdir -p "$STATE"
+ *   deno run --allow-env=PORT,SLOTPULL_CONFIG,…,SSH_AUTH_SOCK,NODE_V8_COVERAGE \
+ *     --allow-read=.,"$STATE" --allow-write="$STATE" --allow-net=127.0.0.1 \
+ *     server/deno/main.ts --runtime demo
+ * plus, for a TLS engine, --allow-read of its CA, certificate and key, and
+ * for an ssh engine --allow-run=ssh.
  */
 import { ENV_VARIABLES } from '../entry/options.ts';
 import { runCommandLine, type Platform } from '../entry/run.ts';

@@ -3,6 +3,7 @@
  * entries pass argv and env in, and print what comes back.
  */
 
+import { parseEngineEndpoint } from '../core/engine-endpoint.ts';
 import { RUNTIME_MODES, type RuntimeMode } from '../runtimes/modes.ts';
 
 export interface ServerOptions {
@@ -11,8 +12,12 @@ export interface ServerOptions {
   host: string;
   runtime: RuntimeMode;
   cli: string | undefined;
-  /** --engine: the engine's address (unix:// or tcp://). */
+  /** --engine: the engine's address (unix://, tcp:// or ssh://). */
   engine: string | undefined;
+  /** --engine-context: a docker context whose engine is the server's own (DOCKER_CONTEXT is read with the other variables). */
+  engineContext: string | undefined;
+  /** --allow-plain-tcp: plain HTTP to an engine on another host is accepted (and the log says the risk). */
+  allowPlainTcp: boolean;
   /** --docker-config: a docker config.json with registry credentials. */
   dockerConfig: string | undefined;
   /** Seconds a finished pull stays visible. */
@@ -24,8 +29,14 @@ export interface ServerOptions {
   protectReads: boolean;
   /** --allow-origin, repeatable: origins a browser may call the API from. */
   allowOrigins: string[];
+  /** --public-url, repeatable: URLs a proxy serves slotpull at (their origins count as its own, their names pass the Host check). */
+  publicUrls: URL[];
   /** --max-pulls: engine pulls at once per engine. */
   maxPulls: number;
+  /** --state-dir: where pulls outlive the process (`none`: memory only); absent: the XDG default. */
+  stateDir: string | undefined;
+  /** --history-days: days a finished pull stays in the history. */
+  historyDays: number;
 }
 
 export type ParsedArgs = { kind: 'help' } | { kind: 'run'; options: ServerOptions } | { kind: 'error'; message: string };
@@ -34,6 +45,9 @@ export const DEFAULT_PORT = 8080;
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_KEEP_FINISHED_S = 600;
 export const DEFAULT_MAX_PULLS = 3;
+export const DEFAULT_HISTORY_DAYS = 14;
+/** Ten years: a larger number is a typo, not a retention. */
+const MAX_HISTORY_DAYS = 3650;
 
 export const USAGE = `Usage: slotpull [options]
 
@@ -45,15 +59,23 @@ Options:
   --host ADDR          address to listen on (default ${DEFAULT_HOST})
   --runtime MODE       auto | engine | cli | demo (default auto: the first that works)
   --cli PATH           docker or podman binary for the cli runtime (env SLOTPULL_CLI)
-  --engine ADDR        engine API address, unix:///path.sock or tcp://host:port
-                       (env DOCKER_HOST, CONTAINER_HOST; default: the usual sockets)
+  --engine ADDR        engine API address: unix:///path.sock, tcp://host:port or ssh://[user@]host[:port]
+                       (env DOCKER_HOST with DOCKER_TLS_VERIFY and DOCKER_CERT_PATH, CONTAINER_HOST;
+                       default: the usual sockets)
+  --engine-context NAME  a docker context's engine and certificates (env DOCKER_CONTEXT)
+  --allow-plain-tcp    accept plain tcp:// to an engine on another host (anyone who reaches it controls it)
   --docker-config PATH docker config.json whose credentials are sent to the engine
   --keep-finished S    seconds a finished pull stays visible (default ${DEFAULT_KEEP_FINISHED_S})
   --demo-seed N        seed of the demo runtime's simulated pulls
   --max-pulls N        engine pulls at once per engine; more wait in order (default 3)
+  --state-dir DIR      where running pulls and the history outlive a restart (default
+                       $XDG_STATE_HOME/slotpull, else ~/.local/state/slotpull); none: memory only
+  --history-days N     days a finished pull stays in the history, GET /api/pulls (default ${DEFAULT_HISTORY_DAYS})
   --token TOKEN        require Authorization: Bearer TOKEN for POST and DELETE (env SLOTPULL_TOKEN)
-  --protect-reads      require the token for reads too (SSE routes also take ?access_token=)
+  --protect-reads      require the token for reads too (SSE routes also take ?ticket= and ?access_token=)
   --allow-origin URL   an origin that browsers may call the API from (repeatable), e.g. http://dash.lan:3000
+  --public-url URL     the URL a reverse proxy serves slotpull at (repeatable), e.g. https://dash.example/slotpull:
+                       pages there count as this server's own, and its name passes the Host check (docs/proxy.md)
   --help               print this help
 `;
 
@@ -66,20 +88,49 @@ export const ENV_VARIABLES = [
   'SLOTPULL_CLI',
   'SLOTPULL_TOKEN',
   'DOCKER_HOST',
+  'DOCKER_TLS_VERIFY',
+  'DOCKER_TLS',
+  'DOCKER_CERT_PATH',
+  'DOCKER_CONTEXT',
+  'DOCKER_CONFIG',
   'CONTAINER_HOST',
   'XDG_RUNTIME_DIR',
+  'XDG_STATE_HOME',
+  'HOME',
   'PATH',
+  // ssh:// engines: the agent's socket is passed to ssh; Deno's node:child_process reads NODE_V8_COVERAGE when it spawns.
+  'SSH_AUTH_SOCK',
+  'NODE_V8_COVERAGE',
 ] as const;
 
-const VALUE_FLAGS = ['config', 'port', 'host', 'runtime', 'cli', 'engine', 'docker-config', 'keep-finished', 'demo-seed', 'token', 'allow-origin', 'max-pulls'] as const;
+const VALUE_FLAGS = [
+  'config',
+  'port',
+  'host',
+  'runtime',
+  'cli',
+  'engine',
+  'engine-context',
+  'docker-config',
+  'keep-finished',
+  'demo-seed',
+  'token',
+  'allow-origin',
+  'public-url',
+  'max-pulls',
+  'state-dir',
+  'history-days',
+] as const;
 type ValueFlag = (typeof VALUE_FLAGS)[number];
-const REPEATABLE: readonly ValueFlag[] = ['allow-origin'];
-const SWITCHES = ['protect-reads'] as const;
+const REPEATABLE: readonly ValueFlag[] = ['allow-origin', 'public-url'];
+const SWITCHES = ['protect-reads', 'allow-plain-tcp'] as const;
 const ORIGIN_PATTERN = /^https?:\/\/[^/\s]+$/;
+const PUBLIC_URL_PROTOCOLS = ['http:', 'https:'];
 
 export function parseServerArgs(argv: readonly string[], env: Env): ParsedArgs {
   const values = new Map<ValueFlag, string>();
   const origins: string[] = [];
+  const publicUrls: URL[] = [];
   const switches = new Set<string>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
@@ -103,10 +154,27 @@ export function parseServerArgs(argv: readonly string[], env: Env): ParsedArgs {
       }
       origins.push(value);
     }
+    if (flag === 'public-url') {
+      const url = URL.canParse(value) ? new URL(value) : null;
+      if (url === null || !PUBLIC_URL_PROTOCOLS.includes(url.protocol) || url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') {
+        return { kind: 'error', message: `--public-url "${value}" is not a URL pages use; write http(s)://host[:port][/path], e.g. https://dash.example/slotpull` };
+      }
+      publicUrls.push(url);
+    }
   }
   const token = values.get('token') ?? nonEmpty(env.SLOTPULL_TOKEN);
   if (switches.has('protect-reads') && token === undefined) {
     return { kind: 'error', message: '--protect-reads needs a token: pass --token or set SLOTPULL_TOKEN' };
+  }
+
+  const engine = values.get('engine');
+  if (engine !== undefined) {
+    if (values.has('engine-context')) return { kind: 'error', message: '--engine and --engine-context both name the engine; give one' };
+    try {
+      parseEngineEndpoint(engine);
+    } catch (error) {
+      return { kind: 'error', message: `--engine: ${(error as Error).message}` };
+    }
   }
 
   const runtime = values.get('runtime') ?? 'auto';
@@ -117,7 +185,8 @@ export function parseServerArgs(argv: readonly string[], env: Env): ParsedArgs {
   const keep = integerIn(values.get('keep-finished'), DEFAULT_KEEP_FINISHED_S, 0, 7 * 24 * 3600, '--keep-finished');
   const seed = integerIn(values.get('demo-seed'), 0, 0, 2 ** 32 - 1, '--demo-seed');
   const maxPulls = integerIn(values.get('max-pulls'), DEFAULT_MAX_PULLS, 1, 100, '--max-pulls');
-  for (const result of [port, keep, seed, maxPulls]) if (typeof result === 'string') return { kind: 'error', message: result };
+  const historyDays = integerIn(values.get('history-days'), DEFAULT_HISTORY_DAYS, 0, MAX_HISTORY_DAYS, '--history-days');
+  for (const result of [port, keep, seed, maxPulls, historyDays]) if (typeof result === 'string') return { kind: 'error', message: result };
 
   return {
     kind: 'run',
@@ -127,14 +196,19 @@ export function parseServerArgs(argv: readonly string[], env: Env): ParsedArgs {
       host: values.get('host') ?? DEFAULT_HOST,
       runtime: runtime as RuntimeMode,
       cli: values.get('cli') ?? nonEmpty(env.SLOTPULL_CLI),
-      engine: values.get('engine'),
+      engine,
+      engineContext: values.get('engine-context'),
+      allowPlainTcp: switches.has('allow-plain-tcp'),
       dockerConfig: values.get('docker-config'),
       keepFinishedS: keep as number,
       demoSeed: values.has('demo-seed') ? (seed as number) : undefined,
       token,
       protectReads: switches.has('protect-reads'),
       allowOrigins: origins,
+      publicUrls,
       maxPulls: maxPulls as number,
+      stateDir: values.get('state-dir'),
+      historyDays: historyDays as number,
     },
   };
 }

@@ -20,7 +20,7 @@ export interface Platform {
   err(text: string): void;
 }
 
-/** Exit codes: 0 help or a clean stop, 1 cannot listen, 2 bad flags or files. */
+/** Exit codes: 0 help or a clean stop, 1 cannot listen, 2 bad flags or files, or a state directory that cannot be used. */
 export async function runCommandLine(argv: readonly string[], env: Readonly<Record<string, string | undefined>>, platform: Platform): Promise<number | 'serving'> {
   const parsed = parseServerArgs(argv, env);
   if (parsed.kind === 'help') {
@@ -47,7 +47,7 @@ export async function runCommandLine(argv: readonly string[], env: Readonly<Reco
     listening = await platform.serve(prepared.app.fetch, options.port, options.host);
   } catch (error) {
     platform.err(`slotpull: cannot listen on ${options.host}:${options.port}: ${(error as Error).message}\n`);
-    prepared.close();
+    await prepared.stop();
     return 1;
   }
   log(`listening on ${listening.url}`);
@@ -55,9 +55,15 @@ export async function runCommandLine(argv: readonly string[], env: Readonly<Reco
   platform.onStopSignal((signal) => {
     if (stopping) return;
     stopping = true;
-    log(`${signal}: stopping; running pulls are cancelled`);
-    prepared.close();
-    void listening.stop();
+    log(`${signal}: stopping; ${runningPullsFate(prepared.activePulls(), prepared.state.choice.kind === 'dir')}`);
+    void Promise.all([prepared.stop(), listening.stop()]);
   });
   return 'serving';
+}
+
+/** What a stop does to the pulls running now, in words for the log. */
+function runningPullsFate(running: number, kept: boolean): string {
+  if (running === 0) return 'no pull is running';
+  const pulls = running === 1 ? '1 running pull' : `${running} running pulls`;
+  return kept ? `${pulls} left to be taken up again by the next start` : `${pulls} end with the process (--state-dir none)`;
 }

@@ -1,8 +1,9 @@
 /**
- * Methods per route, from the OpenAPI document (one source: what is
- * published is what is enforced). A known route called with a method it
- * does not take answers 405 with `Allow` and the error envelope, where it
- * would otherwise look like a missing route; `OPTIONS` answers 204 with
+ * Methods per route, from the route table (route-table.ts: the OpenAPI
+ * document and the pages outside it, so what is published is what is
+ * enforced). A known route called with a method it does not take answers
+ * 405 with `Allow` and the error envelope, where it would otherwise look
+ * like a missing route; `OPTIONS` answers 204 with
  * `Allow` (cross-origin preflights are access.ts's). A `HEAD` runs the GET
  * handler and then cancels the body it made, so that a stream's cleanup
  * runs: the framework drops a HEAD answer's body without cancelling it,
@@ -10,48 +11,11 @@
  */
 import type { MiddlewareHandler } from 'hono';
 import { ApiError, clip } from './errors.ts';
+import type { RouteTable } from './route-table.ts';
 
-export interface AllowedMethodsOptions {
-  /** An OpenAPI 3.1 document: every entry of its `paths` is a route, with its operations' methods. */
-  openApi: { paths?: unknown };
-}
-
-/** The operation keys of an OpenAPI path item. */
-const OPERATIONS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
-
-interface Route {
-  /** The path as the document writes it: `/api/slots/{name}/pull`. */
-  template: string;
-  pattern: RegExp;
-  methods: ReadonlySet<string>;
-  /** The `Allow` header value. */
-  allow: string;
-}
-
-const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/** `/api/slots/{name}` → `^/api/slots/[^/]+$`: a parameter is one whole path segment. */
-function routePattern(template: string): RegExp {
-  return new RegExp(`^${template.split(/\{[^}/]+\}/).map(escapeRegExp).join('[^/]+')}$`);
-}
-
-function routesOf(paths: unknown): Route[] {
-  if (typeof paths !== 'object' || paths === null) throw new TypeError("allowedMethods: the OpenAPI document has no 'paths' object");
-  return Object.entries(paths).map(([template, item]) => {
-    const declared = OPERATIONS.filter((op) => typeof item === 'object' && item !== null && op in item).map((op) => op.toUpperCase());
-    if (declared.length === 0) throw new TypeError(`allowedMethods: the OpenAPI path '${template}' has no operation`);
-    const methods = new Set(declared);
-    if (methods.has('GET')) methods.add('HEAD');
-    methods.add('OPTIONS');
-    return { template, pattern: routePattern(template), methods, allow: [...methods].join(', ') };
-  });
-}
-
-export function allowedMethods(options: AllowedMethodsOptions): MiddlewareHandler {
-  const routes = routesOf(options.openApi.paths);
-
+export function allowedMethods(routes: RouteTable): MiddlewareHandler {
   return async function allowedMethodsMiddleware(c, next) {
-    const route = routes.find((candidate) => candidate.pattern.test(c.req.path));
+    const route = routes.find(c.req.path);
     // Not a route at all: the app's 404 answers.
     if (route === undefined) return next();
     const { method } = c.req;

@@ -1,5 +1,5 @@
 /**
- * The error envelope of CONTRACT §2. A bad request throws an ApiError; the
+ * The error envelope of docs/api.md, Errors. A bad request throws an ApiError; the
  * app's error handler turns it into `{"error":{code,message,details}}`.
  */
 import type { Context } from 'hono';
@@ -38,10 +38,15 @@ export class ApiError extends Error {
   }
 }
 
-/** The envelope; a 5xx also names its request id (see request-id.ts), which the server log carries too. */
+/** The envelope's JSON; with a request id, `details.request_id` names it (the log line of the refusal carries it too). */
+export function errorEnvelope(error: ApiError, requestId?: string): ErrorBody {
+  const details = requestId === undefined ? error.details : { ...error.details, request_id: requestId };
+  return { error: { code: error.code, message: error.message, details } };
+}
+
+/** The envelope as an answer; a 5xx also names its request id (see request-id.ts), which the server log carries too. */
 export function errorResponse(c: Context, error: ApiError): Response {
   const requestId = c.get('requestId');
-  const details = error.status >= 500 && typeof requestId === 'string' ? { ...error.details, request_id: requestId } : error.details;
-  const body = { error: { code: error.code, message: error.message, details } } satisfies ErrorBody;
-  return c.json(body, error.status, { ...error.headers });
+  const named = error.status >= 500 && typeof requestId === 'string' ? requestId : undefined;
+  return c.json(errorEnvelope(error, named), error.status, { ...error.headers });
 }

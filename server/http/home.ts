@@ -13,15 +13,20 @@ import { ApiError } from './errors.ts';
 
 export const DASHBOARD_BUNDLE_PATH = '/demo/dashboard.js';
 
+/** What the page says when the slots file names no slot (the dashboard says the same). */
+export const NO_SLOTS = 'The slots file names no slot: add slots to it (README, “Configuration”) and restart slotpull.';
+
 const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
 export function homePage(slots: Iterable<Slot>, runtime: string): string {
-  const rows = [...slots]
+  const listed = [...slots];
+  const rows = listed
     .map((slot) => {
       const what = slot.provider === 'container' ? slot.image.raw : `external${slot.url === null ? '' : ` at ${slot.url}`}`;
       return `<li><strong>${escapeHtml(slot.name)}</strong>: ${escapeHtml(what)}</li>`;
     })
     .join('\n');
+  const list = listed.length === 0 ? `<p>${escapeHtml(NO_SLOTS)}</p>` : `<ul>\n${rows}\n</ul>`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="color-scheme" content="light dark">
@@ -33,9 +38,7 @@ export function homePage(slots: Iterable<Slot>, runtime: string): string {
 </head>
 <body><slotpull-dashboard></slotpull-dashboard>
 <noscript><main><h1>slotpull</h1><p>Runtime: <strong>${escapeHtml(runtime)}</strong>. The dashboard needs JavaScript; the API is at <a href="api/slots">api/slots</a>.</p>
-<ul>
-${rows}
-</ul></main></noscript>
+${list}</main></noscript>
 </body></html>
 `;
 }

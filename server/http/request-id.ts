@@ -6,6 +6,7 @@
  */
 import type { MiddlewareHandler } from 'hono';
 import { clip } from './errors.ts';
+import { setHeader } from './set-header.ts';
 
 declare module 'hono' {
   interface ContextVariableMap {
@@ -27,13 +28,19 @@ export interface RequestIdOptions {
   generate?: () => string;
 }
 
+const newRequestId = (): string => crypto.randomUUID();
+
+/** The id of a request that sent `incoming` as its `X-Request-Id` (or none): that one when it is sane, else a fresh one. */
+export function requestIdFor(incoming: string | undefined, generate: () => string = newRequestId): string {
+  return incoming !== undefined && REQUEST_ID_PATTERN.test(incoming) ? incoming : generate();
+}
+
 export function requestId(options: RequestIdOptions = {}): MiddlewareHandler {
   const { log } = options;
-  const generate = options.generate ?? (() => crypto.randomUUID());
+  const generate = options.generate ?? newRequestId;
 
   return async function requestIdMiddleware(c, next) {
-    const incoming = c.req.header(REQUEST_ID_HEADER);
-    const id = incoming !== undefined && REQUEST_ID_PATTERN.test(incoming) ? incoming : generate();
+    const id = requestIdFor(c.req.header(REQUEST_ID_HEADER), generate);
     c.set('requestId', id);
     await next();
     setHeader(c, REQUEST_ID_HEADER, id);
@@ -43,15 +50,4 @@ export function requestId(options: RequestIdOptions = {}): MiddlewareHandler {
       log(`request ${id}: ${c.req.method} ${clip(c.req.path, MAX_LOGGED_PATH_LENGTH)} answered ${c.res.status}${cause}`);
     }
   };
-}
-
-/** Sets a header on the answer, copying a Response whose headers are immutable (one from fetch). */
-function setHeader(c: Parameters<MiddlewareHandler>[0], name: string, value: string): void {
-  try {
-    c.res.headers.set(name, value);
-  } catch (error) {
-    if (!(error instanceof TypeError)) throw error;
-    c.res = new Response(c.res.body, c.res);
-    c.res.headers.set(name, value);
-  }
 }

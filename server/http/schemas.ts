@@ -7,8 +7,22 @@
  */
 import { z } from 'zod';
 import type { Drift, NoDrift } from '../../wire/drift.ts';
-import type { ContainerSlotInfo, EngineHealth, ErrorBody, ExternalSlotInfo, Health, LayerSnapshot, PullAnswer, PullSnapshot, SlotInfo } from '../../wire/types.ts';
-import { CONTAINER_STATUSES, IMAGE_STATUSES, LAYER_PHASES, PULL_ERROR_CODES, PULL_PHASES, PULL_STATES } from '../../wire/values.ts';
+import type {
+  ContainerSlotInfo,
+  EngineHealth,
+  ErrorBody,
+  ExternalSlotInfo,
+  Health,
+  LayerSnapshot,
+  PullAnswer,
+  PullHistoryEntry,
+  PullHistoryPage,
+  PullSnapshot,
+  SlotInfo,
+  StreamTicket,
+} from '../../wire/types.ts';
+import { AUTH_REFUSAL_REASONS, CONTAINER_STATUSES, IMAGE_STATUSES, JOB_STATES, LAYER_PHASES, PULL_ERROR_CODES, PULL_PHASES, PULL_STATES } from '../../wire/values.ts';
+import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from '../core/history/query.ts';
 import { SLOT_NAME_PATTERN } from '../core/slot.ts';
 
 /** The named schemas: each becomes a component of the OpenAPI document. */
@@ -37,6 +51,7 @@ export const SlotsQuery = z
 
 const nullableCount = z.int().min(0).nullable();
 const timestamp = z.iso.datetime().nullable();
+const serverRestarts = z.int().min(0).meta({ description: 'Server restarts the job was taken up again after (by itself, with its id); 0 for most.' });
 
 export const LayerSnapshotSchema = z
   .object({
@@ -75,6 +90,7 @@ export const PullSnapshotSchema = z
     container_status: z.enum(CONTAINER_STATUSES).meta({ description: "The slot's container now; live on a stream (a crash shows within a few seconds)." }),
     container_error: z.string().nullable(),
     shared_with: z.array(z.string()).meta({ description: 'The other slots with this image on the same engine: they share the pull, and a cancel stops it for them too.' }),
+    server_restarts: serverRestarts,
   })
   .strict()
   .register(apiSchemas, { id: 'PullSnapshot', description: 'Every frame of every stream and every pull answer.' });
@@ -82,6 +98,47 @@ export const PullSnapshotSchema = z
 export const PullAnswerSchema = PullSnapshotSchema.extend({
   resumed: z.boolean().meta({ description: 'True when the POST joined a pull already running for this image.' }),
 }).register(apiSchemas, { id: 'PullAnswer' });
+
+export const PullHistoryEntrySchema = z
+  .object({
+    job_id: z.string(),
+    slots: z.array(z.string()).meta({ description: 'The slots whose image it pulled.' }),
+    image: z.string(),
+    runtime: z.string().meta({ description: 'docker, podman, cli:docker, cli:podman or demo' }),
+    engine: z.string().nullable().meta({ description: "The engine's name in the slots file; null for the server's own runtime." }),
+    state: z.enum(JOB_STATES),
+    error_code: z.enum(PULL_ERROR_CODES).nullable(),
+    error: z.string().nullable(),
+    started_at: z.iso.datetime(),
+    finished_at: timestamp.meta({ description: 'null while the job runs.' }),
+    bytes_done: nullableCount.meta({ description: 'Bytes fetched (so far, while running); after a restart, those of the last run.' }),
+    bytes_total: nullableCount,
+    duration_s: z.number().min(0).meta({ description: "Start to finish (to now while running), to a tenth of a second; a restart's downtime included." }),
+    speed_bps: z.number().min(0).nullable().meta({ description: 'Average: bytes_done over duration_s.' }),
+    server_restarts: serverRestarts,
+  })
+  .strict()
+  .register(apiSchemas, { id: 'PullHistoryEntry' });
+
+export const PullHistoryPageSchema = z
+  .object({
+    jobs: z.array(PullHistoryEntrySchema),
+    next_before: z.string().nullable().meta({ description: 'Pass as before= for the next page; null on the last one.' }),
+  })
+  .strict()
+  .register(apiSchemas, { id: 'PullHistoryPage', description: 'Finished and running pulls, newest first.' });
+
+/** The query of `GET /api/pulls`, as it arrives (strings). */
+export const PullsQuery = {
+  slot: SlotNameParam.optional().meta({ description: 'Only the pulls of this slot (one that has left the slots file too).', example: 'chat' }),
+  state: z.enum(JOB_STATES).optional().meta({ description: 'Only the pulls in this state.', example: 'completed' }),
+  limit: z
+    .string()
+    .regex(/^\d+$/)
+    .optional()
+    .meta({ description: `Pulls per page, 1 to ${MAX_PAGE_LIMIT}; ${DEFAULT_PAGE_LIMIT} when absent.`, example: '20' }),
+  before: z.string().optional().meta({ description: "The next page: the previous page's next_before." }),
+};
 
 const slotCommon = {
   name: z.string(),
@@ -126,12 +183,22 @@ export const HealthSchema = z
   .strict()
   .register(apiSchemas, { id: 'Health' });
 
+export const StreamTicketSchema = z
+  .object({
+    ticket: z.string().meta({ description: 'Opens an event stream as ?ticket= until it expires; an open stream outlives it.' }),
+    expires_in_s: z.int().min(1),
+  })
+  .strict()
+  .register(apiSchemas, { id: 'StreamTicket' });
+
 export const ErrorSchema = z
   .object({
     error: z.object({
       code: z.string().meta({ example: 'slot.not_found' }),
       message: z.string(),
-      details: z.record(z.string(), z.unknown()),
+      details: z.record(z.string(), z.unknown()).meta({
+        description: `What the message is about. An auth.required or auth.forbidden answer names its cause in reason: ${AUTH_REFUSAL_REASONS.join(', ')}.`,
+      }),
     }),
   })
   .register(apiSchemas, { id: 'Error' });
@@ -149,6 +216,9 @@ export type WireChecks = [
   NoDrift<Drift<z.output<typeof SlotSchema>, SlotInfo>>,
   NoDrift<Drift<z.output<typeof EngineHealthSchema>, EngineHealth>>,
   NoDrift<Drift<z.output<typeof HealthSchema>, Health>>,
+  NoDrift<Drift<z.output<typeof StreamTicketSchema>, StreamTicket>>,
+  NoDrift<Drift<z.output<typeof PullHistoryEntrySchema>, PullHistoryEntry>>,
+  NoDrift<Drift<z.output<typeof PullHistoryPageSchema>, PullHistoryPage>>,
   NoDrift<Drift<z.output<typeof ErrorSchema>['error'], ErrorBody['error']>>,
   NoDrift<Drift<z.output<typeof ErrorSchema>, ErrorBody>>,
 ];

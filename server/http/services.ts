@@ -1,4 +1,4 @@
-/** What the routes share: the slots, where each slot's pulls go, the views, the feed and the clock. */
+/** What the routes share: the slots, where each slot's pulls go, the views, the feed, the clock and the history. */
 import type { Slot } from '../core/slot.ts';
 import type { Clock } from '../core/clock.ts';
 import type { SlotFeed } from '../core/registry/slot-feed.ts';
@@ -6,6 +6,7 @@ import type { SlotTarget } from '../core/registry/slot-target.ts';
 import type { SlotViews } from '../core/registry/slot-views.ts';
 import type { StreamSet } from '../core/sse/stream-set.ts';
 import type { ContainerSlot } from '../core/slot.ts';
+import type { HistoryPage, HistoryQuery } from '../core/history/query.ts';
 
 export interface Services {
   slots: ReadonlyMap<string, Slot>;
@@ -17,4 +18,6 @@ export interface Services {
   version: string;
   /** Open streams: one heartbeat for all, ended together when the server closes. */
   openStreams: StreamSet;
+  /** The pull history, for `GET /api/pulls`. */
+  history: { page(query: HistoryQuery): HistoryPage };
 }

@@ -11,14 +11,18 @@ import type { ContainerRuntime } from '../core/runtime.ts';
 import { detectCliRuntime } from './cli.ts';
 import { createDemoRuntime } from './demo.ts';
 import type { RuntimeMode } from './modes.ts';
-import { engineCandidates, parseEngineEndpoint } from '../core/engine-endpoint.ts';
+import { describeEndpoint, engineCandidates, type EngineEndpoint } from '../core/engine-endpoint.ts';
 import { connectEngine, type EngineRuntime } from './engine/engine.ts';
 import type { RegistryAuth } from './engine/registry-auth.ts';
+import { plainTcpWarning, resolveEngine } from './engine/resolve.ts';
+import { sshEnvironment } from './engine/ssh-dial.ts';
 
 export interface RuntimeChoice {
   runtime: ContainerRuntime;
   /** Why this runtime, for the first log line. */
   reason: string;
+  /** Lines the log must show (a plain remote engine's risk). */
+  warnings: string[];
 }
 
 export interface SelectRuntimeOptions {
@@ -27,41 +31,46 @@ export interface SelectRuntimeOptions {
   cli: string | undefined;
   /** --engine. */
   engine: string | undefined;
+  /** --engine-context. */
+  engineContext: string | undefined;
+  /** --allow-plain-tcp. */
+  allowPlainTcp: boolean;
   auth: RegistryAuth | undefined;
   /** True when the built-in demo config is in use: its images exist only in the demo runtime. */
   demoConfig: boolean;
   clock: Clock;
   demoSeed: number | undefined;
-  /** For PATH, DOCKER_HOST, CONTAINER_HOST and XDG_RUNTIME_DIR. */
+  /** For PATH, XDG_RUNTIME_DIR, DOCKER_HOST, CONTAINER_HOST, DOCKER_CONTEXT, DOCKER_CONFIG, HOME, the DOCKER_TLS variables and ssh's. */
   env: Readonly<Record<string, string | undefined>>;
 }
 
 const CLI_NAMES = ['docker', 'podman'] as const;
-/** An engine that takes longer than this to answer /_ping is not picked by auto. */
+/** A usual socket whose engine takes longer than this to answer /_ping is not picked by auto. */
 const PROBE_TIMEOUT_MS = 1500;
 
 export async function selectRuntime(options: SelectRuntimeOptions): Promise<RuntimeChoice> {
   const demo = (reason: string): RuntimeChoice => ({
     runtime: createDemoRuntime({ clock: options.clock, seed: options.demoSeed }),
     reason,
+    warnings: [],
   });
   switch (options.mode) {
     case 'demo':
       return demo('--runtime demo');
     case 'engine': {
-      const { engine, tried } = await firstEngine(options, undefined);
+      const { engine, tried } = await firstEngine(options);
       if (engine === undefined) throw new Error(`--runtime engine: ${tried.join('; ')}`);
-      return { runtime: engine, reason: `--runtime engine: ${describe(engine)}` };
+      return { runtime: engine, reason: `--runtime engine: ${describe(engine)}`, warnings: engineWarnings(engine.endpoint) };
     }
     case 'cli': {
       const binary = options.cli ?? (await findOnPath(CLI_NAMES, options.env.PATH ?? ''))[0];
       if (binary === undefined) throw new Error('--runtime cli found neither docker nor podman on PATH; pass --cli PATH');
-      return { runtime: await detectCliRuntime(binary), reason: `--runtime cli with ${binary}` };
+      return { runtime: await detectCliRuntime(binary), reason: `--runtime cli with ${binary}`, warnings: [] };
     }
     case 'auto': {
       if (options.demoConfig) return demo('no slots file was given, and the built-in demo config runs on the demo runtime');
-      const { engine, tried } = await firstEngine(options, PROBE_TIMEOUT_MS);
-      if (engine !== undefined) return { runtime: engine, reason: describe(engine) };
+      const { engine, tried } = await firstEngine(options);
+      if (engine !== undefined) return { runtime: engine, reason: describe(engine), warnings: engineWarnings(engine.endpoint) };
       const binaries = options.cli === undefined ? await findOnPath(CLI_NAMES, options.env.PATH ?? '') : [options.cli];
       for (const binary of binaries) {
         try {
@@ -72,7 +81,7 @@ export async function selectRuntime(options: SelectRuntimeOptions): Promise<Runt
             (error: Error) => error.message,
           );
           if (unreachable === null) {
-            return { runtime, reason: `no engine API answered (${tried.join('; ')}), but ${binary} reaches its engine` };
+            return { runtime, reason: `no engine API answered (${tried.join('; ')}), but ${binary} reaches its engine`, warnings: [] };
           }
           tried.push(`${binary} cannot reach its engine (${unreachable})`);
         } catch (error) {
@@ -85,18 +94,30 @@ export async function selectRuntime(options: SelectRuntimeOptions): Promise<Runt
 }
 
 function describe(engine: EngineRuntime): string {
-  return `${engine.name} ${engine.version} answers at ${engine.endpoint.display}`;
+  return `${engine.name} ${engine.version} answers at ${describeEndpoint(engine.endpoint)}`;
 }
 
-async function firstEngine(
-  options: SelectRuntimeOptions,
-  timeoutMs: number | undefined,
-): Promise<{ engine: EngineRuntime | undefined; tried: string[] }> {
+function engineWarnings(endpoint: EngineEndpoint): string[] {
+  const warning = plainTcpWarning(endpoint);
+  return warning === null ? [] : [warning];
+}
+
+/**
+ * The first engine that answers, most explicit first. An engine named by a
+ * flag or variable that can never work (a bad address, missing TLS files, an
+ * unknown context, plain HTTP to another host) throws: the server stops.
+ */
+async function firstEngine(options: SelectRuntimeOptions): Promise<{ engine: EngineRuntime | undefined; tried: string[] }> {
   const tried: string[] = [];
-  for (const address of engineCandidates(options.engine, options.env)) {
+  for (const { spec, origin } of engineCandidates({ engine: options.engine, context: options.engineContext }, options.env)) {
+    const endpoint = await resolveEngine(spec, { env: options.env, allowPlainTcp: options.allowPlainTcp }).catch((error: Error) => {
+      throw new Error(`${origin}: ${error.message}`);
+    });
     try {
-      const engine = await connectEngine(parseEngineEndpoint(address), { auth: options.auth, requestTimeoutMs: timeoutMs });
-      return { engine, tried };
+      // The usual sockets are only probed: one that answers slowly is passed over. A named engine gets the full deadline.
+      const requestTimeoutMs = origin === 'default' ? PROBE_TIMEOUT_MS : undefined;
+      const transport = { ssh: { env: sshEnvironment(options.env) } };
+      return { engine: await connectEngine(endpoint, { auth: options.auth, requestTimeoutMs, transport }), tried };
     } catch (error) {
       tried.push((error as Error).message);
     }

@@ -75,19 +75,22 @@ describe('validateSlotsFile', () => {
       },
       'f.json',
     );
-    expect(good.ok && good.engines).toEqual({ gpu1: 'unix:///run/podman/podman.sock', gpu2: 'tcp://127.0.0.1:2375' });
+    expect(good.ok && good.engines).toEqual({
+      gpu1: { address: 'unix:///run/podman/podman.sock', tls: null, sshConfig: null },
+      gpu2: { address: 'tcp://127.0.0.1:2375', tls: null, sshConfig: null },
+    });
     expect(good.ok && good.slots.map((slot) => slot.provider === 'container' && slot.engine)).toEqual(['gpu1', null]);
 
     const bad = validateSlotsFile(
       {
-        engines: { gpu1: 'ssh://host', GPU: 'tcp://h:1' },
+        engines: { gpu1: 'ftp://host', GPU: 'tcp://h:1' },
         slots: [{ name: 'a', provider: 'container', image: 'x:1', engine: 'gpu9' }, { name: 'e', provider: 'external', engine: 'gpu1' }],
       },
       'f.json',
     );
     expect(bad.ok).toBe(false);
     expect(!bad.ok && bad.problems).toEqual([
-      'f.json: engines.gpu1: engine address "ssh://host" is not understood; write unix:///path/to/engine.sock or tcp://host:port (https is not supported)',
+      'f.json: engines.gpu1: engine address "ftp://host" has the unknown scheme "ftp"; write unix:///path/to/engine.sock, tcp://host:port or ssh://[user@]host[:port]',
       'f.json: engines.GPU: engine names match ^[a-z0-9][a-z0-9_-]{0,31}$',
       'f.json: slot "e" (slots[1]): engine: is not allowed on an external slot (nothing runs on an engine)',
     ]);

@@ -79,6 +79,25 @@ describe('the demo dashboard', () => {
     expect(await pageErrors()).to.deep.equal([]);
   });
 
+  it("shows the server's history: the last pulls in the activity strip and, on a present image's card, its last pull", async () => {
+    const DAY_MS = 24 * 60 * 60 * 1000;
+    world = await newWorld({
+      seed: SEED,
+      pulls: [
+        { slots: ['vision'], image: 'ghcr.io/acme/vision-server:0.9', endedAgoMs: 2 * 60 * 60 * 1000, durationS: 30 },
+        { slots: ['rerank'], image: 'ghcr.io/acme/rerank-server:1.2', endedAgoMs: 3 * DAY_MS, durationS: 252, bytes: 2_520_000_000 },
+      ],
+    });
+    dashboard = await openDashboard(world, WIDE, FRAME_HEIGHT);
+    const d = dashboard;
+    await waitFor(() => d.activity().includes('3 days ago'), 'the history in the activity strip');
+    expect(d.activity()).to.contain('rerank').and.contain('avg 10 MB/s').and.contain('2 hours ago').and.contain('vision');
+    const lastPull = (): string => squash(d.inCard('rerank', 'slot-image-status').shadowRoot?.querySelector('[part="last-pull"]')?.textContent);
+    await waitFor(() => lastPull() !== '', "rerank's last pull on its card");
+    expect(lastPull()).to.equal('pulled 3 days ago in 4 min 12 sec');
+    expect(await pageErrors()).to.deep.equal([]);
+  });
+
   it('the failing demo image (vision) shows the banner with one Re-pull, and the Re-pull recovers', async () => {
     dashboard = await openDashboard(world, WIDE, FRAME_HEIGHT);
     const d = dashboard;
@@ -142,6 +161,17 @@ describe('the demo dashboard', () => {
     expect(squash(alert?.textContent)).to.contain('HTTP 404');
     expect(squash(alert?.querySelector('button')?.textContent)).to.equal('Try again');
     frame.remove();
+  });
+
+  it('says what to do when the slots file names no slot (issue 14), with no console error', async () => {
+    const empty = await newWorld({ slots: { slots: [] } });
+    dashboard = await openDashboard(empty, WIDE, FRAME_HEIGHT, 0);
+    const d = dashboard;
+    await waitFor(() => squash(d.root.textContent).includes('Slots (0)'), 'the empty slots section');
+    expect(squash(d.root.querySelector('[role="status"]')?.textContent)).to.equal(
+      'The slots file names no slot: add slots to it (README, “Configuration”) and restart slotpull.',
+    );
+    expect(await pageErrors()).to.deep.equal([]);
   });
 });
 

@@ -1,6 +1,6 @@
 // A page on another origin embedding the bundle by script tag (the API on a second port).
 import { expect } from 'chai';
-import type { SlotErrorBanner, SlotImagePullBar, SlotImageStatus } from '../../elements/index.ts';
+import type { configureServer as ConfigureServer, SlotErrorBanner, SlotImagePullBar, SlotImageStatus } from '../../elements/index.ts';
 import { cleanup, crossOrigin, fixture, newWorld, part, text, until } from './support/harness.ts';
 
 describe('a page on another origin', () => {
@@ -42,7 +42,7 @@ describe('a page on another origin', () => {
     await until(vision, () => vision.getAttribute('state') === 'cancelled', 'cancelled across origins');
   });
 
-  it('says "cannot reach server" when the server does not allow the origin — no endless spinner', async () => {
+  it('says the origin is not allowed, and the flag that allows it, when the server does not allow it — no endless spinner', async () => {
     const world = await newWorld({}, other);
     const holder = fixture('<div></div>');
     holder.innerHTML = ['slot-image-pull-bar', 'slot-image-status', 'slot-error-banner']
@@ -51,15 +51,25 @@ describe('a page on another origin', () => {
     const [bar, chip, banner] = [...holder.children] as [SlotImagePullBar, SlotImageStatus, SlotErrorBanner];
     await until(
       [bar, chip, banner],
-      () => bar.getAttribute('state') === 'problem' && chip.getAttribute('status') === 'unreachable' && banner.getAttribute('state') === 'unreachable',
-      'all three saying the server cannot be reached',
+      () => bar.getAttribute('state') === 'problem' && chip.getAttribute('status') === 'unknown' && banner.getAttribute('state') === 'problem',
+      'all three saying the origin is not allowed',
       10_000,
     );
-    const message = `Cannot reach the slotpull server at ${world.base}`;
+    const message = `The slotpull server at ${world.base} does not allow pages from ${location.origin}: start it with --allow-origin ${location.origin}`;
     expect(text(part(bar, 'label'))).to.equal(message);
     expect(text(part(banner, 'message'))).to.equal(message);
     expect(part(bar, 'base').querySelector('[role=progressbar]')).to.equal(null);
     // Said once: beside the slot's banner, the bar leaves the problem to it.
     expect([bar.hasAttribute('deferred'), getComputedStyle(bar).display]).to.deep.equal([true, 'none']);
+  });
+
+  it('tells the same when the page sends cookies (credentials: include), whose answers the browser hides from it', async () => {
+    const world = await newWorld({}, other);
+    // The bundle's own export: the page has only the script tag's copy of the elements.
+    const { configureServer } = (await import(`${other}/elements/slotpull.js`)) as { configureServer: typeof ConfigureServer };
+    configureServer(world.base, { credentials: 'include' });
+    const bar = fixture<SlotImagePullBar>(`<slot-image-pull-bar slot-name="chat" base-url="${world.base}"></slot-image-pull-bar>`);
+    const message = `The slotpull server at ${world.base} does not allow pages from ${location.origin}: start it with --allow-origin ${location.origin}`;
+    await until(bar, () => text(part(bar, 'label')) === message, 'the origin refusal', 10_000);
   });
 });

@@ -12,8 +12,8 @@ function snap(fields: Partial<PullSnapshot>): PullSnapshot {
     slot_name: 'chat', image: 'x:1', job_id: 'p_1', runtime: 'demo', queue_position: null, state: 'pulling', phase: 'downloading',
     percent: null, bytes_done: null, bytes_total: null, bytes_total_exact: false, layer: null, total_layers: null,
     layers_cached: null, layers: [], speed_bps: null, eta_s: null, error: null, error_code: null,
-    started_at: null, updated_at: null, finished_at: null, image_status: 'pulling', container_status: 'absent', container_error: null,
-    shared_with: [], ...fields,
+    started_at: null, updated_at: null, finished_at: null, server_restarts: 0, image_status: 'pulling', container_status: 'absent',
+    container_error: null, shared_with: [], ...fields,
   };
 }
 
@@ -27,6 +27,24 @@ describe('formatting', () => {
     expect(bytesPhrase({ ...s, bytes_total_exact: true }, en)).to.equal('612 MB of 1.5 GB');
     expect(bytesPhrase(snap({ bytes_done: 999 }), en)).to.equal('999 byte');
     expect(bytesPhrase(snap({}), en)).to.equal(null);
+  });
+
+  it('how long something took, and how long ago', () => {
+    expect(en.elapsed(0.2)).to.equal('1 sec');
+    expect(en.elapsed(42)).to.equal('42 sec');
+    expect(en.elapsed(252)).to.equal('4 min 12 sec');
+    expect(en.elapsed(240)).to.equal('4 min');
+    expect(en.elapsed(3900)).to.equal('1 hr 5 min');
+    expect(en.elapsed(252, 'long')).to.equal('4 minutes 12 seconds');
+    const MINUTE = 60_000;
+    expect(en.ago(59_000)).to.equal(null);
+    expect(en.ago(5 * MINUTE)).to.equal('5 minutes ago');
+    expect(en.ago(90 * MINUTE)).to.equal('1 hour ago');
+    expect(en.ago(26 * 60 * MINUTE)).to.equal('yesterday');
+    expect(en.ago(3 * 24 * 60 * MINUTE)).to.equal('3 days ago');
+    expect(en.ago(70 * 24 * 60 * MINUTE)).to.equal('2 months ago');
+    expect(en.ago(800 * 24 * 60 * MINUTE)).to.equal('2 years ago');
+    expect(new Formatter('fr').ago(3 * 24 * 60 * MINUTE)).to.equal('il y a 3 jours');
   });
 
   it('speed, ETA and layers', () => {

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import '../../elements/index.ts';
 import type { SlotImageStatus } from '../../elements/index.ts';
-import { cleanup, expectAccessible, fixture, hasPart, newWorld, part, text, until, type World } from './support/harness.ts';
+import { cleanup, expectAccessible, fixture, hasPart, newWorld, part, shadow, text, until, type World } from './support/harness.ts';
 
 const statusOf = (el: Element): string | null => el.getAttribute('status');
 const mountChip = (world: World | null, slot: string, base = world?.base): SlotImageStatus =>
@@ -75,5 +75,45 @@ describe('<slot-image-status>', () => {
     expect(label(chip)).to.equal('unreachable');
     expect(part(chip, 'base').title).to.equal('Cannot reach the slotpull server at http://127.0.0.1:9');
     await expectAccessible(chip, 'unreachable');
+  });
+
+  describe('show-last-pull', () => {
+    const DAY_MS = 24 * 60 * 60 * 1000;
+    const RERANK = 'ghcr.io/acme/rerank-server:1.2';
+    const lastPull = (chip: Element): string | null => shadow(chip).querySelector('[part="last-pull"]')?.textContent ?? null;
+
+    it('says when the present image was last pulled and how long that took, from the history', async () => {
+      const world = await newWorld({ pulls: [{ slots: ['rerank'], image: RERANK, endedAgoMs: 3 * DAY_MS + 60_000, durationS: 252 }] });
+      const chip = fixture<SlotImageStatus>(`<slot-image-status slot-name="rerank" base-url="${world.base}" show-last-pull></slot-image-status>`);
+      await until(chip, () => lastPull(chip) !== null, 'the last pull');
+      expect(label(chip)).to.equal('present');
+      expect(lastPull(chip)).to.equal('pulled 3 days ago in 4 min 12 sec');
+      expect(hasPart(chip, 'last-pull')).to.equal(true);
+      await expectAccessible(chip, 'present, with its last pull');
+
+      const german = fixture<SlotImageStatus>(`<slot-image-status lang="de" slot-name="rerank" base-url="${world.base}" show-last-pull></slot-image-status>`);
+      await until(german, () => lastPull(german) !== null, 'the last pull, in German');
+      expect(lastPull(german)).to.equal('pulled vor 3 Tagen in 4 Min. 12 Sek.');
+    });
+
+    it('says nothing of it without the attribute, and nothing while the history has no completed pull', async () => {
+      const world = await newWorld({ pulls: [{ slots: ['rerank'], image: RERANK, endedAgoMs: DAY_MS, durationS: 10 }] });
+      const plain = mountChip(world, 'rerank');
+      await until(plain, () => statusOf(plain) === 'present', 'present');
+      await plain.updateComplete;
+      expect(lastPull(plain)).to.equal(null);
+      const never = fixture<SlotImageStatus>(`<slot-image-status slot-name="chat" base-url="${world.base}" show-last-pull></slot-image-status>`);
+      await until(never, () => statusOf(never) === 'missing', 'missing');
+      await never.updateComplete;
+      expect(lastPull(never)).to.equal(null);
+    });
+
+    it('says "just now" for a pull that has just completed', async () => {
+      const world = await newWorld({ speed: 50 });
+      const chip = fixture<SlotImageStatus>(`<slot-image-status slot-name="rerank" base-url="${world.base}" show-last-pull></slot-image-status>`);
+      await until(chip, () => statusOf(chip) === 'present', 'present');
+      await world.api('/api/slots/rerank/pull', { method: 'POST' });
+      await until(chip, () => /^pulled just now in \d+ sec$/.test(lastPull(chip) ?? ''), 'pulled just now');
+    });
   });
 });

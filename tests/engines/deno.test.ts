@@ -1,9 +1,9 @@
 /**
  * The unchanged server under Deno (server/deno/main.ts, `Deno.serve`),
  * with only the permissions the README documents, against the real podman
- * service: the slot list, a real pull followed over SSE, and a cancel.
+ * service: the slot list, a real pull followed over SSE, a cancel, and
+ * both in /metrics.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +12,8 @@ import { ENV_VARIABLES } from '../../server/entry/options.ts';
 import { useEngineEnv } from '../env/context.ts';
 import { proxyClient } from '../env/proxy-client.ts';
 import { resetEngineEnv } from '../env/reset.ts';
+import { readExposition, sampleKey } from '../helpers/prometheus-text.ts';
+import { startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
 import { readSse } from '../helpers/sse-client.ts';
 
 const env = useEngineEnv();
@@ -22,8 +24,7 @@ const TIMEOUT_MS = 60_000;
 
 describe('slotpull on Deno against podman', () => {
   let dir: string;
-  let deno: ChildProcess;
-  let output = '';
+  let deno: ServerProcess;
   let base: string;
 
   beforeAll(async () => {
@@ -41,7 +42,7 @@ describe('slotpull on Deno against podman', () => {
       }),
     );
     await resetEngineEnv(env);
-    deno = spawn(
+    deno = await startServerProcess(
       DENO,
       [
         'run',
@@ -54,34 +55,20 @@ describe('slotpull on Deno against podman', () => {
         '--runtime', 'engine',
         '--engine', podman.socket,
         '--port', '0',
+        '--state-dir', 'none',
       ],
-      { env: { PATH: process.env.PATH ?? '', DENO_NO_UPDATE_CHECK: '1', DENO_NO_PROMPT: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
+      { PATH: process.env.PATH ?? '', DENO_NO_UPDATE_CHECK: '1', DENO_NO_PROMPT: '1' },
     );
-    deno.stdout?.on('data', (chunk) => (output += chunk));
-    deno.stderr?.on('data', (chunk) => (output += chunk));
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const match = /listening on (http:\/\/\S+)\//.exec(output);
-      if (match !== null) {
-        base = match[1] as string;
-        break;
-      }
-      if (Date.now() > deadline || deno.exitCode !== null) throw new Error(`deno did not start:\n${output}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    base = deno.base;
   }, TIMEOUT_MS);
 
   afterAll(async () => {
-    if (deno !== undefined && deno.exitCode === null) {
-      const exited = new Promise((resolve) => deno.once('close', resolve));
-      deno.kill('SIGTERM');
-      await exited;
-    }
+    await deno?.stop();
     if (dir !== undefined) await rm(dir, { recursive: true, force: true });
   });
 
-  it('names podman, lists the slots, follows a real pull to completed and cancels another', { timeout: TIMEOUT_MS }, async () => {
-    expect(output).toMatch(/runtime podman \(--runtime engine: podman /);
+  it('names podman, lists the slots, follows a real pull to completed, cancels another, and counts both in /metrics', { timeout: TIMEOUT_MS }, async () => {
+    expect(deno.output()).toMatch(/runtime podman \(--runtime engine: podman /);
     expect(await (await fetch(`${base}/api/health`)).json()).toMatchObject({ ok: true, runtime: 'podman' });
     const slots = await (await fetch(`${base}/api/slots`)).json();
     expect(slots.map((slot: Record<string, unknown>) => [slot.name, slot.image_status])).toEqual([
@@ -101,16 +88,24 @@ describe('slotpull on Deno against podman', () => {
     await fetch(`${base}/api/slots/big/pull`, { method: 'POST' });
     const big = readSse(await fetch(`${base}/api/slots/big/pull/stream`));
     await big.until((frame) => Number(frame.bytes_done ?? 0) > 0, TIMEOUT_MS);
-    expect(await (await fetch(`${base}/api/slots/big/pull`, { method: 'DELETE' })).json()).toMatchObject({ state: 'cancelled' });
+    const cancelled = await (await fetch(`${base}/api/slots/big/pull`, { method: 'DELETE' })).json();
+    expect(cancelled).toMatchObject({ state: 'cancelled' });
     await big.until((frame) => frame.state === 'cancelled');
     await big.close();
     expect((await (await fetch(`${base}/api/slots/big`)).json()).image_status).toBe('missing');
+
+    const { samples } = readExposition(await (await fetch(`${base}/metrics`)).text());
+    const engine = '(default)';
+    expect(samples.get(sampleKey('slotpull_pulls_started_total', { engine }))).toBe(2);
+    expect(samples.get(sampleKey('slotpull_pulls_finished_total', { engine, result: 'completed' }))).toBe(1);
+    expect(samples.get(sampleKey('slotpull_pulls_finished_total', { engine, result: 'cancelled' }))).toBe(1);
+    expect(samples.get(sampleKey('slotpull_engine_up', { engine }))).toBe(1);
+    // Every byte the two pulls showed, counted as they came.
+    expect(samples.get(sampleKey('slotpull_pull_bytes_total', { engine }))).toBeGreaterThanOrEqual(Number(done.bytes_done) + Number(cancelled.bytes_done));
   });
 
   it('stops cleanly on SIGTERM', { timeout: TIMEOUT_MS }, async () => {
-    const exited = new Promise<number | null>((resolve) => deno.once('close', resolve));
-    deno.kill('SIGTERM');
-    expect(await exited).toBe(0);
-    expect(output).toContain('SIGTERM: stopping');
+    expect(await deno.stop('SIGTERM')).toBe(0);
+    expect(deno.output()).toContain('SIGTERM: stopping');
   });
 });

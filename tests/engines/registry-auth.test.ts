@@ -60,7 +60,7 @@ describe('a private registry', () => {
   async function startServer(extra: string[]): Promise<{ base: string; output: () => string }> {
     const config = join(dir, 'slots.json');
     await writeFile(config, JSON.stringify({ slots: [{ name: 'private', provider: 'container', image: `${registryHost}/slotpull/tiny:1` }] }));
-    const child = spawn(process.execPath, [ENTRY, '--config', config, '--runtime', 'engine', '--engine', env.docker!.socket, '--port', '0', ...extra], {
+    const child = spawn(process.execPath, [ENTRY, '--config', config, '--runtime', 'engine', '--engine', env.docker!.socket, '--port', '0', '--state-dir', 'none', ...extra], {
       env: { PATH: process.env.PATH ?? '' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

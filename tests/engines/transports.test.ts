@@ -69,7 +69,7 @@ describe('reaching a real engine', () => {
     try {
       const config = join(dir, 'slots.json');
       await writeFile(config, JSON.stringify({ slots: [{ name: 'tiny', provider: 'container', image: env.images.tiny!.proxyRef }] }));
-      const child = spawn(process.execPath, [ENTRY, '--config', config, '--port', '0'], {
+      const child = spawn(process.execPath, [ENTRY, '--config', config, '--port', '0', '--state-dir', 'none'], {
         env: { PATH: process.env.PATH ?? '', DOCKER_HOST: env.docker!.socket },
         stdio: ['ignore', 'pipe', 'pipe'],
       });

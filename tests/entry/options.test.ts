@@ -6,8 +6,9 @@ describe('parseServerArgs', () => {
     expect(parseServerArgs([], {})).toEqual({
       kind: 'run',
       options: {
-        config: undefined, port: 8080, host: '127.0.0.1', runtime: 'auto', cli: undefined, engine: undefined, dockerConfig: undefined,
-        keepFinishedS: 600, demoSeed: undefined, token: undefined, protectReads: false, allowOrigins: [], maxPulls: 3,
+        config: undefined, port: 8080, host: '127.0.0.1', runtime: 'auto', cli: undefined, engine: undefined, engineContext: undefined, allowPlainTcp: false, dockerConfig: undefined,
+        keepFinishedS: 600, demoSeed: undefined, token: undefined, protectReads: false, allowOrigins: [], publicUrls: [], maxPulls: 3,
+        stateDir: undefined, historyDays: 14,
       },
     });
   });
@@ -49,11 +50,37 @@ describe('parseServerArgs', () => {
     expect(parseServerArgs([], { SLOTPULL_TOKEN: 'env' })).toMatchObject({ options: { token: 'env', protectReads: false } });
   });
 
+  it('reads --public-url, repeatable, a path allowed', () => {
+    const parsed = parseServerArgs(['--public-url', 'https://dash.example/slotpull', '--public-url=http://127.0.0.1:8443'], {});
+    expect(parsed.kind === 'run' && parsed.options.publicUrls.map((url) => url.href)).toEqual(['https://dash.example/slotpull', 'http://127.0.0.1:8443/']);
+  });
+
   it.each([
     [['--protect-reads'], '--protect-reads needs a token: pass --token or set SLOTPULL_TOKEN'],
     [['--allow-origin', 'http://x/path'], '--allow-origin "http://x/path" is not an origin; write scheme://host[:port] with no path, e.g. http://dash.lan:3000'],
     [['--port', '1', '--port', '2'], '--port is given twice; give it once'],
+    ...['dash.example', 'ftp://dash.example', 'https://user:pw@dash.example', 'https://dash.example/?q=1'].map((bad): [string[], string] => [
+      ['--public-url', bad],
+      `--public-url "${bad}" is not a URL pages use; write http(s)://host[:port][/path], e.g. https://dash.example/slotpull`,
+    ]),
   ])('refuses access flags %j', (argv, message) => {
+    expect(parseServerArgs(argv, {})).toEqual({ kind: 'error', message });
+  });
+
+  it('reads --state-dir (none included) and --history-days', () => {
+    expect(parseServerArgs(['--state-dir', '/var/lib/slotpull', '--history-days', '30'], {})).toMatchObject({
+      options: { stateDir: '/var/lib/slotpull', historyDays: 30 },
+    });
+    expect(parseServerArgs(['--state-dir=none', '--history-days=0'], {})).toMatchObject({ options: { stateDir: 'none', historyDays: 0 } });
+  });
+
+  it.each([
+    [['--state-dir'], '--state-dir needs a value; run slotpull --help'],
+    [['--state-dir='], '--state-dir needs a value; run slotpull --help'],
+    [['--history-days', '-1'], '--history-days must be a whole number from 0 to 3650, got "-1"'],
+    [['--history-days', '1.5'], '--history-days must be a whole number from 0 to 3650, got "1.5"'],
+    [['--history-days', '4000'], '--history-days must be a whole number from 0 to 3650, got "4000"'],
+  ])('refuses state flags %j', (argv, message) => {
     expect(parseServerArgs(argv, {})).toEqual({ kind: 'error', message });
   });
 });

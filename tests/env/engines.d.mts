@@ -1,4 +1,5 @@
 import type { ThrottleProxy } from './throttle-proxy.d.mts';
+import type { TlsCerts } from './tls-certs.d.mts';
 
 /** The seeded images (all tagged `1`, repository `slotpull/<name>`). */
 export type ImageName = 'tiny' | 'multi' | 'big' | 'base-a' | 'base-b' | 'busybox';
@@ -70,6 +71,13 @@ export interface EngineInfo {
   cliArgs: string[];
   /** Extra environment for the CLI (own storage/config for podman, own DOCKER_CONFIG for docker). */
   cliEnv: Record<string, string>;
+  /** dockerd only: its `--tlsverify` listener and the certificates made for it. */
+  tls?: DockerTlsInfo;
+}
+
+export interface DockerTlsInfo extends TlsCerts {
+  /** `tcp://127.0.0.1:<port>`: TLS, client certificates from `ca` required. */
+  address: string;
 }
 
 /** Everything about the environment that survives JSON (what vitest `provide()` passes to tests). */
@@ -156,3 +164,6 @@ export function startEngineEnv(options?: EngineEnvOptions): Promise<EngineEnv>;
 
 /** The CLI helper of EngineEnv.run, usable with the serialized info (in a vitest worker). */
 export function runEngineCli(info: EngineEnvInfo, engine: EngineName, args: string[], options?: RunOptions): Promise<RunResult>;
+
+/** A free TCP port on 127.0.0.1 (there is a small window before it is used). */
+export function freePort(): Promise<number>;

@@ -16,6 +16,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { IMAGE_SPECS, seedImages } from './seed-images.mjs';
 import { createSupervisor, reapUnder, reapUnderSync, removeStaleSockets, runTracked, socketsOutside, stopDaemon, unmountUnder } from './supervisor.mjs';
 import { DEFAULT_RATE_BPS, startThrottleProxy } from './throttle-proxy.mjs';
+import { makeTlsCerts } from './tls-certs.mjs';
 import { engineRequest } from './unix-http.mjs';
 
 /** Every seeded image name. */
@@ -51,7 +52,7 @@ export async function startEngineEnv(options = {}) {
   for (const name of imageNames) if (!(name in IMAGE_SPECS)) throw new Error(`engine env: unknown image ${JSON.stringify(name)}; known: ${IMAGE_NAMES.join(', ')}`);
   const log = options.log ?? (process.env.SLOTPULL_ENV_DEBUG ? (/** @type {string} */ line) => process.stderr.write(`engine-env: ${line}\n`) : () => {});
 
-  const missingTools = ['docker-registry', 'podman', ...(engines.includes('docker') ? ['dockerd', 'docker'] : [])].filter((tool) => !onPath(tool));
+  const missingTools = ['docker-registry', 'podman', ...(engines.includes('docker') ? ['dockerd', 'docker', 'openssl'] : [])].filter((tool) => !onPath(tool));
   if (missingTools.length > 0) {
     throw new Error(`engine env: ${missingTools.join(', ')} not found on PATH; install the Debian packages ${REQUIRED_PACKAGES} (as root)`);
   }
@@ -108,7 +109,14 @@ export async function startEngineEnv(options = {}) {
     return result;
   };
 
+  /** dockerd's TLS listener: the same port and certificates when it is started again. */
+  /** @type {{ port: number, certs: import('./tls-certs.d.mts').TlsCerts } | undefined} */
+  let dockerTls;
   try {
+    // Made while the registry starts; dockerd needs them.
+    const certsReady = engines.includes('docker') ? timed('tls-certs', () => makeTlsCerts(dirs.tls, (cmd, args) => supervisor.runCommand(cmd, args, { env: baseEnv }))) : undefined;
+    // Awaited by the docker step; a failure before it must not be an unhandled rejection.
+    certsReady?.catch(() => undefined);
     const registryPort = await timed('registry', () => startRegistry(supervisor, dirs, baseEnv));
     const registry = `${HOST}:${registryPort}`;
     /** @type {import('./throttle-proxy.d.mts').ThrottleProxy} */
@@ -120,7 +128,7 @@ export async function startEngineEnv(options = {}) {
 
     const steps = await Promise.allSettled([
       engines.includes('podman') ? timed('podman', () => startPodman(supervisor, dirs, baseEnv, storageDriver)).then((info) => { running.podman = info; }) : undefined,
-      engines.includes('docker') ? timed('docker', () => startDocker(supervisor, dirs, baseEnv)).then((info) => { running.docker = info; }) : undefined,
+      engines.includes('docker') ? timed('docker', async () => startDocker(supervisor, dirs, baseEnv, dockerTls = { port: await freePort(), certs: /** @type {import('./tls-certs.d.mts').TlsCerts} */ (await certsReady) })).then((info) => { running.docker = info; }) : undefined,
       timed('images', () => seedImages({
         names: imageNames, registry, proxy: throttle.address, workDir: dirs.build, busybox: options.busybox, log,
         run: (cmd, args) => supervisor.runCommand(cmd, args, { env: podmanEnv(dirs.build, baseEnv) }),
@@ -182,7 +190,7 @@ export async function startEngineEnv(options = {}) {
         const daemon = supervisor.daemons.get(DAEMON_NAMES[name]);
         if (daemon !== undefined && !daemon.exited) throw new Error(`engine env: ${name} is running (pid ${daemon.pid}); stopEngine first`);
         const t0 = performance.now();
-        const started = name === 'podman' ? await startPodman(supervisor, dirs, baseEnv, storageDriver) : await startDocker(supervisor, dirs, baseEnv);
+        const started = name === 'podman' ? await startPodman(supervisor, dirs, baseEnv, storageDriver) : await startDocker(supervisor, dirs, baseEnv, /** @type {NonNullable<typeof dockerTls>} */ (dockerTls));
         log(`${name}: started again in ${Math.round(performance.now() - t0)} ms (pid ${started.pid})`);
         // In place: env.podman, env.info.podman and this object are one object.
         Object.assign(current, started);
@@ -235,6 +243,7 @@ function makeDirs(tmpDir) {
     podman: join(tmpDir, 'podman'),
     build: join(tmpDir, 'build'),
     docker: join(tmpDir, 'docker'),
+    tls: join(tmpDir, 'tls'),
   };
   for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true });
   return dirs;
@@ -360,10 +369,13 @@ async function startPodman(supervisor, dirs, env, storageDriver) {
 }
 
 /**
+ * dockerd on its unix socket and, with `--tlsverify`, on a TCP port of
+ * 127.0.0.1 that takes only clients with a certificate from the test CA.
  * @param {ReturnType<typeof createSupervisor>} supervisor @param {ReturnType<typeof makeDirs>} dirs @param {NodeJS.ProcessEnv} env
+ * @param {{ port: number, certs: import('./tls-certs.d.mts').TlsCerts }} tls
  * @returns {Promise<import('./engines.d.mts').EngineInfo>}
  */
-async function startDocker(supervisor, dirs, env) {
+async function startDocker(supervisor, dirs, env, tls) {
   const socketPath = join(dirs.docker, 'docker.sock');
   const socket = `unix://${socketPath}`;
   clearStaleContainerdPid(containerdPidFile(dirs));
@@ -378,13 +390,15 @@ async function startDocker(supervisor, dirs, env) {
     '--data-root', join(dirs.docker, 'root'),
     '--exec-root', join(dirs.docker, 'exec'),
     '--pidfile', join(dirs.docker, 'dockerd.pid'),
-    '-H', socket,
+    '--tlsverify', '--tlscacert', tls.certs.ca, '--tlscert', tls.certs.serverCert, '--tlskey', tls.certs.serverKey,
+    '-H', socket, '-H', `tcp://${HOST}:${tls.port}`,
   ], env);
   await waitReady(daemon, () => ping(socket));
   const version = await engineVersion(socket);
   return {
     name: 'docker', socket, socketPath, ...version, storageDriver: 'overlay2', pid: daemon.pid, logFile: daemon.logFile,
     cli: 'docker', cliArgs: ['-H', socket], cliEnv: { DOCKER_CONFIG: join(dirs.docker, 'cli'), DOCKER_CLI_HINTS: 'false' },
+    tls: { address: `tcp://${HOST}:${tls.port}`, ...tls.certs },
   };
 }
 
@@ -524,8 +538,8 @@ function installExitHooks(stopSync) {
   return remove;
 }
 
-/** A free TCP port on 127.0.0.1 (there is a small window before it is used). */
-function freePort() {
+/** A free TCP port on 127.0.0.1 (there is a small window before it is used). @returns {Promise<number>} */
+export function freePort() {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

@@ -1,4 +1,4 @@
-/** Checks an error answer: its status, the CONTRACT §2 envelope (by the API's own ErrorSchema) and its code. */
+/** Checks an error answer: its status, the envelope of docs/api.md, Errors (by the API's own ErrorSchema) and its code. */
 import { expect } from 'vitest';
 import { ErrorSchema } from '../../server/http/schemas.ts';
 

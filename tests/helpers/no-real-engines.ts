@@ -1,5 +1,5 @@
 /**
- * Setup file of the vitest project "unit" (tests/vitest.config.ts): unit tests
+ * Setup file of the vitest projects "unit" and "processes" (tests/vitest.config.ts): they
  * run no real docker or podman. Stand-ins named `docker`, `podman` and
  * `dockerd` go first on PATH; one that is called refuses to run and fails
  * the test that called it, even when the code under test swallowed the

@@ -1,16 +1,17 @@
 /**
  * Issue 6, bad input: every malformed request gets a clear 4xx in the error
- * envelope (CONTRACT §2) — never a 5xx, never a hang — and starts nothing.
+ * envelope (docs/api.md, Errors) — never a 5xx, never a hang — and starts nothing.
  * Routes are exercised with app.request(); what only a real socket shows
- * (raw paths, a body that never arrives) runs on @hono/node-server.
+ * (raw paths, a body that never arrives) runs on the Node entry's server.
  */
 import fc from 'fast-check';
 import { connect } from 'node:net';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MAX_IGNORED_BODY_BYTES } from '../../server/http/body-limit.ts';
 import { MAX_ECHO_LENGTH } from '../../server/http/errors.ts';
 import { ErrorSchema, MAX_STREAM_SLOTS } from '../../server/http/schemas.ts';
 import { useTestApp, type TestApp } from '../helpers/app.ts';
+import { serveOnNode, type NodeServed } from '../helpers/node-server.ts';
 import { expectError } from '../helpers/envelope.ts';
 import type { ScriptedRuntime } from '../helpers/scripted-runtime.ts';
 import { readSse } from '../helpers/sse-client.ts';
@@ -227,6 +228,23 @@ describe('bad input', () => {
       }
     });
 
+    it.each([
+      ['/', 'GET, HEAD, OPTIONS'],
+      ['/elements/slotpull.js', 'GET, HEAD, OPTIONS'],
+      ['/demo/dashboard.js', 'GET, HEAD, OPTIONS'],
+    ])('answers a wrong method on %s with 405 and Allow: %s, and OPTIONS with 204 (issue 14: both were 404)', async (path, allow) => {
+      for (const method of ['POST', 'PUT', 'DELETE', 'PATCH', 'PROPFIND']) {
+        const response = await app.request(path, { method });
+        expect(response.headers.get('allow')).toBe(allow);
+        const error = await expectError(response, 405, 'route.method_not_allowed');
+        expect(error.details).toEqual({ method, allow: allow.split(', ') });
+      }
+      const options = await app.request(path, { method: 'OPTIONS' });
+      expect(options.status).toBe(204);
+      expect(options.headers.get('allow')).toBe(allow);
+      expectNothingRunning();
+    });
+
     it('keeps 404 for paths that are no route, whatever the method', async () => {
       await expectError(await app.request('/api/nope', { method: 'PUT' }), 404, 'route.not_found');
       await expectError(await app.request('/api/slots/chat/pull/', { method: 'POST' }), 404, 'route.not_found');
@@ -263,6 +281,58 @@ describe('bad input', () => {
     });
   });
 
+  describe('echoes (issue 14)', () => {
+    /** Letters that no message of ours has 65 of in a row: a run that long in an answer is an echo. */
+    const LETTERS = 'qxzjQXZJ';
+    const ECHO = new RegExp(`[${LETTERS}]{${MAX_ECHO_LENGTH + 1},}`);
+    /** Every place a request can put text the answer might quote. */
+    const PLACES: ReadonlyArray<[string, (s: string) => [string, RequestInit]]> = [
+      ['a :name', (s) => [`/api/slots/${s}`, {}]],
+      ['a :name on POST', (s) => [`/api/slots/${s}/pull`, { method: 'POST' }]],
+      ['a path that is no route', (s) => [`/${s}`, {}]],
+      ['a segment after a route', (s) => [`/api/slots/chat/pull/status/${s}`, {}]],
+      ['slots=', (s) => [`/api/events?slots=${s}`, {}]],
+      ['slots= after a real name', (s) => [`/api/events?slots=chat,${s}`, {}]],
+      ['until= on one slot', (s) => [`/api/slots/chat/pull/stream?until=${s}`, {}]],
+      ['until= on many', (s) => [`/api/events?until=${s}`, {}]],
+      ['the method of a route', (s) => ['/api/slots/chat/pull', { method: s }]],
+      ['the method of no route', (s) => ['/nope', { method: s }]],
+      ['the method of the page', (s) => ['/', { method: s }]],
+      ['Origin', (s) => ['/api/slots/chat/pull', { method: 'POST', headers: { Origin: `http://${s}.example` } }]],
+      ['Origin on a preflight', (s) => ['/api/slots/chat/pull', { method: 'OPTIONS', headers: { Origin: `http://${s}.example` } }]],
+      ['Host', (s) => ['/api/slots', { headers: { Host: `${s}.example` } }]],
+      ['Authorization', (s) => ['/api/slots/chat/pull', { method: 'POST', headers: { Authorization: `Bearer ${s}` } }]],
+      ['X-Request-Id', (s) => ['/api/slots/nope', { headers: { 'X-Request-Id': s } }]],
+      ['Last-Event-ID', (s) => ['/api/slots/nope/pull/stream', { headers: { 'Last-Event-ID': s } }]],
+      ['Sec-Fetch-Site', (s) => ['/api/slots/chat/pull', { method: 'DELETE', headers: { 'Sec-Fetch-Site': s } }]],
+    ];
+
+    it('quotes no input longer than 64 characters, from any place, in any answer (property)', async () => {
+      http.start({ options: { access: { token: 's3cret', allowedHosts: ['127.0.0.1', 'localhost', '[::1]'] } } });
+      const long = fc.string({ unit: fc.constantFrom(...LETTERS), minLength: MAX_ECHO_LENGTH + 1, maxLength: 4000 });
+      await fc.assert(
+        fc.asyncProperty(fc.constantFrom(...PLACES), long, async ([, place], text) => {
+          const [path, init] = place(text);
+          const response = await app.request(path, init);
+          const body = response.headers.get('content-type') === 'text/event-stream' ? '' : await response.text();
+          await response.body?.cancel().catch(() => undefined);
+          const answer = `${[...response.headers].map(([name, value]) => `${name}: ${value}`).join('\n')}\n\n${body}`;
+          expect(ECHO.exec(answer)?.[0].length ?? 0).toBe(0);
+          expect(response.status).toBeLessThan(500);
+        }),
+        { numRuns: 400 },
+      );
+      expectNothingRunning();
+    });
+
+    it('quotes a 10,000-character until= clipped (it came back whole: 10,141 bytes)', async () => {
+      const response = await app.request(`/api/events?until=${'u'.repeat(10_000)}`);
+      const text = await response.clone().text();
+      await expectError(response, 400, 'validation.invalid');
+      expect(text.length).toBeLessThan(MAX_MESSAGE_LENGTH + 100);
+    });
+  });
+
   describe('Last-Event-ID', () => {
     const garbage = ['abc', '-1', '1e3', '0x10', '12abc', '1.5', ' ', '9'.repeat(16), '99999999999999999999', 'x'.repeat(TEN_KB), '\u00b2\u00b3', 'NaN', 'Infinity'];
 
@@ -277,6 +347,16 @@ describe('bad input', () => {
         expect(app.registry.listenerCount).toBe(0);
       },
     );
+
+    it('continues from a 15-digit id, and from the 16-digit one it then sent (issue 14: that one was ignored)', async () => {
+      const first = readSse(await app.request('/api/events?slots=chat', { headers: { 'Last-Event-ID': '999999999999999' } }));
+      const sent = (await first.next()).id;
+      await first.close();
+      expect(sent).toBe('1000000000000000');
+      const again = readSse(await app.request('/api/events?slots=chat', { headers: { 'Last-Event-ID': sent ?? '' } }));
+      expect((await again.next()).id).toBe('1000000000000001');
+      await again.close();
+    });
 
     it('still honours a sane one (control: the header is read)', async () => {
       const sse = readSse(await app.request('/api/events?slots=chat', { headers: { 'Last-Event-ID': ' 41 ' } }));
@@ -317,11 +397,16 @@ function rawExchange(port: number, request: string, timeoutMs = 3000): Promise<{
 
 describe('bad input over a real socket', () => {
   let runtime: ScriptedRuntime;
+  let app: TestApp;
+  let served: NodeServed;
   let port: number;
-  const http = useTestApp((built) => ({ runtime } = built));
+  useTestApp((built) => ({ runtime, app } = built));
   beforeEach(async () => {
-    ({ port } = await http.serve());
+    // The Node entry's own server (server/node/server.ts), not the bare adapter.
+    served = await serveOnNode(app.app.fetch);
+    port = served.port;
   });
+  afterEach(() => served.close());
 
   const get = (path: string) => `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`;
   const envelope = (body: string) => ErrorSchema.parse(JSON.parse(body)).error;

@@ -4,7 +4,7 @@
  */
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { describe, expect, it } from 'vitest';
-import { ErrorSchema, HealthSchema, PullAnswerSchema, PullSnapshotSchema, SlotSchema } from '../../server/http/schemas.ts';
+import { ErrorSchema, HealthSchema, PullAnswerSchema, PullHistoryPageSchema, PullSnapshotSchema, SlotSchema } from '../../server/http/schemas.ts';
 import { useTestApp, type TestApp } from '../helpers/app.ts';
 import { dockerLine, type ScriptedRuntime } from '../helpers/scripted-runtime.ts';
 import { settle } from '../helpers/settle.ts';
@@ -26,14 +26,16 @@ describe('OpenAPI', () => {
       '/api/events',
       '/api/health',
       '/api/openapi.json',
+      '/api/pulls',
       '/api/slots',
       '/api/slots/{name}',
       '/api/slots/{name}/pull',
       '/api/slots/{name}/pull/status',
       '/api/slots/{name}/pull/stream',
+      '/api/stream-ticket',
     ]);
     expect(Object.keys(document.components.schemas).sort()).toEqual([
-      'ContainerSlot', 'Error', 'ExternalSlot', 'Health', 'LayerSnapshot', 'PullAnswer', 'PullSnapshot', 'Slot',
+      'ContainerSlot', 'Error', 'ExternalSlot', 'Health', 'LayerSnapshot', 'PullAnswer', 'PullHistoryEntry', 'PullHistoryPage', 'PullSnapshot', 'Slot', 'StreamTicket',
     ]);
     expect(document.paths['/api/slots/{name}'].get.parameters[0].schema).toEqual({ type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,31}$', description: 'A slot name from the slots file.', example: 'chat' });
   });
@@ -54,9 +56,11 @@ describe('OpenAPI', () => {
     const pulling = PullSnapshotSchema.parse(await sse.until((f) => f.bytes_done === 10));
     expect(pulling.layers).toHaveLength(1);
     SlotSchema.parse(await get('/api/slots/chat'));
+    expect(PullHistoryPageSchema.parse(await get('/api/pulls')).jobs.map((job) => job.state)).toEqual(['pulling']);
     PullSnapshotSchema.parse(await get('/api/slots/chat/pull', { method: 'DELETE' }));
+    expect(PullHistoryPageSchema.parse(await get('/api/pulls?slot=chat&limit=1')).jobs.map((job) => job.state)).toEqual(['cancelled']);
     await sse.close();
 
-    for (const path of ['/api/slots/nope', '/api/slots/BAD', '/api/nowhere']) ErrorSchema.parse(await get(path));
+    for (const path of ['/api/slots/nope', '/api/slots/BAD', '/api/nowhere', '/api/pulls?limit=0']) ErrorSchema.parse(await get(path));
   });
 });

@@ -3,9 +3,10 @@
  * person runs it: flags, exit codes, the first log lines, a clean stop.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import packageJson from '../../package.json' with { type: 'json' };
@@ -20,9 +21,13 @@ interface Run {
   exit: Promise<number | null>;
 }
 
+/** The test directory: slots files, fake CLIs, state directories. */
+let dir: string;
+
+/** Runs the entry; its state directory is under a fresh XDG_STATE_HOME of its own unless `env` names one. */
 function run(args: string[], env: Record<string, string> = {}): Run {
   const child = spawn(process.execPath, [ENTRY, ...args], {
-    env: { PATH: process.env.PATH ?? '', ...env },
+    env: { PATH: process.env.PATH ?? '', XDG_STATE_HOME: mkdtempSync(join(dir, 'state-')), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -45,7 +50,6 @@ async function listening(server: Run): Promise<string> {
 
 describe('slotpull (Node entry)', () => {
   let running: Run | undefined;
-  let dir: string;
 
   beforeAll(async () => {
     if (!existsSync(new URL('../../dist/server/node/main.js', import.meta.url))) {
@@ -98,15 +102,78 @@ describe('slotpull (Node entry)', () => {
     ]);
   });
 
-  it('serves the demo config on the demo runtime, says so first, and stops cleanly on SIGTERM mid-pull', async () => {
-    running = run(['--port', '0']);
+  it('serves the demo config on the demo runtime, says so first, stops cleanly on SIGTERM mid-pull, and takes the pull up again at the next start', async () => {
+    const stateHome = join(dir, 'state-home');
+    running = run(['--port', '0'], { XDG_STATE_HOME: stateHome });
     const url = await listening(running);
-    expect(running.output().split('\n')[0]).toMatch(/^slotpull \d+\.\d+\.\d+: runtime demo \(no slots file was given/);
+    const lines = running.output().split('\n');
+    expect(lines[0]).toMatch(/^slotpull \d+\.\d+\.\d+: runtime demo \(no slots file was given/);
+    expect(lines).toContain(`state: ${join(stateHome, 'slotpull')} (from $XDG_STATE_HOME)`);
     expect(await (await fetch(`${url}api/health`)).json()).toEqual({ ok: true, runtime: 'demo', version: VERSION });
-    expect((await fetch(`${url}api/slots/chat/pull`, { method: 'POST' })).status).toBe(202);
+    const started = await (await fetch(`${url}api/slots/chat/pull`, { method: 'POST' })).json();
+    expect(started).toMatchObject({ state: 'pulling', server_restarts: 0 });
     running.child.kill('SIGTERM');
     expect(await running.exit).toBe(0);
-    expect(running.output()).toContain('SIGTERM: stopping');
+    expect(running.output()).toContain('SIGTERM: stopping; 1 running pull left to be taken up again by the next start\n');
+
+    running = run(['--port', '0'], { XDG_STATE_HOME: stateHome });
+    const again = await listening(running);
+    expect(running.output()).toContain(`pull ${started.job_id} of ghcr.io/acme/llama-server:vulkan taken up again after a restart`);
+    expect(await (await fetch(`${again}api/slots/code/pull/status`)).json()).toMatchObject({ job_id: started.job_id, state: 'pulling', server_restarts: 1 });
+    const history = await (await fetch(`${again}api/pulls`)).json();
+    expect(history.jobs).toEqual([expect.objectContaining({ job_id: started.job_id, slots: ['chat', 'code'], state: 'pulling', server_restarts: 1 })]);
+  });
+
+  it('refuses a second server on its state directory, and a state directory it cannot write, each in one line with exit 2', async () => {
+    const stateDir = join(dir, 'one-server');
+    running = run(['--port', '0', '--state-dir', stateDir]);
+    await listening(running);
+    const second = run(['--port', '0', '--state-dir', stateDir]);
+    expect(await second.exit).toBe(2);
+    expect(second.output()).toMatch(
+      new RegExp(`^slotpull: state dir ${stateDir} is in use by another slotpull \\(pid ${running.child.pid}, node [^)]+\\): stop that one, or give this one another --state-dir\n$`),
+    );
+
+    const file = join(dir, 'not-a-dir');
+    await writeFile(file, '');
+    const unwritable = run(['--port', '0', '--state-dir', file]);
+    expect(await unwritable.exit).toBe(2);
+    expect(unwritable.output()).toBe(
+      `slotpull: state dir ${file} cannot be written (a file is in the way): choose another with --state-dir DIR, or --state-dir none to keep pulls in memory only\n`,
+    );
+  });
+
+  it('answers a proxied name given with --public-url, and logs each refusal with its cause, at most ten a minute (issue 13)', async () => {
+    running = run(['--port', '0', '--public-url', 'https://dash.example/slotpull'], { SLOTPULL_TOKEN: 'entry-token' });
+    const url = await listening(running);
+    expect(running.output()).toContain("public URL: https://dash.example/slotpull (pages there are this server's own; Host dash.example is answered)\n");
+    const get = (host: string, headers: Record<string, string> = {}) =>
+      new Promise<number>((resolve, reject) => {
+        // fetch() cannot set Host: node:http can.
+        request(`${url}api/slots`, { headers: { Host: host, ...headers } }, (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+        })
+          .on('error', reject)
+          .end();
+      });
+    expect(await get('dash.example')).toBe(200);
+    for (let i = 0; i < 12; i += 1) expect(await get('other.example')).toBe(403);
+    expect(await get('dash.example', { Origin: 'https://evil.example' })).toBe(403);
+    const refusals = running.output().split('\n').filter((line) => line.includes(': refused GET /api/slots'));
+    expect(refusals).toHaveLength(10);
+    expect(refusals[0]).toMatch(/^request [0-9a-f-]{36}: refused GET \/api\/slots \(403 host_not_allowed\): This server answers only to 127\.0\.0\.1, localhost, \[::1\], dash\.example, not to "other\.example"/);
+    expect(running.output()).not.toContain('entry-token');
+  });
+
+  it('starts on a slots file with a byte-order mark and no slot, and says there is nothing to show (issue 14)', async () => {
+    const file = join(dir, 'empty-bom.json');
+    await writeFile(file, '\uFEFF{"slots":[]}');
+    running = run(['--port', '0', '--config', file, '--runtime', 'demo']);
+    const url = await listening(running);
+    expect(running.output()).toContain(`slots from ${file}: none — the dashboard and the API have nothing to show; add slots to the file (README, "Configuration") and restart\n`);
+    expect(await (await fetch(`${url}api/slots`)).json()).toEqual([]);
+    expect(await (await fetch(url)).text()).toContain('<p>The slots file names no slot: add slots to it (README, “Configuration”) and restart slotpull.</p>');
   });
 
   it('uses a docker CLI given with --cli', async () => {

@@ -13,8 +13,12 @@ describe('parseStartTime', () => {
 });
 
 describe('linuxProcessTable', () => {
-  it('knows this process, and tells a live process from one that ended', async () => {
+  it('knows this process, and tells a live process from one that ended (on Deno: none, the lock goes by heartbeats)', async () => {
     const table = linuxProcessTable();
+    if ('Deno' in globalThis) {
+      expect(table).toBeNull();
+      return;
+    }
     expect(table).not.toBeNull();
     const self = currentProcess(table);
     expect(self).toMatchObject({ pid: process.pid, boot: expect.stringMatching(/^[0-9a-f-]{36}$/), pidns: expect.stringMatching(/^pid:\[\d+\]$/), start: expect.stringMatching(/^\d+$/) });

@@ -31,7 +31,7 @@ export class JobSet {
       case 'start': {
         if (this.#finished.has(record.id)) return false;
         const known = this.active.get(record.id);
-        this.active.set(record.id, {
+        const job: ActiveJob = {
           id: record.id,
           image: record.image,
           runtime: record.runtime,
@@ -39,7 +39,9 @@ export class JobSet {
           started_at: record.started_at,
           resumes: Math.max(record.resumes, known?.resumes ?? 0),
           progress: higherMark(known?.progress ?? null, record.progress),
-        });
+        };
+        if (record.engine !== undefined) job.engine = record.engine;
+        this.active.set(record.id, job);
         return true;
       }
       case 'progress': {

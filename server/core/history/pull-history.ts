@@ -63,7 +63,7 @@ export interface Recovery {
 }
 
 /** The fields of a job when it starts. */
-export type JobStart = Pick<ActiveJob, 'id' | 'image' | 'runtime' | 'slots' | 'started_at'>;
+export type JobStart = Pick<ActiveJob, 'id' | 'image' | 'runtime' | 'engine' | 'slots' | 'started_at'>;
 /** The fields of a job when it ends; image, runtime and start come from its start. */
 export type JobEnd = Pick<FinishedJob, 'id' | 'state' | 'error_code' | 'error' | 'finished_at' | 'bytes_done' | 'bytes_total'> & {
   /** The slots that asked for the image by the end; the start's when absent. */
@@ -132,6 +132,7 @@ export class PullHistory {
       id: job.id,
       image: job.image,
       runtime: job.runtime,
+      ...(job.engine === undefined ? {} : { engine: job.engine }),
       slots: [...job.slots],
       started_at: job.started_at,
       resumes: known?.resumes ?? 0,
@@ -169,6 +170,7 @@ export class PullHistory {
       id: end.id,
       image: job.image,
       runtime: job.runtime,
+      ...(job.engine === undefined ? {} : { engine: job.engine }),
       slots: [...(end.slots ?? job.slots)],
       state: end.state,
       error_code: end.error_code,

@@ -1,11 +1,13 @@
 /**
  * One page of the pull history: running and finished jobs, newest start
- * first, optionally of one slot, paged with `before` (the id of the last job
- * of the previous page). Times leave as ISO strings, like every snapshot.
+ * first, optionally of one slot or in one state, paged with `before` (the id
+ * of the last job of the previous page). Times leave as ISO strings, like
+ * every snapshot.
  */
+import { PULL_ERROR_CODES } from '../../../wire/values.ts';
 import { compareByStart, type JobSet } from './job-set.ts';
 import type { ActiveJob, FinishedJob } from './record.ts';
-import type { JobState } from '../types.ts';
+import type { JobState, PullErrorCode, PullHistoryEntry, PullHistoryPage } from '../types.ts';
 
 export const DEFAULT_PAGE_LIMIT = 50;
 export const MAX_PAGE_LIMIT = 500;
@@ -13,44 +15,30 @@ export const MAX_PAGE_LIMIT = 500;
 export interface HistoryQuery {
   /** Only jobs this slot asked for. */
   slot?: string;
+  /** Only jobs in this state (`pulling` for the running ones). */
+  state?: JobState;
   /** Jobs per page, 1 to {@link MAX_PAGE_LIMIT}; {@link DEFAULT_PAGE_LIMIT} when absent. */
   limit?: number;
   /** Only jobs after this one in the order (a page's `next_before`). */
   before?: string;
 }
 
-/** One job as the history shows it. */
-export interface HistoryEntry {
-  job_id: string;
-  slots: string[];
-  image: string;
-  runtime: string;
-  state: JobState;
-  error_code: string | null;
-  error: string | null;
-  started_at: string;
-  /** Null while the job runs. */
-  finished_at: string | null;
-  /** Bytes fetched (so far, for a running job); null when the engine never said. */
-  bytes: number | null;
-  bytes_total: number | null;
-  /** Start to finish (to now, for a running job), in seconds with one decimal; a restart's downtime included. */
-  duration_s: number;
-  /** bytes / duration; null when either is unknown or zero. */
-  speed_bps: number | null;
-  /** Restarts the job was taken up again after. */
-  resumes: number;
-}
+/** One job as the history shows it (the wire's PullHistoryEntry). */
+export type HistoryEntry = PullHistoryEntry;
 
-export interface HistoryPage {
-  jobs: HistoryEntry[];
-  /** Pass as `before` for the next page; null on the last page. */
-  next_before: string | null;
-}
+/** One page of the history (the wire's PullHistoryPage). */
+export type HistoryPage = PullHistoryPage;
 
 /** A query the history cannot answer: the caller's mistake, told in words. */
 export class HistoryQueryError extends Error {
   override readonly name = 'HistoryQueryError';
+  /** The query field at fault. */
+  readonly field: keyof HistoryQuery;
+
+  constructor(field: keyof HistoryQuery, message: string) {
+    super(message);
+    this.field = field;
+  }
 }
 
 type Job = ActiveJob | FinishedJob;
@@ -58,17 +46,19 @@ type Job = ActiveJob | FinishedJob;
 export function historyPage(jobs: JobSet, query: HistoryQuery, now: number): HistoryPage {
   const limit = query.limit ?? DEFAULT_PAGE_LIMIT;
   if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_PAGE_LIMIT) {
-    throw new HistoryQueryError(`limit must be a whole number from 1 to ${MAX_PAGE_LIMIT}; got ${limit}`);
+    throw new HistoryQueryError('limit', `limit must be a whole number from 1 to ${MAX_PAGE_LIMIT}; got ${limit}`);
   }
   let cursor: Job | undefined;
   if (query.before !== undefined) {
     cursor = jobs.active.get(query.before) ?? jobs.finished(query.before);
     if (cursor === undefined) {
-      throw new HistoryQueryError(`before: no job ${JSON.stringify(query.before)} in the history (it may have expired); start again from the first page`);
+      throw new HistoryQueryError('before', `before: no job ${JSON.stringify(query.before)} in the history (it may have expired); start again from the first page`);
     }
   }
   const keep = (job: Job): boolean =>
-    (cursor === undefined || compareByStart(job, cursor) < 0) && (query.slot === undefined || job.slots.includes(query.slot));
+    (cursor === undefined || compareByStart(job, cursor) < 0) &&
+    (query.slot === undefined || job.slots.includes(query.slot)) &&
+    (query.state === undefined || stateOf(job) === query.state);
 
   // Newest first: the few active jobs merged into the finished ones, both walked from the newest end.
   const active = [...jobs.active.values()].filter(keep).sort(compareByStart);
@@ -105,15 +95,28 @@ export function historyEntry(job: Job, now: number): HistoryEntry {
     slots: [...job.slots],
     image: job.image,
     runtime: job.runtime,
-    state: finished?.state ?? 'pulling',
-    error_code: finished?.error_code ?? null,
+    engine: job.engine ?? null,
+    state: stateOf(job),
+    error_code: wireErrorCode(finished?.error_code ?? null),
     error: finished?.error ?? null,
     started_at: new Date(job.started_at).toISOString(),
     finished_at: finished === null ? null : new Date(finished.finished_at).toISOString(),
-    bytes,
+    bytes_done: bytes,
     bytes_total: bytesTotal,
     duration_s: Math.round(durationMs / 100) / 10,
     speed_bps: bytes !== null && bytes > 0 && durationMs > 0 ? Math.round(bytes / (durationMs / 1000)) : null,
-    resumes: job.resumes,
+    server_restarts: job.resumes,
   };
+}
+
+function stateOf(job: Job): JobState {
+  return 'finished_at' in job ? job.state : 'pulling';
+}
+
+const KNOWN_ERROR_CODES: ReadonlySet<string> = new Set(PULL_ERROR_CODES);
+
+/** A stored code this version does not know (written by a newer one) reads as the generic engine error; its words stay. */
+function wireErrorCode(code: string | null): PullErrorCode | null {
+  if (code === null) return null;
+  return KNOWN_ERROR_CODES.has(code) ? (code as PullErrorCode) : 'pull.engine_error';
 }

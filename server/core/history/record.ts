@@ -34,6 +34,8 @@ export interface ActiveJob {
   image: string;
   /** The runtime that pulls it (the engine's name, as in a snapshot's `runtime`). */
   runtime: string;
+  /** The slots file's name of the engine it runs on; absent for the server's own runtime. */
+  engine?: string;
   /** The slots that asked for the image. */
   slots: string[];
   started_at: number;
@@ -49,6 +51,8 @@ export interface FinishedJob {
   id: string;
   image: string;
   runtime: string;
+  /** As in {@link ActiveJob.engine}. */
+  engine?: string;
   slots: string[];
   state: FinishedState;
   /** A PullErrorCode; kept as written, so a code added later still reads back. */
@@ -143,7 +147,15 @@ function isMark(fields: Fields): boolean {
 }
 
 function isJobBase(fields: Fields): boolean {
-  return isString(fields.id) && isString(fields.image) && isString(fields.runtime) && isStringArray(fields.slots) && isTime(fields.started_at) && isCount(fields.resumes);
+  return (
+    isString(fields.id) &&
+    isString(fields.image) &&
+    isString(fields.runtime) &&
+    (fields.engine === undefined || isString(fields.engine)) &&
+    isStringArray(fields.slots) &&
+    isTime(fields.started_at) &&
+    isCount(fields.resumes)
+  );
 }
 
 /** A parsed JSON value as a record, or null when it is not one this version knows. */

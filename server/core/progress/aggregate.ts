@@ -1,6 +1,6 @@
 /**
  * One pull's ProgressEvents folded into the progress fields of a PullSnapshot
- * (CONTRACT §4). Pure: time comes in as `now` (ms since the epoch).
+ * (docs/api.md, PullSnapshot). Pure: time comes in as `now` (ms since the epoch).
  *
  * The pieces it folds with: the layers (layer.ts, layer-table.ts), the
  * image's ids (image-ids.ts), the percent (percent.ts), the speed (speed.ts)
@@ -24,6 +24,11 @@ export const MIN_ETA_HISTORY_MS = 3_000;
 
 function iso(ms: number): string {
   return new Date(ms).toISOString();
+}
+
+export interface PullProgressOptions {
+  /** A job taken up again after a restart: since when, and the percent shown before it, which the percent never goes below. */
+  resumed?: { at: number; percent: number | null };
 }
 
 /**
@@ -52,9 +57,10 @@ export class PullProgress {
   /** Events parsed from the engine's lines. */
   #understood = 0;
 
-  constructor(startedAt: number) {
+  constructor(startedAt: number, options: PullProgressOptions = {}) {
     this.#startedAt = startedAt;
-    this.#updatedAt = startedAt;
+    this.#updatedAt = options.resumed?.at ?? startedAt;
+    this.#percent = options.resumed?.percent ?? null;
   }
 
   get state(): JobState {

@@ -1,6 +1,6 @@
 /**
  * The jobs a registry knows, one per image: the active one, or the last
- * finished one, kept for a while (CONTRACT §3: 10 minutes by default) so
+ * finished one, kept for a while (docs/api.md: 10 minutes by default) so
  * that a late reader still sees how it ended, then dropped.
  */
 import type { Clock, TimerHandle } from '../clock.ts';

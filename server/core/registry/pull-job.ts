@@ -1,7 +1,8 @@
 /**
  * A pull job: one image pulled on one engine, its progress tracker and the
- * way to stop it. Made here from its parts (a new id and tracker today), so
- * that the registry only decides when a job starts, not what one is.
+ * way to stop it. Made here from its parts (a new id and tracker, or those of
+ * a job taken up again after a restart), so that the registry only decides
+ * when a job starts, not what one is.
  */
 import type { Clock } from '../clock.ts';
 import type { PullProgress } from '../progress/aggregate.ts';
@@ -20,6 +21,8 @@ export interface PullJobView {
   readonly image: ImageReference;
   readonly runtime: string;
   readonly state: JobState;
+  /** Server restarts the job was taken up again after. */
+  readonly serverRestarts: number;
   /** Grows with every frame the job sends; a snapshot built at one version holds until the next. */
   readonly version: number;
   progress(): JobProgress;
@@ -39,22 +42,31 @@ export interface PullJobParts {
   runtime: string;
   tracker: PullProgress;
   clock: Clock;
+  /** Server restarts the job was taken up again after; 0 for a new job. */
+  serverRestarts?: number;
   /** The job's place among the jobs waiting for an engine pull; null when not waiting. */
   queuePosition: (job: PullJob) => number | null;
+  /** Told of the progress before anyone is shown it (the registry records a higher percent there first). */
+  beforeShown?: (job: PullJob, progress: JobProgress) => void;
 }
 
-export function createPullJob({ id, image, runtime, tracker, clock, queuePosition }: PullJobParts): PullJob {
+export function createPullJob({ id, image, runtime, tracker, clock, serverRestarts = 0, queuePosition, beforeShown }: PullJobParts): PullJob {
   const job: PullJob = {
     id,
     image,
     runtime,
     tracker,
+    serverRestarts,
     abort: new AbortController(),
     version: 0,
     get state() {
       return tracker.state;
     },
-    progress: () => ({ ...tracker.snapshot(clock.now()), queue_position: queuePosition(job) }),
+    progress: () => {
+      const progress = { ...tracker.snapshot(clock.now()), queue_position: queuePosition(job) };
+      beforeShown?.(job, progress);
+      return progress;
+    },
   };
   return job;
 }

@@ -4,7 +4,8 @@
  * the first `await`, so concurrent POSTs can never start two engine pulls.
  * It composes the parts, each in its module: the job table, the queue for a
  * pull slot, the image-presence cache, the pull loop, the frame beat and
- * the listeners.
+ * the listeners; and it records each job's start, progress and end in a
+ * {@link PullRecorder}, so that a restart can take running jobs up again.
  */
 import type { Clock } from '../clock.ts';
 import { PullProgress } from '../progress/aggregate.ts';
@@ -15,16 +16,17 @@ import { ChangeListeners, type ChangeListener } from './change-listeners.ts';
 import { FrameBeat } from './frame-beat.ts';
 import { createImagePresence, type ImagePresenceCache } from './image-presence.ts';
 import { JobTable } from './job-table.ts';
-import { createPullJob, type PullJob, type PullJobView } from './pull-job.ts';
+import { createPullJob, type JobProgress, type PullJob, type PullJobView } from './pull-job.ts';
 import { runPull } from './pull-loop.ts';
 import { PullQueue } from './pull-queue.ts';
+import type { PullRecorder } from './pull-recorder.ts';
 
 export interface PullRegistryOptions {
   runtime: ContainerRuntime;
   clock: Clock;
   /** Makes job ids; injected so the core needs no crypto global. */
   newJobId: () => string;
-  /** How long a finished job stays visible (CONTRACT §3: 10 minutes). */
+  /** How long a finished job stays visible (docs/api.md: 10 minutes). */
   retainFinishedMs?: number;
   /** Shortest gap between two progress frames of one pull (5 a second). */
   frameIntervalMs?: number;
@@ -32,8 +34,28 @@ export interface PullRegistryOptions {
   inspectTtlMs?: number;
   /** Engine pulls at once; further jobs wait in order (default 3). */
   maxConcurrentPulls?: number;
-  /** Told when a job ends, for the log. */
+  /** Told when a new job starts (queued or pulling), for the metrics; not when a caller joins one. */
+  onJobStart?: (job: PullJobView) => void;
+  /** Told when a job ends, for the log and the metrics. */
   onJobEnd?: (job: PullJobView) => void;
+  /** Where jobs are recorded (the pull history); none: they live in memory only. */
+  recorder?: PullRecorder;
+  /** The slots file's name of this registry's engine, for the records; absent for the server's own runtime. */
+  engine?: string;
+  /** The names of the slots that use an image on this engine: the slots a job serves, for the records. */
+  slotsOf?: (image: ImageReference) => string[];
+}
+
+/** A job that was running or queued when the server stopped, to be taken up again with its id. */
+export interface ResumedJob {
+  id: string;
+  image: ImageReference;
+  /** When the job first started (ms since the epoch). */
+  startedAt: number;
+  /** The highest percent shown before the restart: the percent never goes below it. */
+  percent: number | null;
+  /** Restarts it was taken up again after before this one. */
+  serverRestarts: number;
 }
 
 export const DEFAULT_RETAIN_FINISHED_MS = 10 * 60 * 1000;
@@ -45,7 +67,13 @@ export class PullRegistry {
   readonly #runtime: ContainerRuntime;
   readonly #clock: Clock;
   readonly #newJobId: () => string;
+  readonly #onJobStart: ((job: PullJobView) => void) | undefined;
   readonly #onJobEnd: ((job: PullJobView) => void) | undefined;
+  readonly #recorder: PullRecorder | undefined;
+  readonly #engine: string | undefined;
+  readonly #slotsOf: (image: ImageReference) => string[];
+  /** Set by close(): jobs stop without ending, and nothing more is recorded. */
+  #closed = false;
   readonly #listeners = new ChangeListeners<string>();
   readonly #jobs: JobTable<PullJob>;
   readonly #queue: PullQueue<PullJob>;
@@ -58,7 +86,11 @@ export class PullRegistry {
     this.#runtime = runtime;
     this.#clock = clock;
     this.#newJobId = options.newJobId;
+    this.#onJobStart = options.onJobStart;
     this.#onJobEnd = options.onJobEnd;
+    this.#recorder = options.recorder;
+    this.#engine = options.engine;
+    this.#slotsOf = options.slotsOf ?? (() => []);
     this.#queue = new PullQueue({
       maxConcurrentPulls: options.maxConcurrentPulls ?? DEFAULT_MAX_CONCURRENT_PULLS,
       start: (job) => void this.#run(job),
@@ -118,18 +150,23 @@ export class PullRegistry {
   start(image: ImageReference): { job: PullJobView; resumed: boolean } {
     const existing = this.#jobs.get(image);
     if (existing?.state === 'pulling') return { job: existing, resumed: true };
-    const job = createPullJob({
-      id: this.#newJobId(),
-      image,
-      runtime: this.#runtime.name,
-      tracker: new PullProgress(this.#clock.now()),
-      clock: this.#clock,
-      queuePosition: (queued) => this.#queue.position(queued),
-    });
-    this.#jobs.add(job);
-    this.#queue.add(job);
-    this.#emit(job);
-    return { job, resumed: false };
+    const id = this.#newJobId();
+    const now = this.#clock.now();
+    this.#recorder?.start({ id, image: image.raw, runtime: this.#runtime.name, engine: this.#engine, slots: this.#slotsOf(image), started_at: now });
+    return { job: this.#add(id, image, new PullProgress(now), 0), resumed: false };
+  }
+
+  /**
+   * Takes up again a job that was running or queued when the server stopped:
+   * the same id, its start time, and a percent that starts from where it was
+   * shown. Undefined, and nothing done, when the image has a running job.
+   */
+  resume(taken: ResumedJob): PullJobView | undefined {
+    if (this.#jobs.get(taken.image)?.state === 'pulling') return undefined;
+    const now = this.#clock.now();
+    this.#recorder?.resume(taken.id, now);
+    const tracker = new PullProgress(taken.startedAt, { resumed: { at: now, percent: taken.percent } });
+    return this.#add(taken.id, taken.image, tracker, taken.serverRestarts + 1);
   }
 
   /** Cancels the image's active job; undefined when none is pulling. */
@@ -169,12 +206,40 @@ export class PullRegistry {
     return this.#queue.waiting;
   }
 
-  /** Cancels every active pull and drops every timer; the registry is unusable afterwards. */
+  /**
+   * Stops every engine pull and drops every timer; the registry is unusable
+   * afterwards. Running and queued jobs are stopped, not ended: the recorder
+   * still holds them as running, for the next start to take up again.
+   */
   close(): void {
+    this.#closed = true;
     for (const job of this.#jobs.jobs()) {
-      this.cancel(job.image);
+      if (job.state === 'pulling') {
+        job.tracker.cancel(this.#clock.now());
+        job.abort.abort();
+        this.#queue.withdraw(job);
+        this.#beat.drop(job);
+      }
       this.#jobs.forget(job);
     }
+  }
+
+  #add(id: string, image: ImageReference, tracker: PullProgress, serverRestarts: number): PullJob {
+    const job = createPullJob({
+      id,
+      image,
+      runtime: this.#runtime.name,
+      tracker,
+      clock: this.#clock,
+      serverRestarts,
+      queuePosition: (queued) => this.#queue.position(queued),
+      beforeShown: (shown, progress) => this.#recordProgress(shown, progress),
+    });
+    this.#jobs.add(job);
+    this.#onJobStart?.(job);
+    this.#queue.add(job);
+    this.#emit(job);
+    return job;
   }
 
   async #run(job: PullJob): Promise<void> {
@@ -198,14 +263,40 @@ export class PullRegistry {
     }
   }
 
-  /** A change of state goes out at once; the finished job is kept for a while, then dropped. */
+  /** A change of state is recorded and goes out at once; the finished job is kept for a while, then dropped. */
   #finish(job: PullJob): void {
-    if (!this.#jobs.finish(job)) return;
+    if (this.#closed || !this.#jobs.finish(job)) return;
     this.#beat.drop(job);
     // A completed pull leaves the image present; after any other end the engine is asked again.
     this.#presence.forget(job.image, job.state === 'completed' ? 'present' : undefined);
+    this.#recordEnd(job);
     this.#emit(job);
     this.#onJobEnd?.(job);
+  }
+
+  /** A percent about to be shown is recorded first (the recorder keeps only a higher one), so a restart never shows less. */
+  #recordProgress(job: PullJob, progress: JobProgress): void {
+    if (this.#closed || this.#recorder === undefined || progress.state !== 'pulling' || progress.percent === null) return;
+    const { percent, bytes_done, bytes_total } = progress;
+    this.#recorder.progress(job.id, { percent, bytes_done, bytes_total, at: this.#clock.now() });
+  }
+
+  #recordEnd(job: PullJob): void {
+    if (this.#recorder === undefined) return;
+    const state = job.state;
+    if (state === 'pulling') return;
+    const now = this.#clock.now();
+    const { error_code, error, finished_at, bytes_done, bytes_total } = job.tracker.snapshot(now);
+    this.#recorder.finish({
+      id: job.id,
+      state,
+      error_code,
+      error,
+      finished_at: finished_at === null ? now : Date.parse(finished_at),
+      bytes_done,
+      bytes_total,
+      slots: this.#slotsOf(job.image),
+    });
   }
 
   #emit(job: PullJob): void {

@@ -1,5 +1,5 @@
 /**
- * What a slot looks like in JSON answers (CONTRACT §4): its Slot object,
+ * What a slot looks like in JSON answers (docs/api.md, Slot): its Slot object,
  * from the feed's frame of the slot (its job, its image and its container,
  * each from the engine's shared answers at most a TTL old).
  */

@@ -1,5 +1,5 @@
 /**
- * Server-Sent Events framing (CONTRACT §5), byte-exact and pure.
+ * Server-Sent Events framing (docs/api.md, Server-Sent Events), byte-exact and pure.
  * Frames are unnamed (`data:` only): an event named `error` would collide
  * with EventSource's own error event.
  */
@@ -25,8 +25,20 @@ export function sseMessage(id: number, data: string): string {
   return `id: ${id}\n${lines.join('')}\n`;
 }
 
-/** The id a reconnecting client sent, so ids keep increasing across reconnects; 0 when absent or not ours. */
+/**
+ * The largest `Last-Event-ID` a stream continues from. Any id a stream sends
+ * must come back as a valid one, so the bound sits far above any id seen in
+ * practice (at 500 frames a second a stream needs 570,000 years to reach it)
+ * and far enough below 2^53 that ids above it stay exact integers for
+ * another 450 years of frames. A larger id starts the numbering at 1 again:
+ * every connection opens with complete snapshots, so nothing is missed.
+ */
+export const MAX_LAST_EVENT_ID = 9_000_000_000_000_000;
+
+/** The id a reconnecting client sent, so ids keep increasing across reconnects; 0 when absent, not ours or over {@link MAX_LAST_EVENT_ID}. */
 export function lastEventId(header: string | null | undefined): number {
-  if (header === null || header === undefined || !/^\d{1,15}$/.test(header.trim())) return 0;
-  return Number(header.trim());
+  const digits = header?.trim();
+  if (digits === undefined || !/^\d{1,16}$/.test(digits)) return 0;
+  const id = Number(digits);
+  return id <= MAX_LAST_EVENT_ID ? id : 0;
 }

@@ -1,5 +1,5 @@
 /**
- * One SSE channel over one or more slots (CONTRACT §5), as a pull-based web
+ * One SSE channel over one or more slots (docs/api.md, Server-Sent Events), as a pull-based web
  * ReadableStream: frames are built only when the reader asks for more, and a
  * slot waiting to be sent is a name in a set, so a slow reader costs the
  * same memory at 1 or 1000 changes a second. A disconnect cancels the

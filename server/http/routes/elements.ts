@@ -1,5 +1,5 @@
 /**
- * `GET /elements/slotpull.js`: the elements bundle (CONTRACT §6). It is public
+ * `GET /elements/slotpull.js`: the elements bundle (docs/elements.md). It is public
  * code, served to any origin (`Access-Control-Allow-Origin: *`, which a
  * cross-origin `<script type="module">` needs) and revalidated by ETag.
  */

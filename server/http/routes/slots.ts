@@ -1,4 +1,4 @@
-/** The slot and pull routes of CONTRACT §3 (JSON answers). */
+/** The slot and pull routes of docs/api.md (JSON answers). */
 import { Hono } from 'hono';
 import { ApiError } from '../errors.ts';
 import { findContainerSlot, findSlot } from '../slot-lookup.ts';

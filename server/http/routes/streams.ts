@@ -1,9 +1,9 @@
-/** The two SSE channels of CONTRACT §5: one slot, or many. */
+/** The two SSE channels of docs/api.md, Server-Sent Events: one slot, or many. */
 import { Hono, type Context } from 'hono';
 import type { ContainerSlot } from '../../core/slot.ts';
 import { lastEventId } from '../../core/sse/frame.ts';
 import { createSnapshotStream } from '../../core/sse/snapshot-stream.ts';
-import { ApiError } from '../errors.ts';
+import { ApiError, clip } from '../errors.ts';
 import { MAX_STREAM_SLOTS, UntilQuery } from '../schemas.ts';
 import { findContainerSlot } from '../slot-lookup.ts';
 import type { Services } from '../services.ts';
@@ -49,7 +49,7 @@ export function streamRoutes(services: Services): Hono {
 function respond(c: Context, services: Services, chosen: ContainerSlot[]): Response {
   const until = c.req.query('until');
   if (!UntilQuery.safeParse(until).success) {
-    throw new ApiError(400, 'validation.invalid', `until="${until}" is not understood; use until=done or leave it out.`, {
+    throw new ApiError(400, 'validation.invalid', `until="${clip(until ?? '')}" is not understood; use until=done or leave it out.`, {
       field: 'until',
     });
   }

@@ -8,9 +8,13 @@ import type { ImageReference } from '../../core/reference.ts';
 import { statesForNames, statesFromEngineList } from '../../core/container-list.ts';
 import { containerStateFrom } from '../../core/container-state.ts';
 import { RuntimeFailure, type ContainerRuntime, type ContainerState, type PullOutput } from '../../core/runtime.ts';
+import type { Clock } from '../../core/clock.ts';
 import type { EngineEndpoint } from '../../core/engine-endpoint.ts';
+import { systemClock } from '../system-clock.ts';
+import { createReadBudget } from './read-budget.ts';
 import type { RegistryAuth } from './registry-auth.ts';
-import { engineFetch, type EngineFetch } from './transport.ts';
+import { engineFetch, type EngineFetch, type EngineRequest, type TransportOptions } from './transport.ts';
+import { EngineTransportError } from './transport-error.ts';
 
 export type EngineKind = 'docker' | 'podman';
 
@@ -21,38 +25,82 @@ export interface EngineRuntime extends ContainerRuntime {
   readonly version: string;
   /** One container's inspect: `unknown`, with the engine's words, when it answers an error. */
   containerStatus(name: string, signal?: AbortSignal): Promise<ContainerState>;
+  /** Why the engine counts as not answering right now (slow or hung), or null. */
+  unavailable(): string | null;
+  /** Ends the transport's kept-alive connections (ssh children, TLS sessions). */
+  close(): void;
 }
 
 export interface EngineOptions {
   /** Credentials per registry host (from --docker-config). */
   auth?: RegistryAuth;
-  /** How long a ping, inspect or version request may take. */
+  /** How long a ping, inspect, list or version request may take before it is abandoned. */
   requestTimeoutMs?: number;
-  /** Injected transport, for tests; by default a socket or fetch per the endpoint. */
+  /** How long a listing waits for this engine before its slots show unknown (see read-budget.ts). */
+  readBudgetMs?: number;
+  /** How long a pull may go without a byte from the engine (before its answer, or between lines) before it fails. */
+  pullSilenceMs?: number;
+  /** For the read budget's timer; the system clock by default. */
+  clock?: Clock;
+  /** Injected transport, for tests; by default the one the endpoint needs, made with `transport`. */
   fetch?: EngineFetch;
+  /** How the default transport is made (ssh's environment). */
+  transport?: TransportOptions;
 }
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 5000;
+/** How long a listing waits for an engine across a network before its slots show unknown. */
+export const DEFAULT_READ_BUDGET_MS = 2000;
+/**
+ * Over ssh a request may need a new connection first: a handshake and the
+ * remote CLI starting (`docker system dial-stdio`), a second or more on a
+ * busy host. Its deadline and listing budget allow for that.
+ */
+export const SSH_REQUEST_TIMEOUT_MS = 15_000;
+export const SSH_READ_BUDGET_MS = 5000;
+/** dockerd answers a pull only once the registry has given the manifest; a stuck registry can take a while. */
+export const DEFAULT_PULL_SILENCE_MS = 120_000;
 
-/** Pings the engine and asks its kind and version; throws with advice when it does not answer. */
+/**
+ * The deadline and listing budget for this endpoint, unless the options
+ * say. The local socket gets the whole deadline as its budget: it answers
+ * or fails, and on a starved machine a container list can take seconds.
+ */
+function limits(endpoint: EngineEndpoint, options: EngineOptions): { timeoutMs: number; budgetMs: number } {
+  const timeoutMs = options.requestTimeoutMs ?? (endpoint.kind === 'ssh' ? SSH_REQUEST_TIMEOUT_MS : DEFAULT_REQUEST_TIMEOUT_MS);
+  const budgetMs = endpoint.kind === 'ssh' ? SSH_READ_BUDGET_MS : endpoint.kind === 'unix' ? timeoutMs : DEFAULT_READ_BUDGET_MS;
+  return { timeoutMs, budgetMs: options.readBudgetMs ?? budgetMs };
+}
+
+/** Pings the engine and asks its kind and version; throws one line with advice when it does not answer. */
 export async function connectEngine(endpoint: EngineEndpoint, options: EngineOptions = {}): Promise<EngineRuntime> {
-  const call = options.fetch ?? engineFetch(endpoint);
-  const timeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
-  const unreachable = (why: string) =>
-    new RuntimeFailure(`no container engine answers at ${endpoint.display} (${why}); start dockerd or \`podman system service\`, or pass --engine`);
-  let ping: Response;
+  const call = options.fetch ?? engineFetch(endpoint, options.transport);
+  // A transport made here is ended here when the engine does not answer; one passed in belongs to the caller.
+  const closeOnFailure = options.fetch === undefined;
+  const { timeoutMs } = limits(endpoint, options);
   try {
-    ping = await call('/_ping', { signal: AbortSignal.timeout(timeoutMs) });
+    const ping = await request(call, endpoint, '/_ping', { signal: AbortSignal.timeout(timeoutMs) }, timeoutMs);
+    const pong = await ping.text();
+    if (ping.status !== 200) throw new RuntimeFailure(pingRefusal(endpoint, ping.status, pong));
+    const about = (await (await request(call, endpoint, '/version', { signal: AbortSignal.timeout(timeoutMs) }, timeoutMs)).json()) as VersionAnswer;
+    return createEngineRuntime(endpoint, engineKind(about), typeof about.Version === 'string' ? about.Version : 'unknown', { ...options, fetch: call });
   } catch (error) {
-    throw unreachable(reason(error));
+    if (closeOnFailure) call.close?.();
+    if (!(error instanceof RuntimeFailure)) throw new RuntimeFailure(`the engine at ${endpoint.display} answered /version with no JSON (${reason(error)})`);
+    if (typeof error.details.reason !== 'string') throw error;
+    throw new RuntimeFailure(
+      `no container engine answers at ${endpoint.display} (${error.details.reason}); start dockerd or \`podman system service\`, or pass --engine`,
+      error.details,
+    );
   }
-  const pong = await ping.text();
-  if (ping.status !== 200) throw unreachable(`/_ping answered ${ping.status} ${pong.slice(0, 100)}`);
-  const about = (await (await call('/version', { signal: AbortSignal.timeout(timeoutMs) })).json()) as VersionAnswer;
-  return createEngineRuntime(endpoint, engineKind(about), typeof about.Version === 'string' ? about.Version : 'unknown', {
-    ...options,
-    fetch: call,
-  });
+}
+
+/** Why an answer other than 200 to /_ping means this is not (yet) a usable engine. */
+function pingRefusal(endpoint: EngineEndpoint, status: number, body: string): string {
+  if (status === 400 && /HTTPS server/i.test(body)) {
+    return `the engine at ${endpoint.display} speaks TLS: give its CA, client certificate and key (the slots file's "tls", DOCKER_TLS_VERIFY and DOCKER_CERT_PATH, or a docker context)`;
+  }
+  return `no container engine answers at ${endpoint.display} (/_ping answered ${status} ${body.slice(0, 100)}); start dockerd or \`podman system service\`, or pass --engine`;
 }
 
 interface VersionAnswer {
@@ -67,13 +115,15 @@ function engineKind(about: VersionAnswer): EngineKind {
 }
 
 export function createEngineRuntime(endpoint: EngineEndpoint, kind: EngineKind, version: string, options: EngineOptions = {}): EngineRuntime {
-  const call = options.fetch ?? engineFetch(endpoint);
-  const timeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const call = options.fetch ?? engineFetch(endpoint, options.transport);
+  const { timeoutMs, budgetMs } = limits(endpoint, options);
+  const budget = createReadBudget({ budgetMs, clock: options.clock ?? systemClock, target: endpoint.display });
   const bounded = (signal?: AbortSignal): AbortSignal =>
     signal === undefined ? AbortSignal.timeout(timeoutMs) : AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]);
+  const read = (path: string, signal?: AbortSignal): Promise<Response> => request(call, endpoint, path, { signal: bounded(signal) }, timeoutMs);
 
   async function containerStatus(name: string, signal?: AbortSignal): Promise<ContainerState> {
-    const response = await request(call, endpoint, `/containers/${encodeURIComponent(name)}/json`, { signal: bounded(signal) });
+    const response = await read(`/containers/${encodeURIComponent(name)}/json`, signal);
     if (response.status === 404) {
       await response.body?.cancel();
       return { status: 'absent', error: null };
@@ -87,41 +137,48 @@ export function createEngineRuntime(endpoint: EngineEndpoint, kind: EngineKind, 
     endpoint,
     version,
 
-    async inspectImage(image, signal) {
-      const response = await request(call, endpoint, `/images/${image.explicit}/json`, { signal: bounded(signal) });
-      await response.body?.cancel();
-      if (response.status === 200) return 'present';
-      if (response.status === 404) return 'missing';
-      throw new RuntimeFailure(`${endpoint.display} answered ${response.status} to an image inspect`, { http_status: response.status });
-    },
+    unavailable: () => budget.slow,
+    close: () => call.close?.(),
+
+    inspectImage: (image, signal) =>
+      budget.run(async () => {
+        const response = await read(`/images/${image.explicit}/json`, signal);
+        // Read, not cancelled: a connection whose answer was read whole is kept for the next request (an ssh child, a TLS session).
+        await response.arrayBuffer();
+        if (response.status === 200) return 'present';
+        if (response.status === 404) return 'missing';
+        throw new RuntimeFailure(`${endpoint.display} answered ${response.status} to an image inspect`, { http_status: response.status });
+      }),
 
     containerStatus,
 
-    async containerStates(names, signal) {
-      const response = await request(call, endpoint, '/containers/json?all=1', { signal: bounded(signal) });
-      if (response.status !== 200) {
-        const said = await engineMessage(response);
-        throw new RuntimeFailure(`${endpoint.display} answered ${response.status} to a container list: ${said}`, { http_status: response.status });
-      }
-      const body: unknown = await response.json().catch((error: unknown) => {
-        throw new RuntimeFailure(`the container list from ${endpoint.display} is not JSON (${reason(error)})`);
-      });
-      const states = statesForNames(statesFromEngineList(body), names);
-      // The list has no OOMKilled and no engine error: the few it shows crashed are inspected for them.
-      const crashed = [...states].filter(([, state]) => state.status === 'crashed');
-      await Promise.all(
-        crashed.map(async ([name, listed]) => {
-          const inspected = await containerStatus(name, signal).catch(() => listed);
-          states.set(name, inspected.status === 'unknown' ? listed : inspected);
-        }),
-      );
-      return states;
-    },
+    containerStates: (names, signal) => budget.run(() => containerStates(names, signal)),
 
     pullImage(image, signal): PullOutput {
-      return { format: 'engine-json', chunks: pullChunks(call, endpoint, image, signal, options.auth) };
+      return { format: 'engine-json', chunks: pullChunks(call, endpoint, image, signal, options.auth, options.pullSilenceMs ?? DEFAULT_PULL_SILENCE_MS) };
     },
   };
+
+  async function containerStates(names: readonly string[], signal?: AbortSignal): Promise<Map<string, ContainerState>> {
+    const response = await read('/containers/json?all=1', signal);
+    if (response.status !== 200) {
+      const said = await engineMessage(response);
+      throw new RuntimeFailure(`${endpoint.display} answered ${response.status} to a container list: ${said}`, { http_status: response.status });
+    }
+    const body: unknown = await response.json().catch((error: unknown) => {
+      throw new RuntimeFailure(`the container list from ${endpoint.display} is not JSON (${reason(error)})`);
+    });
+    const states = statesForNames(statesFromEngineList(body), names);
+    // The list has no OOMKilled and no engine error: the few it shows crashed are inspected for them.
+    const crashed = [...states].filter(([, state]) => state.status === 'crashed');
+    await Promise.all(
+      crashed.map(async ([name, listed]) => {
+        const inspected = await containerStatus(name, signal).catch(() => listed);
+        states.set(name, inspected.status === 'unknown' ? listed : inspected);
+      }),
+    );
+    return states;
+  }
 }
 
 async function* pullChunks(
@@ -130,36 +187,72 @@ async function* pullChunks(
   image: ImageReference,
   signal: AbortSignal,
   auth: RegistryAuth | undefined,
+  silenceMs: number,
 ): AsyncGenerator<string> {
   // Always an explicit tag (or digest): with an empty tag dockerd pulls every tag.
   const query = new URLSearchParams({ fromImage: image.name, tag: image.pullTag });
   const credentials = auth?.(image.registry);
   const headers: Record<string, string> = credentials === undefined ? {} : { 'X-Registry-Auth': credentials };
-  const response = await request(call, endpoint, `/images/create?${query}`, { method: 'POST', headers, signal });
-  // dockerd refuses before streaming with a real status; podman answers 200 and puts the error in the stream.
-  if (response.status !== 200) {
-    throw new RuntimeFailure(await engineMessage(response), { http_status: response.status });
-  }
-  if (response.body === null) return;
-  const decoder = new TextDecoder();
+  // A hung engine must not hold the pull (and its queue) forever: silence past the limit aborts it.
+  const silence = new AbortController();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const heard = (): void => {
+    clearTimeout(timer);
+    timer = setTimeout(() => silence.abort(), silenceMs);
+  };
+  const silent = (): RuntimeFailure =>
+    new RuntimeFailure(`the engine at ${endpoint.display} said nothing for ${silenceMs / 1000} s, so the pull was given up`, { timed_out: true });
+  heard();
   try {
-    for await (const chunk of response.body) yield decoder.decode(chunk, { stream: true });
-  } catch (error) {
-    if (signal.aborted) throw error;
-    // The engine went away mid-pull (stopped, crashed, the socket cut).
-    throw new RuntimeFailure(`the engine at ${endpoint.display} closed the connection mid-pull (${reason(error)})`, { engine: endpoint.display });
+    let response: Response;
+    try {
+      response = await request(call, endpoint, `/images/create?${query}`, { method: 'POST', headers, signal: AbortSignal.any([signal, silence.signal]) });
+    } catch (error) {
+      throw silence.signal.aborted && !signal.aborted ? silent() : error;
+    }
+    // dockerd refuses before streaming with a real status; podman answers 200 and puts the error in the stream.
+    if (response.status !== 200) {
+      throw new RuntimeFailure(await engineMessage(response), { http_status: response.status });
+    }
+    if (response.body === null) return;
+    const decoder = new TextDecoder();
+    try {
+      for await (const chunk of response.body) {
+        heard();
+        yield decoder.decode(chunk, { stream: true });
+      }
+    } catch (error) {
+      if (signal.aborted) throw error;
+      if (silence.signal.aborted) throw silent();
+      // The engine went away mid-pull (stopped, crashed, the connection cut).
+      throw new RuntimeFailure(`the engine at ${endpoint.display} closed the connection mid-pull (${reason(error)})`, { engine: endpoint.display });
+    }
+    const rest = decoder.decode();
+    if (rest !== '') yield rest;
+  } finally {
+    clearTimeout(timer);
   }
-  const rest = decoder.decode();
-  if (rest !== '') yield rest;
 }
 
-/** A request whose transport failure reads as the engine being unreachable. */
-async function request(call: EngineFetch, endpoint: EngineEndpoint, path: string, init: Parameters<EngineFetch>[1]): Promise<Response> {
+/**
+ * A request whose failure reads as the engine being unreachable, with the
+ * reason in `details.reason`; past its deadline (a timeout signal), as the
+ * engine not answering in time. Both carry `details.engine`, which a named
+ * engine takes as "down".
+ */
+async function request(call: EngineFetch, endpoint: EngineEndpoint, path: string, init: EngineRequest, deadlineMs?: number): Promise<Response> {
   try {
     return await call(path, init);
   } catch (error) {
-    if (init?.signal?.aborted === true && (error as Error).name === 'AbortError') throw error;
-    throw new RuntimeFailure(`cannot reach the engine at ${endpoint.display}: ${reason(error)}`, { engine: endpoint.display });
+    const aborted = init.signal?.aborted === true;
+    if (aborted && (init.signal?.reason as Error | undefined)?.name === 'TimeoutError' && deadlineMs !== undefined) {
+      const why = `no answer within ${deadlineMs / 1000} s`;
+      throw new RuntimeFailure(`the engine at ${endpoint.display} did not answer within ${deadlineMs / 1000} s`, { engine: endpoint.display, reason: why });
+    }
+    if (aborted) throw error;
+    if (error instanceof EngineTransportError) throw new RuntimeFailure(error.message, { engine: endpoint.display, explained: true });
+    const why = reason(error);
+    throw new RuntimeFailure(`cannot reach the engine at ${endpoint.display}: ${why}`, { engine: endpoint.display, reason: why });
   }
 }
 

@@ -101,6 +101,22 @@ describe('PullHistory', () => {
     expect(again.recovery).toEqual({ records: 5, skipped: 0, expired: 0, compacted: [] });
   });
 
+  it("keeps a named engine through start, compaction and end, and none for the server's own runtime", () => {
+    const { history, lifecycle, progress } = open();
+    history.start({ ...startOf('p_named'), engine: 'gpu2' });
+    history.start(startOf('p_own', T0 + 1));
+    const again = new PullHistory({ now: () => T0, lifecycle: lifecycle.reopened(), progress: progress.reopened(), maxFinished: 5 });
+    expect(again.activeJobs().map((job) => [job.id, job.engine])).toEqual([
+      ['p_named', 'gpu2'],
+      ['p_own', undefined],
+    ]);
+    again.finish(endOf('p_named'));
+    expect(again.page().jobs.map((job) => [job.job_id, job.engine])).toEqual([
+      ['p_own', null],
+      ['p_named', 'gpu2'],
+    ]);
+  });
+
   it('writes a progress mark only when the percent goes up, before it is held', () => {
     const { history, progress } = open();
     history.start(startOf('p_1'));

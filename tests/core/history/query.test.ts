@@ -15,7 +15,7 @@ function sampleJobs(): JobSet {
   return jobs;
 }
 
-const ids = (page: { jobs: Array<{ job_id: string }> }): string[] => page.jobs.map((job) => job.job_id);
+const ids = (page: { jobs: ReadonlyArray<{ job_id: string }> }): string[] => page.jobs.map((job) => job.job_id);
 
 describe('historyPage', () => {
   it('lists running and finished jobs newest start first, ties by id', () => {
@@ -50,10 +50,24 @@ describe('historyPage', () => {
     expect(historyPage(jobs, { slot: 'none' }, T0)).toEqual({ jobs: [], next_before: null });
   });
 
+  it('filters by state, running jobs as pulling, and pages within the filter', () => {
+    const jobs = new JobSet();
+    for (let i = 0; i < 6; i++) {
+      jobs.apply({ t: 'end', ...finishedJob({ id: `p_${i}`, state: i % 3 === 0 ? 'failed' : 'completed', started_at: T0 + i * 1000 }) });
+    }
+    jobs.apply({ t: 'start', ...activeJob({ id: 'p_run', started_at: T0 + 10_000 }) });
+    expect(ids(historyPage(jobs, { state: 'failed' }, T0))).toEqual(['p_3', 'p_0']);
+    expect(ids(historyPage(jobs, { state: 'pulling' }, T0))).toEqual(['p_run']);
+    const first = historyPage(jobs, { state: 'completed', limit: 2 }, T0);
+    expect(ids(first)).toEqual(['p_5', 'p_4']);
+    expect(ids(historyPage(jobs, { state: 'completed', limit: 2, before: first.next_before as string }, T0))).toEqual(['p_2', 'p_1']);
+    expect(historyPage(jobs, { state: 'cancelled' }, T0)).toEqual({ jobs: [], next_before: null });
+  });
+
   it('says what is wrong with a bad limit or an unknown before', () => {
     const jobs = sampleJobs();
     for (const limit of [0, -1, 1.5, MAX_PAGE_LIMIT + 1]) {
-      expect(() => historyPage(jobs, { limit }, T0)).toThrow(new HistoryQueryError(`limit must be a whole number from 1 to ${MAX_PAGE_LIMIT}; got ${limit}`));
+      expect(() => historyPage(jobs, { limit }, T0)).toThrow(new HistoryQueryError('limit', `limit must be a whole number from 1 to ${MAX_PAGE_LIMIT}; got ${limit}`));
     }
     expect(() => historyPage(jobs, { before: 'p_gone' }, T0)).toThrow(/before: no job "p_gone" in the history \(it may have expired\)/);
     expect(historyPage(jobs, { limit: MAX_PAGE_LIMIT }, T0).jobs).toHaveLength(14);
@@ -68,22 +82,28 @@ describe('historyEntry', () => {
       slots: ['llama'],
       image: 'registry.test/models/llama:q4',
       runtime: 'podman',
+      engine: null,
       state: 'failed',
       error_code: 'pull.interrupted',
       error: 'unexpected EOF',
       started_at: '2026-12-01T10:00:00.000Z',
       finished_at: '2026-12-01T10:04:12.345Z',
-      bytes: 500_000_000,
+      bytes_done: 500_000_000,
       bytes_total: 600_000_000,
       duration_s: 252.3,
       speed_bps: Math.round(500_000_000 / 252.345),
-      resumes: 1,
+      server_restarts: 1,
     });
+  });
+
+  it("shows a named engine, and an error code this version does not know as the generic engine error, with its words", () => {
+    const job = finishedJob({ engine: 'gpu2', state: 'failed', error_code: 'pull.quota_exceeded', error: 'quota exceeded' });
+    expect(historyEntry(job, T0)).toMatchObject({ engine: 'gpu2', error_code: 'pull.engine_error', error: 'quota exceeded' });
   });
 
   it('shows a running job up to now, its bytes from the last mark', () => {
     const running = activeJob({ progress: { percent: 20, bytes_done: 1_000_000, bytes_total: 5_000_000, at: T0 + 1000 } });
-    expect(historyEntry(running, T0 + 4000)).toMatchObject({ state: 'pulling', finished_at: null, bytes: 1_000_000, bytes_total: 5_000_000, duration_s: 4, speed_bps: 250_000 });
-    expect(historyEntry(activeJob(), T0)).toMatchObject({ bytes: null, bytes_total: null, duration_s: 0, speed_bps: null });
+    expect(historyEntry(running, T0 + 4000)).toMatchObject({ state: 'pulling', finished_at: null, bytes_done: 1_000_000, bytes_total: 5_000_000, duration_s: 4, speed_bps: 250_000 });
+    expect(historyEntry(activeJob(), T0)).toMatchObject({ bytes_done: null, bytes_total: null, duration_s: 0, speed_bps: null });
   });
 });

@@ -81,6 +81,7 @@ describe('parseRecord', () => {
       ['slots', ['a', 1]],
       ['started_at', -1],
       ['resumes', 1.5],
+      ['engine', null],
       ['progress', { percent: 'x', bytes_done: null, bytes_total: null, at: 1 }],
     ] as const) {
       expect(parseRecord({ ...start, [field]: value }), field).toBeNull();
@@ -96,6 +97,12 @@ describe('parseRecord', () => {
     }
     expect(parseRecord({ t: 'progress', id: 'p', percent: 1, bytes_done: 1, bytes_total: 1 })).toBeNull();
     expect(parseRecord({ t: 'format', name: 'slotpull-pulls', version: -1 })).toBeNull();
+  });
+
+  it("reads a named engine, and a record without one as the server's own runtime", () => {
+    const named = { t: 'start', ...activeJob({ engine: 'gpu2' }) };
+    expect(parseRecord(named)).toEqual(named);
+    expect(parseRecord({ t: 'end', ...finishedJob() })).not.toHaveProperty('engine');
   });
 
   it('keeps fields it does not know (a newer version added them)', () => {

@@ -1,5 +1,5 @@
 /**
- * Properties of parse → aggregate (CONTRACT §4) over generated pulls in all
+ * Properties of parse → aggregate (docs/api.md, PullSnapshot) over generated pulls in all
  * five engine output shapes: interleaved layers, duplicated, swapped and
  * dropped lines, retries, missing totals, garbage and in-stream errors, cut
  * into random chunks. After every event: percent is null or in [0, 100],

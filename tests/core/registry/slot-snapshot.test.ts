@@ -14,7 +14,7 @@ const facts = { image_status: 'pulling', container_status: 'crashed', container_
 
 describe('jobSnapshot', () => {
   it('names the slot, its image as written, the job and its engine, with the job\'s progress and the slot\'s facts', () => {
-    expect(jobSnapshot(slot, job, facts)).toEqual({ slot_name: 'chat', image: image.raw, job_id: 'p_1', runtime: 'podman', ...job.progress(), ...facts });
+    expect(jobSnapshot(slot, job, facts)).toEqual({ slot_name: 'chat', image: image.raw, job_id: 'p_1', runtime: 'podman', ...job.progress(), server_restarts: 0, ...facts });
     expect(jobSnapshot(slot, job, facts)).toMatchObject({ state: 'pulling', queue_position: 1, container_status: 'crashed', shared_with: ['code'] });
   });
 });

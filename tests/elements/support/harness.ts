@@ -16,6 +16,16 @@ export interface WorldOptions {
   allowOrigin?: string;
   /** The engine cannot be asked about images (image_status "unknown"). */
   failInspect?: boolean;
+  /** The server's token (`access.token`, what --token sets). */
+  token?: string;
+  /** Reads need the token too (--protect-reads). */
+  protectReads?: boolean;
+  /** The Host names the server answers to (`access.allowedHosts`; on loopback: 127.0.0.1, localhost, [::1]). */
+  allowedHosts?: string[];
+  /** Served alone on a port of its own (its base URL is `lateBase`), closed until `start-late`: a server down at page load. */
+  late?: boolean;
+  /** Completed pulls already in the world's history, each ended `endedAgoMs` ago after `durationS`. */
+  pulls?: Array<{ slots: string[]; image: string; endedAgoMs: number; durationS: number; bytes?: number }>;
   /**
    * A real engine instead of the demo runtime (support/real-engine.mjs,
    * started on first use): one slot, "multi", pulling the seeded 3-layer
@@ -48,6 +58,10 @@ export interface World {
   readonly base: string;
   /** Set for a world on a real engine. */
   readonly engine: RealEngineInfo | null;
+  /** Set for a `late` world: its own server's root, nothing listening until `control('start-late')`. */
+  readonly lateBase: string | null;
+  /** The lines the server logged for the requests it refused. */
+  refusals(): Promise<string[]>;
   control<T = unknown>(action: string, body?: unknown): Promise<T>;
   stats(): Promise<{ open: number; opened: number; refused: number }>;
   api(path: string, init?: RequestInit): Promise<Response>;
@@ -57,7 +71,7 @@ export interface World {
 export async function newWorld(options: WorldOptions = {}, origin = location.origin): Promise<World> {
   const response = await fetch(`${origin}/__test/worlds`, { method: 'POST', body: JSON.stringify(options) });
   if (!response.ok) throw new Error(`creating a world failed: ${response.status} ${await response.text()}`);
-  const { path, engine } = (await response.json()) as { path: string; engine: RealEngineInfo | null };
+  const { path, engine, lateBase } = (await response.json()) as { path: string; engine: RealEngineInfo | null; lateBase: string | null };
   const base = `${origin}${path}`;
   const control = async <T>(action: string, body?: unknown): Promise<T> => {
     const answer = await fetch(`${base}/__control/${action}`, { method: 'POST', body: JSON.stringify(body ?? {}) });
@@ -67,6 +81,8 @@ export async function newWorld(options: WorldOptions = {}, origin = location.ori
   return {
     base,
     engine,
+    lateBase,
+    refusals: async () => (await control<{ lines: string[] }>('refusals')).lines,
     control,
     stats: () => control('stats'),
     api: (path, init) => fetch(`${base}${path}`, init),

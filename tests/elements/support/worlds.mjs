@@ -4,8 +4,15 @@
 // seed, speed and slots, so tests do not see each other's pulls. A world is
 // reached under /__test/worlds/<id>/ (its base URL); the controls beside it
 // let a test drop streams, refuse them, restart the server (which forgets its
-// jobs), and count EventSource connections at the server. A world's `allowOrigin` is the server's own CORS
-// (`access.allowOrigins`, what --allow-origin sets). A world created with
+// jobs), and count EventSource connections at the server. A world's
+// `allowOrigin` is the server's own CORS (`access.allowOrigins`, what
+// --allow-origin sets); `token`, `protectReads` and `allowedHosts` are the
+// rest of its access rules (--token, --protect-reads, the loopback Host
+// check), and its refusals are logged for the `refusals` control. A world
+// created with `late: true` is served alone on a port of its own (its base
+// URL the server's root, like a real slotpull), which is closed until the
+// `start-late` control: a server that is down when the page loads. A world
+// created with
 // `engine: 'podman'` runs on the real engine of real-engine.mjs instead
 // (started on first use); its own controls are that module's.
 import { getRequestListener } from '@hono/node-server';
@@ -22,6 +29,7 @@ const { createDemoRuntime } = await import(new URL('runtimes/demo.js', dist).hre
 const { validateSlotsFile } = await import(new URL('config/schema.js', dist).href);
 const { demoSlotsFile } = await import(new URL('config/demo.js', dist).href);
 const { systemClock } = await import(new URL('runtimes/system-clock.js', dist).href);
+const { PullHistory } = await import(new URL('core/history/pull-history.js', dist).href);
 
 const WORLD_PATH = /^\/__test\/worlds\/(\d+)(\/.*)?$/;
 const EVENT_STREAM_PATH = /^\/api\/(events|slots\/[^/]+\/pull\/stream)(\?|$)/;
@@ -37,14 +45,18 @@ export function createWorlds({ realEngine = null } = {}) {
   let nextId = 0;
 
   /** `real`: a real engine's runtime, slots, info and controls (real-engine.mjs); null for the demo runtime. */
-  function createWorld({ seed = DEFAULT_SEED, speed = DEFAULT_SPEED, slots = demoSlotsFile, allowOrigin = null, failInspect = false } = {}, real = null) {
+  function createWorld(
+    { seed = DEFAULT_SEED, speed = DEFAULT_SPEED, slots = demoSlotsFile, allowOrigin = null, failInspect = false, token = null, protectReads = false, allowedHosts = null, pulls = [] } = {},
+    real = null,
+  ) {
     const config = validateSlotsFile(real?.slots ?? slots, 'test world');
     if (!config.ok) throw new Error(config.problems.join('\n'));
     const id = nextId++;
     let jobs = 0;
+    const refusals = [];
     // The simulated engine runs on its own clock, which a test can pause to hold a pull in one state.
     const engineClock = real === null ? pausableClock(systemClock) : null;
-    /** A slotpull app as a server start makes it: a fresh demo engine, no job known. */
+    /** A slotpull app as a server start makes it: a fresh demo engine and history, no job known. */
     const start = () => {
       const demo = real === null ? createDemoRuntime({ clock: engineClock, seed, speedFactor: speed }) : null;
       const runtime = real !== null
@@ -58,7 +70,9 @@ export function createWorlds({ realEngine = null } = {}) {
         clock: systemClock,
         newJobId: () => `p_w${id}_${++jobs}`,
         version: 'test',
-        access: { allowOrigins: allowOrigin === null ? [] : [allowOrigin] },
+        access: { allowOrigins: allowOrigin === null ? [] : [allowOrigin], token, protectReads, allowedHosts },
+        logRefusal: (line) => refusals.push(line),
+        history: historyOf(pulls, runtime.name, id),
       });
       return { slotpull, listener: getRequestListener(slotpull.app.fetch, { overrideGlobalObjects: false }) };
     };
@@ -74,6 +88,9 @@ export function createWorlds({ realEngine = null } = {}) {
       real,
       /** Resolvers waiting for the number of open streams to reach a count. */
       openWaiters: new Set(),
+      refusals,
+      /** For a `late` world: its own server and the port it will listen on once started. */
+      late: null,
     };
     worlds.set(id, world);
     return world;
@@ -111,6 +128,13 @@ export function createWorlds({ realEngine = null } = {}) {
       }
       case 'stats':
         return json(res, 200, stats(world));
+      case 'refusals':
+        return json(res, 200, { lines: world.refusals });
+      case 'start-late': {
+        if (world.late === null) return json(res, 400, { error: 'start-late: this world was not created late' });
+        if (!world.late.server.listening) await new Promise((resolve) => world.late.server.listen(world.late.port, '127.0.0.1', resolve));
+        return json(res, 200, { base: world.late.base });
+      }
       case 'pause-engine':
         world.engineClock.pause();
         return json(res, 200, { paused: true });
@@ -169,12 +193,13 @@ export function createWorlds({ realEngine = null } = {}) {
     if (url.pathname === '/__test/worlds' && req.method === 'POST') {
       readJson(req)
         .then(async (options) => {
+          if (options.late === true) return createLateWorld(options);
           if (options.engine === undefined) return createWorld(options);
           if (realEngine === null) throw new Error('no real engine is configured for the worlds');
           return createWorld(options, await realEngine.world(options));
         })
         .then(
-          (world) => json(res, 201, { id: world.id, path: `/__test/worlds/${world.id}`, engine: world.real?.info ?? null }),
+          (world) => json(res, 201, { id: world.id, path: `/__test/worlds/${world.id}`, engine: world.real?.info ?? null, lateBase: world.late?.base ?? null }),
           (error) => json(res, 400, { error: String(error?.stack ?? error) }),
         );
       return true;
@@ -196,6 +221,18 @@ export function createWorlds({ realEngine = null } = {}) {
     return true;
   }
 
+  /** A world that will be served alone on a port of its own, not listening yet (a free port, found by listening once). */
+  async function createLateWorld(options) {
+    const world = createWorld(options);
+    const server = createServer((req, res) => serveWorld(world, req.url, req, res));
+    const probe = createServer();
+    await new Promise((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const { port } = probe.address();
+    await new Promise((resolve) => probe.close(resolve));
+    world.late = { server, port, base: `http://127.0.0.1:${port}` };
+    return world;
+  }
+
   // The second origin: the same worlds on another port (a page elsewhere embedding the bundle).
   let crossOriginBase = null;
   const crossServer = createServer((req, res) => {
@@ -212,6 +249,10 @@ export function createWorlds({ realEngine = null } = {}) {
       for (const world of worlds.values()) {
         for (const stream of world.streams) stream.destroy();
         world.slotpull.close();
+        if (world.late?.server.listening) {
+          world.late.server.closeAllConnections();
+          await new Promise((resolve) => world.late.server.close(resolve));
+        }
       }
       crossServer.closeAllConnections();
       await new Promise((resolve) => crossServer.close(resolve));
@@ -280,6 +321,18 @@ function pausableClock(base) {
 }
 
 /** Test controls answer any origin: a page on the other port drives its worlds too. */
+/** A history in memory holding `pulls` (each `{ slots, image, endedAgoMs, durationS, bytes? }`), all completed. */
+function historyOf(pulls, runtime, worldId) {
+  const history = new PullHistory({ now: () => systemClock.now() });
+  pulls.forEach(({ slots, image, endedAgoMs, durationS, bytes = 1_000_000_000 }, i) => {
+    const id = `p_w${worldId}_past${i}`;
+    const finishedAt = systemClock.now() - endedAgoMs;
+    history.start({ id, image, runtime, slots, started_at: finishedAt - durationS * 1000 });
+    history.finish({ id, state: 'completed', error_code: null, error: null, finished_at: finishedAt, bytes_done: bytes, bytes_total: bytes });
+  });
+  return history;
+}
+
 function json(res, status, body) {
   res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', 'Access-Control-Allow-Origin': '*' });
   res.end(JSON.stringify(body));

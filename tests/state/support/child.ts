@@ -1,9 +1,11 @@
 /**
  * A child process that speaks JSON lines on stdout: read them one by one
- * with a timeout that names what was awaited, write lines to its stdin, and
- * kill it. Every child is killed (by PID) when the test ends.
+ * with a timeout that names what was awaited, write lines to its stdin,
+ * stop and resume it, and kill it. Every child is killed (by PID) when the
+ * test ends.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { afterEach } from 'vitest';
 
@@ -22,8 +24,24 @@ export interface Child {
   send(line: string): void;
   /** SIGKILL, and waits until the process is gone. */
   kill(): Promise<void>;
+  /** SIGSTOP, and waits until the process (every thread) is stopped: its files then hold what a SIGKILL now would leave. */
+  freeze(): Promise<void>;
+  /** SIGCONT: goes on where it was stopped. */
+  thaw(): void;
   /** Everything it wrote to stderr, for failure messages. */
   readonly stderr: () => string;
+}
+
+/** The state letter of /proc/<pid>/stat (R, S, D, T, Z, …); '' for a process that is gone. */
+function processState(pid: number): string {
+  try {
+    // The command name (field 2) may hold spaces and parentheses: the state follows the last ')'.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+  } catch {
+    // ENOENT: gone.
+    return '';
+  }
 }
 
 export function useChildren(): (command: string, args: string[], env?: Record<string, string>) => Child {
@@ -76,6 +94,16 @@ export function useChildren(): (command: string, args: string[], env?: Record<st
         if (!ended) child.kill('SIGKILL');
         await exited;
       },
+      freeze: async () => {
+        child.kill('SIGSTOP');
+        const deadline = Date.now() + LINE_TIMEOUT_MS;
+        // The signal is taken by each thread on its way back to user space: watch /proc until the process reads stopped.
+        while (processState(child.pid as number) !== 'T') {
+          if (ended || Date.now() > deadline) throw new Error(`child ${child.pid} did not stop on SIGSTOP; stderr:\n${errors}`);
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+      },
+      thaw: () => void child.kill('SIGCONT'),
       stderr: () => errors,
     };
     started.push(handle);

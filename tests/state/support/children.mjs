@@ -6,13 +6,16 @@
 //   Takes DIR's lock, says so as a JSON line on stdout, holds it until a
 //   "release" line on stdin (or a kill). --wait-go: takes it only after a
 //   "go" line, so that several start at once.
-// store DIR PREFIX [--wait-go] [--jobs N [--resume ID]]
+// store DIR PREFIX [--wait-go] [--ack FILE] [--jobs N [--resume ID]]
 //   A server-like writer: (says {"started"} and waits for "go", with
 //   --wait-go, so that a test can start it ahead of time,) takes the lock,
 //   opens the store, says what it read
 //   back, then records finishing jobs, one {"done": id} line after each
-//   finish returned; until killed, or N jobs (after taking ID up again:
+//   finish returned (with --ack, the id as a line appended to FILE instead,
+//   written synchronously: a test that stops this process reads exactly what
+//   was acknowledged); until killed, or N jobs (after taking ID up again:
 //   progress 60, then completed), then closes, releases and exits.
+import { openSync, writeSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 
 const say = (message) => process.stdout.write(`${JSON.stringify(message)}\n`);
@@ -60,6 +63,9 @@ async function storeChild({ acquireStateLock, openJobStore }, args) {
   const valueAfter = (flag) => (flags.includes(flag) ? flags[flags.indexOf(flag) + 1] : undefined);
   const jobs = valueAfter('--jobs') === undefined ? Infinity : Number(valueAfter('--jobs'));
   const resume = valueAfter('--resume');
+  const ackFile = valueAfter('--ack');
+  const ackFd = ackFile === undefined ? null : openSync(ackFile, 'a');
+  const acknowledge = (id) => (ackFd === null ? say({ done: id }) : writeSync(ackFd, `${id}\n`));
 
   if (flags.includes('--wait-go')) {
     say({ started: process.pid });
@@ -91,7 +97,7 @@ async function storeChild({ acquireStateLock, openJobStore }, args) {
       bytes_done: failed ? null : BYTES,
       bytes_total: BYTES,
     });
-    say({ done: id });
+    acknowledge(id);
     // Let the event loop run now and then, as a server's does: the background fdatasync, the lock's heartbeat.
     if (i % 8 === 7) await new Promise((resolve) => setTimeout(resolve, 0));
   }

@@ -52,7 +52,7 @@ describe('the pull store from Deno', () => {
       ['p_node_done', 'cancelled', 'podman'],
       ['p_node_run', 'completed', 'podman'],
     ]);
-    expect(jobs.find((job) => job.job_id === 'p_node_run')?.resumes).toBe(1);
+    expect(jobs.find((job) => job.job_id === 'p_node_run')?.server_restarts).toBe(1);
     await again.close();
   }, DENO_TEST_TIMEOUT_MS);
 
