@@ -94,7 +94,9 @@ export class PullEvents {
   };
 
   #emitProgress(snapshot: PullSnapshot): void {
-    this.#lastProgressAt = performance.now();
-    this.#dispatch(new SlotPullProgressEvent(snapshot));
+    const event = new SlotPullProgressEvent(snapshot);
+    // Counted from the event's own time (performance.now()'s clock), so two events' timeStamps are never closer than the interval, however long making one took.
+    this.#lastProgressAt = event.timeStamp;
+    this.#dispatch(event);
   }
 }
