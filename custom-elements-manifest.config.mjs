@@ -49,6 +49,7 @@ export default {
     'elements/slot-image-pull-bar.ts',
     'elements/slot-error-banner.ts',
     'elements/slot-image-status.ts',
+    'elements/slot-image-panel.ts',
     'elements/slot-element.ts',
     'elements/configure-server.ts',
     'elements/events/*.ts',

@@ -72,7 +72,6 @@ function fromHistory(entry: PullHistoryEntry): ActivityJob {
 
 export class ActivityController implements ReactiveController {
   readonly #host: ReactiveControllerHost;
-  readonly #onJobEnd: (snapshot: PullSnapshot) => void;
   /** By job id: the slots it serves and the newest snapshot. */
   readonly #live = new Map<string, { slots: Set<string>; snapshot: PullSnapshot }>();
   /** The history's newest pulls, as last read. */
@@ -83,10 +82,8 @@ export class ActivityController implements ReactiveController {
   #key = '';
   #timer: ReturnType<typeof setInterval> | null = null;
 
-  /** `onJobEnd` runs once per job that ends while the page watches (not for jobs that ended before). */
-  constructor(host: ReactiveControllerHost, onJobEnd: (snapshot: PullSnapshot) => void = () => {}) {
+  constructor(host: ReactiveControllerHost) {
     this.#host = host;
-    this.#onJobEnd = onJobEnd;
     host.addController(this);
   }
 
@@ -132,17 +129,20 @@ export class ActivityController implements ReactiveController {
   }
 
   #record(snapshot: PullSnapshot): void {
-    if (snapshot.job_id === null) return; // a no-job snapshot (present/missing/unknown): nothing ran
-    const known = this.#live.get(snapshot.job_id);
-    if (known === undefined) {
-      this.#live.set(snapshot.job_id, { slots: new Set([snapshot.slot_name]), snapshot });
-    } else {
-      known.slots.add(snapshot.slot_name);
-      const ended = known.snapshot.state === 'pulling' && snapshot.state !== 'pulling';
-      known.snapshot = snapshot;
-      if (ended) {
-        this.#onJobEnd(snapshot);
-        this.#readHistory();
+    // A job this slot was pulling and that vanished without an end (the server lost it): not in flight any more.
+    for (const [jobId, job] of this.#live) {
+      if (jobId !== snapshot.job_id && job.snapshot.state === 'pulling' && job.slots.has(snapshot.slot_name)) this.#live.delete(jobId);
+    }
+    // A no-job snapshot (present/missing/unknown): nothing runs.
+    if (snapshot.job_id !== null) {
+      const known = this.#live.get(snapshot.job_id);
+      if (known === undefined) {
+        this.#live.set(snapshot.job_id, { slots: new Set([snapshot.slot_name]), snapshot });
+      } else {
+        known.slots.add(snapshot.slot_name);
+        const ended = known.snapshot.state === 'pulling' && snapshot.state !== 'pulling';
+        known.snapshot = snapshot;
+        if (ended) this.#readHistory();
       }
     }
     this.#host.requestUpdate();

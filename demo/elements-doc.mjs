@@ -13,9 +13,16 @@ const manifest = JSON.parse(await readFile(manifestPath, 'utf8'));
 // without a picture is left out. A state with an attribute ("present
 // show-last-pull") has its words joined by "-" in the file name.
 const PICTURES = {
-  'slot-image-pull-bar': { prefix: 'pull-bar', states: ['idle', 'indeterminate', 'determinate', 'reconnecting', 'completed', 'failed', 'cancelled'] },
-  'slot-error-banner': { prefix: 'banner', states: ['missing', 'failed', 'crashed'] },
-  'slot-image-status': { prefix: 'status', states: ['present', 'present show-last-pull', 'pulling', 'missing', 'failed', 'cancelled'] },
+  'slot-image-pull-bar': {
+    prefix: 'pull-bar',
+    states: ['missing', 'idle', 'indeterminate', 'determinate', 'reconnecting', 'completed', 'failed', 'cancelled', 'interrupted'],
+  },
+  'slot-error-banner': { prefix: 'banner', states: ['failed', 'interrupted', 'crashed', 'pulling'] },
+  'slot-image-status': {
+    prefix: 'status',
+    states: ['present', 'present show-last-pull', 'pulling', 'missing', 'failed', 'cancelled', 'interrupted', 'external'],
+  },
+  'slot-image-panel': { prefix: 'panel', states: ['missing', 'pulling', 'failed', 'crashed'] },
 };
 const pictureFiles = new Set(await readdir(`${root}docs/elements`).catch(() => []));
 const pictures = (tagName) => {
@@ -93,6 +100,34 @@ once per page with [\`configureServer()\`](#configureserverbaseurl-options);
 a server that refuses the page is named in every element with its cause:
 an origin it does not allow, a missing or wrong token, a host name it does
 not answer to (each saying which flag or call fixes it), or silence.
+
+## Side by side
+
+Put the three elements of a slot next to each other, as the README does —
+or use \`<slot-image-panel>\`, the same three in one tag:
+
+\`\`\`html
+<slot-image-status slot-name="chat" base-url="http://127.0.0.1:8080"></slot-image-status>
+<slot-image-pull-bar slot-name="chat" base-url="http://127.0.0.1:8080" cancelable></slot-image-pull-bar>
+<slot-error-banner slot-name="chat" base-url="http://127.0.0.1:8080"></slot-error-banner>
+\`\`\`
+
+They share the work, so nothing shows twice: the chip says where the image
+is; the bar offers **Pull** where the image is missing (**Re-pull** once it is
+there), shows the pull and its Cancel — which names the slots that share the
+pull and that it stops too ("Cancel (also stops code)") —; the banner speaks
+only of problems: a failed pull or one the server lost, a crashed container
+(live: it shows within a few seconds), a server out of reach. It is hidden
+while the image is simply missing and while a pull runs normally. One slot
+never shows two bars: the banner shows its Re-pull's pull inline only when
+the page has no bar for the slot, and the bar stands back (\`deferred\`)
+while the banner shows a problem. Each change fires one \`slot-pull-*\` event
+on the page — from the slot's bar, else its banner, else its chip — so a
+"notify when done" listener on \`document\` runs once.
+
+| mid-pull | after a failed pull |
+|---|---|
+| ![chip, bar and banner of chat mid-pull: one bar, no banner](elements/side-by-side-pulling.png) | ![chip, bar and banner of vision after a failed pull: the banner with one Re-pull, no bar](elements/side-by-side-failed.png) |
 
 ![The demo dashboard mid-pull: the three elements in each card](dashboard.png)
 

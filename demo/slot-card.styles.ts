@@ -38,23 +38,13 @@ export const cardStyles = css`
   slot-image-status {
     margin-inline-start: auto;
   }
-  /*
-   * One place per fact: the card's bar shows a running pull (so the banner's
-   * inline bar is hidden), the banner shows a failure with its Re-pull (so the
-   * bar's is hidden), and a missing image is the chip, the idle bar and Pull.
-   */
-  slot-error-banner[state='pulling'],
-  slot-error-banner[state='missing'],
-  slot-image-pull-bar[state='failed'] {
-    display: none;
-  }
   /* A card is narrow: the banner's buttons go under its sentence. */
   slot-error-banner {
     --slotpull-banner-padding: 0.625rem 0.75rem;
   }
   slot-error-banner::part(base) {
     grid-template-columns: auto 1fr;
-    grid-template-areas: 'icon message' 'actions actions' 'bar bar' 'error error';
+    grid-template-areas: 'icon message' 'actions actions';
   }
   .facts {
     margin: 0;
@@ -92,33 +82,24 @@ export const cardStyles = css`
     color: var(--slotpull-color-muted);
     font-size: 0.875rem;
   }
-  .actions {
-    display: flex;
-    flex-wrap: wrap;
-    gap: 0.5rem;
+  /* The bar sits at the card's foot; its Pull (and a Retry) is the card's main action, Re-pull a quiet one. */
+  slot-image-pull-bar {
     margin-block-start: auto;
   }
-  button.primary {
+  slot-image-pull-bar::part(button) {
+    font-size: 0.875rem;
+    border-radius: 0.375rem;
+    padding: 0.25rem 0.875rem;
+  }
+  slot-image-pull-bar[state='missing']::part(pull-button),
+  slot-image-pull-bar[state='cancelled']::part(pull-button),
+  slot-image-pull-bar::part(retry-button) {
     background: var(--dash-accent);
     border-color: var(--dash-accent);
     color: var(--dash-on-accent);
   }
-  button:focus-visible {
-    outline: 2px solid var(--slotpull-color-indicator);
-    outline-offset: 2px;
-  }
-  button:disabled {
-    cursor: default;
-    opacity: 0.7;
-  }
-  .action-error {
-    margin: 0;
-    flex-basis: 100%;
-    color: var(--slotpull-color-danger);
-    font-size: 0.875rem;
-  }
   @media (forced-colors: active) {
-    button.primary {
+    slot-image-pull-bar::part(button) {
       border-color: ButtonText;
     }
   }

@@ -1,9 +1,9 @@
 /**
  * <slotpull-dashboard>: the demo dashboard served at `/`. It reads the
- * server's health and slots once (a Task: loading, error, cards), and again
- * when a pull ends (the container status may have moved); everything live
- * comes from the page's one SSE connection, which the elements in the cards
- * and the activity strip share (elements/hub/).
+ * server's health and slots once (a Task: loading, error, cards); everything
+ * live — pulls, images, containers — comes from the page's one SSE
+ * connection, which the elements in the cards and the activity strip share
+ * (elements/hub/).
  */
 import { Task, TaskStatus } from '@lit/task';
 import { html, LitElement, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
@@ -30,9 +30,7 @@ export class SlotpullDashboard extends LitElement {
   declare baseUrl: string;
   private declare generation: number;
 
-  readonly #activity = new ActivityController(this, () => {
-    this.generation += 1;
-  });
+  readonly #activity = new ActivityController(this);
 
   readonly #overview = new Task(this, {
     args: () => [this.base, this.generation] as const,

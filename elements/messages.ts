@@ -12,13 +12,21 @@ export const pulling = (image: string): string => `Pulling image ${image}…`;
 export const ready = 'Image ready';
 export const pullFailed = (error: string): string => `Pull failed: ${error}`;
 export const cancelled = 'Pull cancelled';
+export const interrupted = 'Pull interrupted: the server lost track of it';
 export const reconnecting = 'Reconnecting…';
 export const connecting = 'Connecting…';
 export const idle = { present: 'Image present', missing: 'Image not pulled yet', unknown: 'Image status unknown' } as const;
 export const retry = 'Retry';
 export const retrying = 'Retrying…';
+export const pull = 'Pull';
 export const cancel = 'Cancel';
 export const cancelling = 'Cancelling…';
+/** "code", "code and vision", "code, vision and 2 more". */
+const others = (slots: readonly string[]): string =>
+  new Intl.ListFormat('en').format(slots.length > 3 ? [...slots.slice(0, 2), `${slots.length - 2} more`] : slots);
+/** Cancel stops the one engine pull of an image: the button names the other slots it stops. */
+export const cancelAlso = (slots: readonly string[]): string => `Cancel (also stops ${others(slots)})`;
+export const cancelName = (slot: string, slots: readonly string[]): string => `Cancel the pull of ${slot}, also stopping ${others(slots)}`;
 export const startFailed = (why: string): string => `Could not start the pull: ${why}`;
 export const cancelFailed = (why: string): string => `Could not cancel the pull: ${why}`;
 export const unknownError = 'the engine gave no reason';
@@ -32,6 +40,7 @@ export const announceStart = (image: string): string => `Pulling image ${image} 
 export const announcePercent = (image: string, percent: string): string => `Pulling image ${image}: ${percent}`;
 export const announceDone = (image: string): string => `Image ${image} is ready`;
 export const announceCancelled = (image: string): string => `Pull of image ${image} cancelled`;
+export const announceInterrupted = (image: string): string => `Pull of image ${image} was interrupted`;
 
 // Problems before any data.
 export const unreachable = (base: string): string => `Cannot reach the slotpull server at ${base}`;
@@ -65,8 +74,8 @@ export function refused(base: string, reason: string | null, details: Readonly<R
 }
 
 // The error banner (and the announcement of a failure).
-export const bannerMissing = (image: string): string => `Image ${image} is missing`;
 export const imageFailed = (image: string, error: string): string => `Pull of image ${image} failed: ${error}`;
+export const bannerInterrupted = (image: string): string => `${announceInterrupted(image)}: the server lost track of it`;
 export const bannerCrashed = (container: string, error: string | null): string =>
   error === null ? `Container ${container} crashed` : `Container ${container} crashed: ${error}`;
 export const rePull = 'Re-pull';
@@ -83,6 +92,8 @@ export const chip = {
   failed: 'failed',
   cancelled: 'cancelled',
   unknown: 'unknown',
+  interrupted: 'interrupted',
+  external: 'served elsewhere',
   unreachable: 'unreachable',
   connecting: 'checking…',
 } as const;

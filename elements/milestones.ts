@@ -1,9 +1,11 @@
 /**
  * What the pull bar's polite status region says, and when: the start, each
- * quarter (25, 50, 75 %), the end. Not every frame — a screen reader
- * would read nothing else. The first snapshot is the baseline and says nothing.
+ * quarter (25, 50, 75 %), the end, a pull that vanished. Not every frame — a
+ * screen reader would read nothing else. The first snapshot is the baseline
+ * and says nothing.
  */
 import type { Formatter } from './format.ts';
+import { vanished } from './hub/pull-events.ts';
 import * as messages from './messages.ts';
 import type { PullSnapshot } from '../wire/types.ts';
 
@@ -13,6 +15,7 @@ const quarter = (s: PullSnapshot): number => (s.percent === null ? 0 : Math.min(
 
 export function milestone(next: PullSnapshot, previous: PullSnapshot | undefined, f: Formatter): string | null {
   if (previous === undefined) return null;
+  if (vanished(next, previous) && next.job_id === null) return messages.announceInterrupted(previous.image);
   const newJob = next.job_id !== null && next.job_id !== previous.job_id;
   const image = next.image;
   switch (next.state) {

@@ -5,20 +5,25 @@
 import type { Display, Formatter } from './format.ts';
 import * as messages from './messages.ts';
 import { bytesPhrase, etaPhrase, layerPhrase, speedPhrase } from './messages.ts';
+import type { Problem } from './slot-element.ts';
 import type { PullSnapshot } from '../wire/types.ts';
 
 /** What the bar shows; reflected as the `state` attribute. */
 export const PullBarState = {
   /** No data yet (hidden unless `show-idle`). */
   connecting: 'connecting',
-  /** No pull running (hidden unless `show-idle`). */
+  /** No pull running and nothing to do: the image is there or cannot be asked about (hidden unless `show-idle`). */
   idle: 'idle',
+  /** The image is not pulled yet: "Image not pulled yet" and Pull. */
+  missing: 'missing',
   determinate: 'determinate',
   indeterminate: 'indeterminate',
   completed: 'completed',
   failed: 'failed',
   cancelled: 'cancelled',
-  /** A pull was running when the connection dropped: the last data stays. */
+  /** The pull vanished without an end (the server lost it): Retry. */
+  interrupted: 'interrupted',
+  /** A pull was running when the connection dropped: the last data stays, without speed and ETA. */
   reconnecting: 'reconnecting',
   /** No slot, server out of reach, or a bad attribute: a sentence says which. */
   problem: 'problem',
@@ -26,12 +31,20 @@ export const PullBarState = {
 export type PullBarState = (typeof PullBarState)[keyof typeof PullBarState];
 
 /**
- * The bar's state. `completedExpired`: "Image ready" has been shown for
- * `hide-after` seconds (and the bar is not `sticky`).
+ * The bar's state. `interrupted`: the last snapshot of a pull that vanished.
+ * `completedExpired`: "Image ready" has been shown for `hide-after` seconds
+ * (and the bar is not `sticky`). A slot served elsewhere is no problem: idle.
  */
-export function pullBarState(s: PullSnapshot | undefined, hasProblem: boolean, connected: boolean, completedExpired: boolean): PullBarState {
-  if (hasProblem) return PullBarState.problem;
+export function pullBarState(
+  s: PullSnapshot | undefined,
+  interrupted: PullSnapshot | null,
+  problem: Problem | null,
+  connected: boolean,
+  completedExpired: boolean,
+): PullBarState {
+  if (problem !== null) return problem.kind === 'external' ? PullBarState.idle : PullBarState.problem;
   if (s === undefined) return PullBarState.connecting;
+  if (interrupted !== null) return PullBarState.interrupted;
   switch (s.state) {
     case 'pulling':
       if (!connected) return PullBarState.reconnecting;
@@ -40,9 +53,9 @@ export function pullBarState(s: PullSnapshot | undefined, hasProblem: boolean, c
       return completedExpired ? PullBarState.idle : PullBarState.completed;
     case 'failed':
     case 'cancelled':
+    case 'missing':
       return s.state;
     case 'present':
-    case 'missing':
     case 'unknown':
       return PullBarState.idle;
   }
@@ -54,36 +67,56 @@ export const isRunning = (state: PullBarState): boolean =>
 
 /** Whether the state shows the track (a pull's, or the last one's outcome). */
 export const hasTrack = (state: PullBarState): boolean =>
-  state !== PullBarState.problem && state !== PullBarState.connecting && state !== PullBarState.idle;
+  isRunning(state) || state === PullBarState.completed || state === PullBarState.failed || state === PullBarState.cancelled;
 
-/** The label; `problem` is the sentence for the `problem` state. */
-export function label(state: PullBarState, s: PullSnapshot | undefined, problem: string): string {
-  if (state === PullBarState.problem) return problem;
+/** Whether the state is a problem that a `<slot-error-banner>` of the slot, when the page has one, shows instead of the bar. */
+export const isProblem = (state: PullBarState): boolean =>
+  state === PullBarState.failed || state === PullBarState.interrupted || state === PullBarState.problem;
+
+/**
+ * The control that starts a pull in this state: Retry after a failure or a
+ * vanished pull; where no pull runs, Pull, or Re-pull once the image is
+ * there; none while a pull runs, before any data, or for a problem.
+ */
+export function startControl(state: PullBarState, s: PullSnapshot | undefined, problem: Problem | null): 'retry' | 'pull' | 'repull' | null {
+  if (state === PullBarState.failed || state === PullBarState.interrupted) return 'retry';
+  if (s === undefined || problem !== null || isRunning(state) || state === PullBarState.connecting) return null;
+  return s.image_status === 'present' ? 'repull' : 'pull';
+}
+
+/** The label; `problem` says why for the `problem` state, and what the slot is when it has no image. */
+export function label(state: PullBarState, s: PullSnapshot | undefined, problem: Problem | null): string {
+  if (problem !== null) return problem.message;
   if (s === undefined || state === PullBarState.connecting) return messages.connecting;
   // "Image present" also after a pull has completed and hidden.
-  if (state === PullBarState.idle) return messages.idle[s.state === 'missing' || s.state === 'unknown' ? s.state : 'present'];
+  if (state === PullBarState.idle) return messages.idle[s.state === 'unknown' ? s.state : 'present'];
   if (state === PullBarState.failed) return messages.pullFailed(s.error ?? messages.unknownError);
   return LABELS[state] ?? messages.pulling(s.image); // determinate, indeterminate
 }
 
 /** The labels that need nothing from the snapshot. */
 const LABELS: Partial<Record<PullBarState, string>> = {
+  missing: messages.idle.missing,
   reconnecting: messages.reconnecting,
   completed: messages.ready,
   cancelled: messages.cancelled,
+  interrupted: messages.interrupted,
 };
 
 const present = (items: readonly (string | null | undefined)[]): string[] => items.filter((item): item is string => item != null);
 
 const percentPhrase = (s: PullSnapshot, f: Formatter): string | null => (s.percent === null ? null : f.percent(s.percent));
 
-/** "41%", bytes, speed, ETA and layers: those the snapshot has. */
-const phrases = (s: PullSnapshot, f: Formatter, display: Display): string[] =>
+/**
+ * "41%", bytes, speed, ETA and layers: those the snapshot has. While the
+ * connection is down (`reconnecting`) the last speed and ETA are no longer
+ * true, so they are left out; percent, bytes and layers are how far it got.
+ */
+const phrases = (state: PullBarState, s: PullSnapshot, f: Formatter, display: Display): string[] =>
   present([
     percentPhrase(s, f),
     bytesPhrase(s, f, display),
-    speedPhrase(s, f, display),
-    etaPhrase(s, f, display),
+    ...(state === PullBarState.reconnecting ? [] : [speedPhrase(s, f, display), etaPhrase(s, f, display)]),
     layerPhrase(s, f, display),
   ]);
 
@@ -91,14 +124,14 @@ const phrases = (s: PullSnapshot, f: Formatter, display: Display): string[] =>
 export function metaItems(state: PullBarState, s: PullSnapshot | undefined, f: Formatter): string[] {
   if (s === undefined) return [];
   if (state === PullBarState.completed) return present([bytesPhrase(s, f)]);
-  return isRunning(state) ? phrases(s, f, 'short') : [];
+  return isRunning(state) ? phrases(state, s, f, 'short') : [];
 }
 
 const STATE_WORDS: Partial<Record<PullBarState, string>> = messages.stateWords;
 
 /** The bar in words, for aria-valuetext: "41%, 612 megabytes of at least 1.4 gigabytes, …". */
 export function valueText(state: PullBarState, s: PullSnapshot, f: Formatter): string {
-  const words = [STATE_WORDS[state], ...(isRunning(state) ? phrases(s, f, 'long') : [percentPhrase(s, f)])];
+  const words = [STATE_WORDS[state], ...(isRunning(state) ? phrases(state, s, f, 'long') : [percentPhrase(s, f)])];
   const text = present(words).join(', ');
   return text === '' ? messages.waitingForData : text;
 }

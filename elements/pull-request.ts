@@ -18,6 +18,7 @@ export interface PullRequestOptions {
   readonly send: (base: string, slot: string, signal: AbortSignal) => Promise<PullSnapshot & { readonly resumed?: boolean }>;
   /** The button's own part name (it has `button` too). */
   readonly part: string;
+  /** The words on the button, unless `button()` is given others. */
   readonly label: string;
   readonly busyLabel: string;
   /** The sentence for a request that failed. */
@@ -51,11 +52,15 @@ export class PullRequest {
     });
   }
 
-  /** The button; `busy` also disables it (the banner's, while the pull it started runs). */
-  button(busy = false): TemplateResult {
-    const { part, label, busyLabel } = this.#options;
+  /**
+   * The button; `busy` also disables it (the banner's, while the pull it
+   * started runs). `label` replaces the words on it, `name` gives it an
+   * accessible name of its own (a Cancel that says whom else it stops).
+   */
+  button(busy = false, label = this.#options.label, name?: string): TemplateResult {
+    const { part, busyLabel } = this.#options;
     busy ||= this.#task.status === TaskStatus.PENDING;
-    return html`<button part="button ${part}" type="button" ?disabled=${busy} @click=${this.#onClick}>
+    return html`<button part="button ${part}" type="button" aria-label=${busy ? nothing : (name ?? nothing)} ?disabled=${busy} @click=${this.#onClick}>
       ${busy ? busyLabel : label}
     </button>`;
   }

@@ -1,8 +1,9 @@
 /**
  * What the three elements share: the `slot-name` and `base-url` attributes,
- * the subscription to the page's hub, the slot lookup (GET, as a Task) and
- * the problems that stop an element before any data (no slot, server out of
- * reach, a bad attribute).
+ * the subscription to the page's hub (which knows the slot's other elements
+ * and sends the slot's events from one of them), the slot lookup (GET, as a
+ * Task) and the problems that stop an element before any data (no slot,
+ * server out of reach, a bad attribute; a slot served elsewhere).
  *
  * The members the elements use among themselves end in `_`: the bundle
  * (elements/build.mjs) gives such names short ones, as a minifier does to
@@ -14,6 +15,7 @@ import { ApiProblem, getSlot, ServerUnreachable } from './api.ts';
 import { failureMessage, isRefusal } from './failure-message.ts';
 import { resolveBase } from './base-url.ts';
 import { SlotStreamController } from './controllers/slot-stream.ts';
+import type { ElementKind } from './hub/hub.ts';
 import { Transport } from './hub/transport.ts';
 import * as messages from './messages.ts';
 import type { PullSnapshot, SlotInfo } from '../wire/types.ts';
@@ -37,7 +39,7 @@ export abstract class SlotElement extends LitElement {
   declare slotName: string;
   /** The server, e.g. `http://127.0.0.1:8080`; default: the page's origin. */
   declare baseUrl: string;
-  /** Bumped to read the slot again (after a transport recovery, or a pull's end). */
+  /** Bumped to read the slot again (after a transport recovery). */
   #lookupGeneration = 0;
   /** The last `base` and what it was resolved from. */
   #base: { readonly from: string; readonly base: string | null } | null = null;
@@ -45,8 +47,10 @@ export abstract class SlotElement extends LitElement {
   protected readonly stream_ = new SlotStreamController(this, () => ({ base: this.base, slot: this.slotName }), {
     snapshot: (next, previous) => this.snapshotChanged_(next, previous),
     transport: (state) => {
-      if (state === Transport.open && this.lookup_.status === TaskStatus.ERROR) this.refreshLookup_();
+      if (state === Transport.open && this.lookup_.status === TaskStatus.ERROR) this.#refreshLookup();
     },
+    kind: () => this.kind_(),
+    shows: () => this.shows_(),
   });
 
   /** GET /api/slots/:name; null when the element lacks a slot name or a usable base URL. */
@@ -78,7 +82,15 @@ export abstract class SlotElement extends LitElement {
   /** Runs for every snapshot, before the update it causes; `previous` undefined marks the baseline. */
   protected snapshotChanged_(_next: PullSnapshot, _previous: PullSnapshot | undefined): void {}
 
-  protected refreshLookup_(): void {
+  /** What element this is for the hub, when it subscribes (see SlotStreamController). */
+  protected abstract kind_(): ElementKind | undefined;
+
+  /** Whether this element shows anything now, for the slot's other elements (a change: `stream_.showsChanged()`). */
+  protected shows_(): boolean {
+    return true;
+  }
+
+  #refreshLookup(): void {
     this.#lookupGeneration += 1;
     this.requestUpdate();
   }

@@ -9,7 +9,7 @@ export const bannerStyles = [
     .base {
       display: grid;
       grid-template-columns: auto 1fr auto;
-      grid-template-areas: 'icon message actions' 'bar bar bar' 'error error error';
+      grid-template-areas: 'icon message actions';
       align-items: center;
       gap: 0.5rem 0.75rem;
       padding: var(--slotpull-banner-padding, 0.75rem 1rem);
@@ -43,11 +43,10 @@ export const bannerStyles = [
     .message-text {
       margin: 0;
     }
-    slot-image-pull-bar {
-      grid-area: bar;
-    }
+    /* Rows of their own, only when they are there: no empty row adds a gap. */
+    slot-image-pull-bar,
     .request-error {
-      grid-area: error;
+      grid-column: 1 / -1;
     }
     @media (forced-colors: active) {
       .base {

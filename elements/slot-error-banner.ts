@@ -1,10 +1,11 @@
 import { TaskStatus } from '@lit/task';
-import { html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
+import { html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
 import { startPull } from './api.ts';
 import { defineElement } from './define.ts';
 import { SlotErrorActionEvent } from './events/slot-error-action.ts';
 import type { SlotErrorDetail, SlotErrorReason } from './events/slot-error-detail.ts';
 import { SlotErrorDismissEvent } from './events/slot-error-dismiss.ts';
+import type { ElementKind } from './hub/hub.ts';
 import * as messages from './messages.ts';
 import { PullRequest } from './pull-request.ts';
 import { SlotElement } from './slot-element.ts';
@@ -14,12 +15,13 @@ import type { PullSnapshot } from '../wire/types.ts';
 
 /** What the banner shows; reflected as the `state` attribute. */
 export const BannerState = {
-  /** The slot is healthy, not known yet, or the error was dismissed. */
+  /** No problem (a missing image and a pull running normally are none), not known yet, or the error was dismissed. */
   hidden: 'hidden',
-  missing: 'missing',
   failed: 'failed',
+  /** A pull vanished without an end: the server lost it. */
+  interrupted: 'interrupted',
   crashed: 'crashed',
-  /** A Re-pull (or any pull that began while the banner showed) is running: the inline bar. */
+  /** Its Re-pull runs and no `<slot-image-pull-bar>` on the page shows the slot: the pull, inline. */
   pulling: 'pulling',
   unreachable: 'unreachable',
   /** No such slot, or a bad attribute. */
@@ -40,18 +42,20 @@ const HIDDEN: BannerView = { state: BannerState.hidden, key: null, message: '' }
 const view = (state: BannerState, id: string | null, message: string): BannerView => ({ state, key: `${state}|${id}`, message });
 
 /**
- * Says what is wrong with a slot, and offers the fix.
+ * Says what is wrong with a slot, and offers the fix. It speaks only of
+ * problems: hidden while the slot is healthy, while its image is simply not
+ * pulled yet and while a pull runs normally (that is the pull bar's to show).
  *
- * @summary An error banner for one slot: missing image, failed pull or crashed container, with Re-pull and Dismiss.
+ * @summary An error banner for one slot: a failed or vanished pull, a crashed container, a server out of reach; with Re-pull and Dismiss.
  *
  * @csspart base - The banner (absent while hidden).
  * @csspart icon - The "!" mark.
  * @csspart message - The sentence; carries role=alert (an error that appeared while the page was open) or role=status (one present at load).
  * @csspart actions - Where Re-pull and Dismiss are.
  * @csspart button - Both buttons.
- * @csspart repull-button - Re-pull (missing image, failed pull); "Pulling…" and disabled while a pull runs.
+ * @csspart repull-button - Re-pull (a failed or vanished pull); "Pulling…" and disabled while the pull it started runs.
  * @csspart dismiss-button - Dismiss.
- * @csspart pull-bar - The inline `<slot-image-pull-bar>` while a Re-pull runs.
+ * @csspart pull-bar - The inline `<slot-image-pull-bar>` while a Re-pull runs, when the page has no pull bar for the slot.
  * @csspart request-error - Why a Re-pull request failed.
  *
  * @cssproperty [--slotpull-font=inherit] - Font shorthand.
@@ -84,8 +88,8 @@ export class SlotErrorBanner extends SlotElement {
   #dismissedKey: string | null = null;
   /**
    * A Re-pull was pressed, or a pull began while the error showed: the banner
-   * follows it inline. (Each change comes with an update: a snapshot's, or the
-   * request Task's.)
+   * follows it (inline, unless a pull bar shows it). Each change comes with
+   * an update: a snapshot's, or the request Task's.
    */
   #repulling = false;
 
@@ -111,15 +115,26 @@ export class SlotErrorBanner extends SlotElement {
     this.state = BannerState.hidden;
   }
 
-  protected override snapshotChanged_(next: PullSnapshot, previous: PullSnapshot | undefined): void {
+  protected override kind_(): ElementKind {
+    return 'banner';
+  }
+
+  /** A hidden banner (nothing wrong, or dismissed) leaves a problem to the pull bar. */
+  protected override shows_(): boolean {
+    return this.state !== BannerState.hidden;
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    if (changed.has('state') && (changed.get('state') === BannerState.hidden) !== (this.state === BannerState.hidden)) this.stream_.showsChanged();
+  }
+
+  protected override snapshotChanged_(next: PullSnapshot): void {
     if (next.state === 'pulling') {
-      // A pull that starts while the banner shows (not dismissed) its image error: follow it inline.
-      if (this.state === BannerState.missing || this.state === BannerState.failed) this.#repulling = true;
+      // A pull that starts while the banner shows (not dismissed) a pull's failure: follow it.
+      if (this.state === BannerState.failed || this.state === BannerState.interrupted) this.#repulling = true;
       return;
     }
     this.#repulling = false;
-    // The container may have changed too (it is not on the stream): read the slot again.
-    if (previous?.state === 'pulling') this.refreshLookup_();
   }
 
   protected override willUpdate(): void {
@@ -143,16 +158,18 @@ export class SlotErrorBanner extends SlotElement {
     }
     const s = this.snapshot;
     if (s === undefined || !this.#settled()) return HIDDEN;
-    const info = this.lookup_.value?.provider === 'container' ? this.lookup_.value : null;
+    const lost = this.stream_.interrupted;
     if (s.state === 'pulling') {
-      if (this.#repulling) return view(BannerState.pulling, s.job_id, messages.pulling(s.image));
-    } else if (s.state === 'missing' || (s.state === 'cancelled' && info?.image_status === 'missing')) {
-      return view(BannerState.missing, s.job_id ?? '', messages.bannerMissing(s.image));
+      if (this.#repulling && !this.stream_.has('bar')) return view(BannerState.pulling, s.job_id, messages.pulling(s.image));
+    } else if (lost !== null) {
+      return view(BannerState.interrupted, lost.job_id, messages.bannerInterrupted(lost.image));
     } else if (s.state === 'failed') {
       return view(BannerState.failed, s.job_id, messages.imageFailed(s.image, s.error ?? messages.unknownError));
     }
-    if (info?.container_status === 'crashed') {
-      return view(BannerState.crashed, info.container_error ?? '', messages.bannerCrashed(info.container, info.container_error));
+    // The container's state is live on the stream: a crash shows within a few seconds, and goes when it runs again.
+    if (s.container_status === 'crashed') {
+      const container = this.lookup_.value?.provider === 'container' ? this.lookup_.value.container : this.slotName;
+      return view(BannerState.crashed, s.container_error ?? '', messages.bannerCrashed(container, s.container_error));
     }
     return HIDDEN;
   }
@@ -162,7 +179,7 @@ export class SlotErrorBanner extends SlotElement {
     if (state === BannerState.hidden) return nothing;
     const view = this.#view;
     const pulling = state === BannerState.pulling;
-    const offersRepull = pulling || state === BannerState.missing || state === BannerState.failed;
+    const offersRepull = pulling || state === BannerState.failed || state === BannerState.interrupted;
     // An error present when the slot was first known is a status; one that appears later is an alert.
     const role = pulling || view.key === this.#loadKey ? 'status' : 'alert';
     return html`<div part="base" class="base ${state}">
@@ -183,7 +200,7 @@ export class SlotErrorBanner extends SlotElement {
 
   #detail(): SlotErrorDetail {
     const state = this.#view.state;
-    const reason: SlotErrorReason = state === BannerState.pulling ? 'missing' : state === BannerState.hidden ? 'problem' : state;
+    const reason: SlotErrorReason = state === BannerState.pulling ? 'failed' : state === BannerState.hidden ? 'problem' : state;
     return { slot_name: this.slotName, reason, message: this.#view.message, snapshot: this.snapshot ?? null };
   }
 

@@ -1,6 +1,10 @@
 import { css, sharedStyles } from './shared.styles.ts';
 
 /**
+ * The label and the buttons share the first line while there is room (the
+ * label keeps at least 12em; a long Cancel goes under it in a narrow card);
+ * the track and the words under it take a line each.
+ *
  * The indicator is as wide as the track and moved in from the left until
  * `--_value` of it shows, its rounded end where a bar of that width would
  * end; a right-to-left page mirrors the track. A translate is drawn by the
@@ -11,22 +15,29 @@ export const pullBarStyles = [
   sharedStyles,
   css`
     :host([state='idle']:not([show-idle])),
-    :host([state='connecting']:not([show-idle])) {
+    :host([state='connecting']:not([show-idle])),
+    :host([deferred]) {
       display: none;
     }
     .base {
-      display: grid;
-      grid-template-columns: 1fr auto;
-      grid-template-areas: 'label actions' 'track track' 'meta meta';
+      display: flex;
+      flex-wrap: wrap;
       align-items: center;
       gap: 0.25rem 0.5rem;
     }
     .label {
-      grid-area: label;
+      flex: 1 1 12em;
       overflow-wrap: anywhere;
     }
+    .actions {
+      margin-inline-start: auto;
+    }
+    .track,
+    .meta,
+    .request-error {
+      flex: 1 0 100%;
+    }
     .track {
-      grid-area: track;
       position: relative;
       overflow: hidden;
       block-size: var(--slotpull-height, 0.5rem);
@@ -66,11 +77,11 @@ export const pullBarStyles = [
       color: var(--slotpull-color-danger, #b91c1c);
     }
     .reconnecting .label,
+    .interrupted .label,
     .problem .label {
       color: var(--slotpull-color-warning, #92400e);
     }
     .meta {
-      grid-area: meta;
       display: flex;
       flex-wrap: wrap;
       gap: 0 0.75em;
@@ -81,7 +92,6 @@ export const pullBarStyles = [
       display: none;
     }
     .request-error {
-      grid-column: 1 / -1;
       color: var(--slotpull-color-danger, #b91c1c);
     }
     @keyframes sweep {

@@ -1,13 +1,13 @@
 import { html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
 import { cancelPull, startPull } from './api.ts';
-import { PullEventsController } from './controllers/pull-events.ts';
 import { cancelRun, runAt } from './controllers/shared-timer.ts';
 import { defineElement } from './define.ts';
 import { formatterFor } from './format.ts';
+import type { ElementKind } from './hub/hub.ts';
 import { Transport } from './hub/transport.ts';
 import * as messages from './messages.ts';
 import { milestone } from './milestones.ts';
-import { hasTrack, isRunning, label, metaItems, PullBarState, pullBarState, valueText } from './pull-bar-view.ts';
+import { hasTrack, isProblem, isRunning, label, metaItems, PullBarState, pullBarState, startControl, valueText } from './pull-bar-view.ts';
 import { PullRequest } from './pull-request.ts';
 import { SlotElement } from './slot-element.ts';
 import { pullBarStyles } from './slot-image-pull-bar.styles.ts';
@@ -40,20 +40,25 @@ const WORDS_MIN_AGE_MS = 900;
 const WORDS_MAX_AGE_MS = 1100;
 
 /**
- * The progress of a slot's image pull, live from the server.
+ * The progress of a slot's image pull, live from the server, and the control
+ * to start one. Beside a `<slot-error-banner>` of the same slot, a problem (a
+ * failed or vanished pull, a server out of reach) is the banner's to say:
+ * the bar hides while the banner shows it (`deferred`), so nothing shows
+ * twice, and says it itself, with Retry, once the banner is dismissed.
  *
- * @summary A progress bar for one slot's image pull: percent, bytes, speed, ETA and layers, with Retry and Cancel.
+ * @summary A progress bar for one slot's image pull: percent, bytes, speed, ETA and layers, with Pull, Retry and Cancel.
  *
  * @csspart base - The wrapper of everything below.
- * @csspart label - "Pulling image <name:tag>…", "Image ready", "Pull failed: <error>", "Reconnecting…".
+ * @csspart label - "Pulling image <name:tag>…", "Image ready", "Pull failed: <error>", "Reconnecting…", "Image not pulled yet".
  * @csspart track - The bar's track; carries role=progressbar.
  * @csspart indicator - The filled part of the track (a sweep while indeterminate).
- * @csspart meta - Bytes, speed, ETA and "layer 3/9".
- * @csspart actions - Where Retry and Cancel are.
- * @csspart button - Both buttons.
- * @csspart retry-button - Retry, after a failure.
- * @csspart cancel-button - Cancel, with `cancelable`.
- * @csspart request-error - Why a Retry or Cancel request failed.
+ * @csspart meta - Bytes, speed, ETA and "layer 3/9" (speed and ETA not while reconnecting).
+ * @csspart actions - Where Pull, Retry and Cancel are.
+ * @csspart button - Every button.
+ * @csspart pull-button - Pull where the image is missing; Re-pull once it is there (after a pull, or with `show-idle`).
+ * @csspart retry-button - Retry, after a failure or a pull the server lost.
+ * @csspart cancel-button - Cancel, with `cancelable`; it names the other slots that share the pull ("Cancel (also stops code)").
+ * @csspart request-error - Why a Pull, Retry or Cancel request failed.
  *
  * @cssproperty [--slotpull-font=inherit] - Font shorthand of the element.
  * @cssproperty [--slotpull-color-text=#1f2937] - Text.
@@ -62,15 +67,16 @@ const WORDS_MAX_AGE_MS = 1100;
  * @cssproperty [--slotpull-color-indicator=#2563eb] - The bar while pulling; focus rings.
  * @cssproperty [--slotpull-color-success=#15803d] - The bar when complete.
  * @cssproperty [--slotpull-color-danger=#b91c1c] - The bar and label on failure.
- * @cssproperty [--slotpull-color-warning=#92400e] - "Reconnecting…" and problems.
+ * @cssproperty [--slotpull-color-warning=#92400e] - "Reconnecting…", an interrupted pull and problems.
  * @cssproperty [--slotpull-height=0.5rem] - Height of the track.
  * @cssproperty [--slotpull-radius=999px] - Corner radius of track and bar.
  *
- * @event {SlotPullStartEvent} slot-pull-start - A pull started (`detail`: PullSnapshot).
+ * @event {SlotPullStartEvent} slot-pull-start - A pull started (`detail`: PullSnapshot). Each `slot-pull-*` event fires once per change on the page, from one element of the slot: its pull bar, else its banner, else its chip.
  * @event {SlotPullProgressEvent} slot-pull-progress - A pull moved; at most 4 a second.
  * @event {SlotPullCompleteEvent} slot-pull-complete - The pull completed.
  * @event {SlotPullFailedEvent} slot-pull-failed - The pull failed (never for a network blip).
  * @event {SlotPullCancelledEvent} slot-pull-cancelled - The pull was cancelled.
+ * @event {SlotPullInterruptedEvent} slot-pull-interrupted - The pull vanished without an end (the server restarted and lost it); `detail` is its last snapshot.
  */
 export class SlotImagePullBar extends SlotElement {
   static override styles = pullBarStyles;
@@ -81,6 +87,7 @@ export class SlotImagePullBar extends SlotElement {
     sticky: { type: Boolean, reflect: true },
     hideAfter: { type: Number, attribute: 'hide-after' },
     state: { reflect: true },
+    deferred: { type: Boolean, reflect: true },
   };
 
   /** Shows a Cancel button while pulling (a DELETE). */
@@ -93,8 +100,9 @@ export class SlotImagePullBar extends SlotElement {
   declare hideAfter: number;
   /** What the bar shows (read it; setting it has no effect). */
   declare state: PullBarState;
+  /** A `<slot-error-banner>` of the slot shows this problem, so the bar hides (read it; setting it has no effect). */
+  declare deferred: boolean;
 
-  readonly #events = new PullEventsController(this);
   /** The polite status region's words (set with the snapshot, which updates the element). */
   #announcement = '';
   /** The job whose "Image ready" has been shown for `hide-after` seconds. */
@@ -117,6 +125,15 @@ export class SlotImagePullBar extends SlotElement {
     showing: () => this.#job(),
   });
 
+  readonly #pull = new PullRequest(this, {
+    send: startPull,
+    part: 'pull-button',
+    label: messages.pull,
+    busyLabel: messages.rePulling,
+    failed: messages.startFailed,
+    showing: () => this.#job(),
+  });
+
   readonly #cancel = new PullRequest(this, {
     send: cancelPull,
     part: 'cancel-button',
@@ -133,6 +150,12 @@ export class SlotImagePullBar extends SlotElement {
     this.sticky = false;
     this.hideAfter = DEFAULT_HIDE_AFTER_S;
     this.state = PullBarState.connecting;
+    this.deferred = false;
+  }
+
+  /** A bar in a banner's shadow root is the banner's inline bar: no bar of the page's own. */
+  protected override kind_(): ElementKind | undefined {
+    return (this.getRootNode() as Partial<ShadowRoot>).host?.localName === 'slot-error-banner' ? undefined : 'bar';
   }
 
   override disconnectedCallback(): void {
@@ -142,7 +165,6 @@ export class SlotImagePullBar extends SlotElement {
   }
 
   protected override snapshotChanged_(next: PullSnapshot, previous: PullSnapshot | undefined): void {
-    this.#events.observe(next, previous);
     this.#announcement = milestone(next, previous, formatterFor(this)) ?? this.#announcement;
     if (next.state === 'completed' && (previous?.state !== 'completed' || previous.job_id !== next.job_id)) {
       this.#scheduleHide(next.job_id);
@@ -153,10 +175,12 @@ export class SlotImagePullBar extends SlotElement {
     const s = this.snapshot;
     this.state = pullBarState(
       s,
-      this.problem_() !== null,
+      this.stream_.interrupted,
+      this.problem_(),
       this.stream_.transport === Transport.open,
       !this.sticky && s !== undefined && this.#expiredJob === s.job_id,
     );
+    this.deferred = isProblem(this.state) && this.stream_.has('banner');
     this.#updateWords(s);
     const shown = s?.percent == null || !hasTrack(this.state) ? null : Math.max(0, Math.min(100, s.percent));
     if (shown !== this.#shown) {
@@ -168,19 +192,28 @@ export class SlotImagePullBar extends SlotElement {
   protected override render(): TemplateResult {
     const state = this.state;
     const s = this.snapshot;
+    const problem = this.problem_();
     // The words under the bar and its aria-valuetext, from a snapshot up to a second old.
     const words = this.#worded;
-    // Cancel while a pull runs (with `cancelable`), Retry after a failure.
-    const request = isRunning(state) ? this.#cancel : state === PullBarState.failed ? this.#retry : null;
-    const button = request === null || (request === this.#cancel && !this.cancelable) ? nothing : request.button();
+    // Cancel while a pull runs (with `cancelable`); else Retry, Pull or Re-pull where one can start.
+    const start = startControl(state, s, problem);
+    const request = isRunning(state) ? (this.cancelable ? this.#cancel : null) : start === 'retry' ? this.#retry : start === null ? null : this.#pull;
     return html`<div part="base" class="base ${state}">
-      <span part="label" class="label" id="label">${label(state, s, this.problem_()?.message ?? '')}</span>
-      <span part="actions" class="actions">${button}</span>
+      <span part="label" class="label" id="label">${label(state, s, problem)}</span>
+      <span part="actions" class="actions">${this.#button(request, start)}</span>
       ${words !== undefined && hasTrack(state) ? this.#bar(state, words) : nothing}
       <span part="meta" class="meta">${metaItems(state, words, formatterFor(this)).map((item) => html`<span>${item}</span> `)}</span>
       ${request?.error() ?? nothing}
       <span class="sr-only" role="status" aria-live="polite">${this.#announcement}</span>
     </div>`;
+  }
+
+  #button(request: PullRequest | null, start: ReturnType<typeof startControl>): TemplateResult | typeof nothing {
+    if (request === null) return nothing;
+    if (request !== this.#cancel) return start === 'repull' ? request.button(false, messages.rePull) : request.button();
+    // Cancel stops the image's one engine pull: when other slots share it, the button says so before it is pressed.
+    const others = this.snapshot?.shared_with ?? [];
+    return others.length === 0 ? request.button() : request.button(false, messages.cancelAlso(others), messages.cancelName(this.slotName, others));
   }
 
   #bar(state: PullBarState, words: PullSnapshot): TemplateResult {

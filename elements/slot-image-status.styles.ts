@@ -33,6 +33,7 @@ export const statusStyles = [
       --_color: var(--slotpull-color-indicator, #2563eb);
     }
     .missing,
+    .interrupted,
     .unreachable {
       --_color: var(--slotpull-color-warning, #92400e);
     }

@@ -50,6 +50,14 @@ export interface PullSnapshot {
   readonly started_at: string | null;
   readonly updated_at: string | null;
   readonly finished_at: string | null;
+  /** The slot's image now: `pulling` while a job runs, else what the engine says (the Slot's `image_status`). */
+  readonly image_status: ImageStatus;
+  /** The slot's container now, as in the Slot; a crash or a start shows within a few seconds on an open stream. */
+  readonly container_status: ContainerStatus;
+  /** Why the container crashed, or why its state is unknown. */
+  readonly container_error: string | null;
+  /** The other slots whose image this is on the same engine: they share its pull, and a cancel stops it for them too. */
+  readonly shared_with: readonly string[];
   /** Server restarts this job was taken up again after (0 for most, and with no job). */
   readonly server_restarts: number;
 }

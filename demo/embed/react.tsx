@@ -12,12 +12,8 @@ const server = new URLSearchParams(location.search).get('server') ?? 'http://127
 
 function SlotPanel({ slot }: { slot: string }) {
   const [log, setLog] = useState('');
-
-  async function pull(): Promise<void> {
-    const answer = await fetch(`${server}/api/slots/${encodeURIComponent(slot)}/pull`, { method: 'POST' });
-    if (!answer.ok) setLog(`The server refused the pull (HTTP ${answer.status})`);
-  }
-
+  // The three elements side by side: the bar offers Pull and Cancel, the banner speaks only of
+  // problems, and each change fires one event (from the bar, the slot's first element).
   return (
     <section>
       <h2>
@@ -27,15 +23,11 @@ function SlotPanel({ slot }: { slot: string }) {
         slot-name={slot}
         base-url={server}
         cancelable
-        show-idle
         onslot-pull-start={() => setLog('')}
         onslot-pull-complete={(event) => setLog(`${event.detail.image} is ready`)}
         onslot-pull-failed={(event) => setLog(`${event.detail.image}: ${event.detail.error ?? 'failed'}`)}
       />
       <slot-error-banner slot-name={slot} base-url={server} />
-      <button type="button" onClick={() => void pull()}>
-        Pull image
-      </button>
       <p role="status">{log}</p>
     </section>
   );

@@ -19,7 +19,7 @@ type EventProps<Pattern extends string> = {
 };
 
 /** What every slotpull element takes, plus React's own props for an element (`id`, `className`, `ref`, …). */
-type SlotAttributes<E extends Tags['slot-image-status' | 'slot-image-pull-bar' | 'slot-error-banner']> = DetailedHTMLProps<HTMLAttributes<E>, E> & {
+type SlotAttributes<E extends Tags['slot-image-status' | 'slot-image-pull-bar' | 'slot-error-banner' | 'slot-image-panel']> = DetailedHTMLProps<HTMLAttributes<E>, E> & {
   'slot-name': E['slotName'];
   'base-url'?: E['baseUrl'];
 };
@@ -32,10 +32,20 @@ type PullBarProps = SlotAttributes<Tags['slot-image-pull-bar']> &
     'hide-after'?: Tags['slot-image-pull-bar']['hideAfter'];
   };
 
-/** The banner's own events, and the pull events of the bar inside it (they bubble out, composed). */
+/**
+ * The banner's own events; the slot's pull events come from the slot's first
+ * element on the page (the bar, else the banner, else the chip), once each.
+ */
 type ErrorBannerProps = SlotAttributes<Tags['slot-error-banner']> & EventProps<`slot-error-${string}` | `slot-pull-${string}`>;
 
-type ImageStatusProps = SlotAttributes<Tags['slot-image-status']>;
+type ImageStatusProps = SlotAttributes<Tags['slot-image-status']> & EventProps<`slot-pull-${string}`>;
+
+/** The three in one tag: the inner elements' events come out of it (bubbling, composed). */
+type ImagePanelProps = SlotAttributes<Tags['slot-image-panel']> &
+  EventProps<`slot-error-${string}` | `slot-pull-${string}`> & {
+    cancelable?: Tags['slot-image-panel']['cancelable'];
+    'show-idle'?: Tags['slot-image-panel']['showIdle'];
+  };
 
 declare module 'react' {
   namespace JSX {
@@ -43,6 +53,7 @@ declare module 'react' {
       'slot-image-pull-bar': PullBarProps;
       'slot-error-banner': ErrorBannerProps;
       'slot-image-status': ImageStatusProps;
+      'slot-image-panel': ImagePanelProps;
     }
   }
 }

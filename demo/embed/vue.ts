@@ -1,5 +1,6 @@
 /**
- * slotpull's elements in a Vue 3 app: a template compiled in the
+ * slotpull's elements in a Vue 3 app, side by side as docs/elements.md
+ * shows them (the bar offers Pull and Cancel): a template compiled in the
  * browser (vue's esm-bundler build, with the compiler), told that `slot-*`
  * tags are custom elements (`compilerOptions.isCustomElement`). With a Vue
  * SFC toolchain, put the same option in the plugin's
@@ -22,19 +23,14 @@ const app = createApp({
       started: () => (log.value = ''),
       ready: (event: SlotPullCompleteEvent) => (log.value = `${event.detail.image} is ready`),
       failed: (event: SlotPullFailedEvent) => (log.value = `${event.detail.image}: ${event.detail.error ?? 'failed'}`),
-      async pull() {
-        const answer = await fetch(`${server}/api/slots/chat/pull`, { method: 'POST' });
-        if (!answer.ok) log.value = `The server refused the pull (HTTP ${answer.status})`;
-      },
     };
   },
   template: `
     <section>
       <h2>Model slot "{{ slot }}" <slot-image-status :slot-name="slot" :base-url="server"></slot-image-status></h2>
-      <slot-image-pull-bar :slot-name="slot" :base-url="server" cancelable show-idle
+      <slot-image-pull-bar :slot-name="slot" :base-url="server" cancelable
         @slot-pull-start="started" @slot-pull-complete="ready" @slot-pull-failed="failed"></slot-image-pull-bar>
       <slot-error-banner :slot-name="slot" :base-url="server"></slot-error-banner>
-      <button type="button" @click="pull">Pull image</button>
       <p role="status">{{ log }}</p>
     </section>`,
 });

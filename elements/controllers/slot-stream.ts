@@ -1,11 +1,11 @@
 /**
  * Owns one element's subscription to the page's hub: subscribes when the
  * host connects (and again when its server or slot changes), releases when
- * it disconnects, and asks the host to update on every snapshot or
- * transport change.
+ * it disconnects, and asks the host to update on every snapshot, transport
+ * change, or another element of the slot coming or going.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { slotHub } from '../hub/hub.ts';
+import { slotHub, type ElementKind, type SlotListener } from '../hub/hub.ts';
 import { Transport } from '../hub/transport.ts';
 import type { ApiProblem } from '../api.ts';
 import type { PullSnapshot } from '../../wire/types.ts';
@@ -19,22 +19,34 @@ export interface SlotStreamCallbacks {
   /** Runs before the host updates; `previous` is undefined for the first snapshot (the baseline). */
   snapshot?(next: PullSnapshot, previous: PullSnapshot | undefined): void;
   transport?(state: Transport): void;
+  /**
+   * What element the host is, asked when it subscribes: the hub counts the
+   * slot's elements by kind, and dispatches the slot's events on one of them
+   * (the host). Undefined: the host only reads.
+   */
+  kind?(): ElementKind | undefined;
+  /** Whether the host shows anything now (for its peers; default: yes). */
+  shows?(): boolean;
 }
 
 export class SlotStreamController implements ReactiveController {
   /** The slot's latest snapshot; undefined until the first frame. */
   snapshot: PullSnapshot | undefined;
+  /** The last snapshot of a pull that vanished without an end, until another job shows up. */
+  interrupted: PullSnapshot | null = null;
   transport: Transport = Transport.connecting;
+  readonly #host: ReactiveControllerHost & EventTarget;
   /** While `transport` is `refused`: the server's answer (its reason and words). */
   refusal: ApiProblem | null = null;
-  readonly #host: ReactiveControllerHost;
   readonly #target: () => SlotTarget;
   readonly #callbacks: SlotStreamCallbacks;
   #release: (() => void) | null = null;
+  /** The subscription's listener and where it is, while subscribed. */
+  #subscribed: { base: string; slot: string; listener: SlotListener } | null = null;
   #key: string | null = null;
   #connected = false;
 
-  constructor(host: ReactiveControllerHost, target: () => SlotTarget, callbacks: SlotStreamCallbacks = {}) {
+  constructor(host: ReactiveControllerHost & EventTarget, target: () => SlotTarget, callbacks: SlotStreamCallbacks = {}) {
     this.#host = host;
     this.#target = target;
     this.#callbacks = callbacks;
@@ -57,6 +69,18 @@ export class SlotStreamController implements ReactiveController {
     this.#unsubscribe();
   }
 
+  /** Whether an element of `kind` shows the slot on this page now. */
+  has(kind: ElementKind): boolean {
+    const { base, slot } = this.#target();
+    return base !== null && slotHub().has(base, slot, kind);
+  }
+
+  /** The host changed whether it shows anything: the slot's other elements look again. */
+  showsChanged(): void {
+    const subscribed = this.#subscribed;
+    if (subscribed !== null) slotHub().changed(subscribed.base, subscribed.slot, subscribed.listener);
+  }
+
   #follow(): void {
     const { base, slot } = this.#target();
     const key = base === null || slot === '' ? null : `${base} ${slot}`;
@@ -65,22 +89,32 @@ export class SlotStreamController implements ReactiveController {
     this.#key = key;
     if (base === null || key === null) return;
     let live = true;
-    const release = slotHub().subscribe(base, slot, {
-      snapshot: (next) => {
+    const update = (): void => {
+      if (live) this.#host.requestUpdate();
+    };
+    const listener: SlotListener = {
+      snapshot: (next, interrupted) => {
         if (!live) return;
         const previous = this.snapshot;
         this.snapshot = next;
+        this.interrupted = interrupted;
         this.#callbacks.snapshot?.(next, previous);
-        this.#host.requestUpdate();
+        update();
       },
       transport: (state, refusal) => {
         if (!live) return;
         this.transport = state;
         this.refusal = refusal;
         this.#callbacks.transport?.(state);
-        this.#host.requestUpdate();
+        update();
       },
-    });
+      kind: this.#callbacks.kind?.(),
+      target: this.#host,
+      shows: this.#callbacks.shows,
+      peers: update,
+    };
+    const release = slotHub().subscribe(base, slot, listener);
+    this.#subscribed = { base, slot, listener };
     this.#release = () => {
       live = false;
       release();
@@ -90,8 +124,10 @@ export class SlotStreamController implements ReactiveController {
   #unsubscribe(): void {
     this.#release?.();
     this.#release = null;
+    this.#subscribed = null;
     this.#key = null;
     this.snapshot = undefined;
+    this.interrupted = null;
     this.transport = Transport.connecting;
     this.refusal = null;
   }

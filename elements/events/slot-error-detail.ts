@@ -1,7 +1,7 @@
 import type { PullSnapshot } from '../../wire/types.ts';
 
-/** What `<slot-error-banner>` is showing. */
-export type SlotErrorReason = 'missing' | 'failed' | 'crashed' | 'unreachable' | 'problem';
+/** What `<slot-error-banner>` is showing (`failed` also while the Re-pull of a failure runs). */
+export type SlotErrorReason = 'failed' | 'interrupted' | 'crashed' | 'unreachable' | 'problem';
 
 /** The `detail` of `slot-error-action` and `slot-error-dismiss`. */
 export interface SlotErrorDetail {

@@ -1,4 +1,4 @@
-/** The shape shared by the five `slot-pull-*` events: bubbling, composed, `detail` = the PullSnapshot. */
+/** The shape shared by the six `slot-pull-*` events: bubbling, composed, `detail` = the PullSnapshot. */
 import type { PullSnapshot } from '../../wire/types.ts';
 
 export abstract class SlotPullEvent extends CustomEvent<PullSnapshot> {

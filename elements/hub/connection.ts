@@ -22,25 +22,24 @@ import type { PullSnapshot } from '../../wire/types.ts';
 import { ApiProblem, send, ServerUnreachable, streamTicket } from '../api.ts';
 import { isPullSnapshot } from './is-pull-snapshot.ts';
 import { hasToken, optionsFor } from './server-options.ts';
+import { SlotChannel, type ElementKind, type SlotListener } from './slot-channel.ts';
 import { supersedes } from './snapshot-order.ts';
 import { Transport } from './transport.ts';
 
+export type { ElementKind, SlotListener } from './slot-channel.ts';
+
 export const BACKOFF_START_MS = 1_000;
 export const BACKOFF_MAX_MS = 30_000;
-
-export interface SlotListener {
-  snapshot(snapshot: PullSnapshot): void;
-  /** `refusal` is the server's answer while `state` is `refused`, else null. */
-  transport(state: Transport, refusal: ApiProblem | null): void;
-}
 
 /** Reasons that mean "ask for a new ticket", not a refusal to show. */
 const STALE_TICKET = new Set(['ticket_expired', 'ticket_invalid']);
 
 export class HubConnection {
   declare readonly base: string;
-  readonly #listeners = new Map<string, Set<SlotListener>>();
-  readonly #snapshots = new Map<string, PullSnapshot>();
+  /** Every slot the server has sent, and every slot subscribed to. */
+  readonly #channels = new Map<string, SlotChannel>();
+  /** Subscriptions over all slots: the connection is idle at 0. */
+  #subscriptions = 0;
   readonly #onIdle: () => void;
   #source: EventSource | null = null;
   #transport: Transport = Transport.connecting;
@@ -61,26 +60,35 @@ export class HubConnection {
 
   /** Starts delivering one slot's snapshots; the returned function stops it (once). */
   subscribe(slot: string, listener: SlotListener): () => void {
-    let set = this.#listeners.get(slot);
-    if (set === undefined) this.#listeners.set(slot, (set = new Set()));
-    set.add(listener);
+    const channel = this.#channel(slot);
+    this.#subscriptions += 1;
+    channel.add(listener);
     listener.transport(this.#transport, this.#refusal);
-    const known = this.#snapshots.get(slot);
-    if (known !== undefined) listener.snapshot(known);
+    if (channel.snapshot !== undefined) listener.snapshot(channel.snapshot, channel.interrupted);
     let released = false;
     return () => {
       if (released) return;
       released = true;
-      set.delete(listener);
-      if (set.size === 0 && this.#listeners.get(slot) === set) this.#listeners.delete(slot);
+      this.#subscriptions -= 1;
+      channel.delete(listener);
       // An element moved in the DOM disconnects and reconnects in one task: keep the stream for it.
-      if (this.#listeners.size === 0) queueMicrotask(() => this.#listeners.size === 0 && this.#onIdle());
+      if (this.#subscriptions === 0) queueMicrotask(() => this.#subscriptions === 0 && this.#onIdle());
     };
+  }
+
+  /** Whether an element of `kind` shows the slot on this page now. */
+  has(slot: string, kind: ElementKind): boolean {
+    return this.#channels.get(slot)?.has(kind) ?? false;
+  }
+
+  /** `listener` changed whether it shows anything: the slot's other elements look again. */
+  changed(slot: string, listener: SlotListener): void {
+    this.#channels.get(slot)?.peersChanged(listener);
   }
 
   /** Takes a snapshot from a POST or DELETE answer, if it is news. */
   offer(snapshot: PullSnapshot, accept: (candidate: PullSnapshot, current: PullSnapshot | undefined) => boolean): void {
-    if (accept(snapshot, this.#snapshots.get(snapshot.slot_name))) this.#deliver(snapshot);
+    if (accept(snapshot, this.#channels.get(snapshot.slot_name)?.snapshot)) this.#deliver(snapshot);
   }
 
   /** Opens again at once, with the options configureServer() now has for this server. */
@@ -101,7 +109,8 @@ export class HubConnection {
     this.#source = null;
     if (this.#retryTimer !== null) clearTimeout(this.#retryTimer);
     this.#retryTimer = null;
-    this.#listeners.clear();
+    for (const channel of this.#channels.values()) channel.close();
+    this.#channels.clear();
   }
 
   #open(): void {
@@ -190,20 +199,24 @@ export class HubConnection {
       return;
     }
     if (!isPullSnapshot(data)) return;
-    if (supersedes(data, this.#snapshots.get(data.slot_name))) this.#deliver(data);
+    if (supersedes(data, this.#channels.get(data.slot_name)?.snapshot)) this.#deliver(data);
   }
 
   #deliver(snapshot: PullSnapshot): void {
-    const frozen = freeze(snapshot);
-    this.#snapshots.set(frozen.slot_name, frozen);
-    for (const listener of [...(this.#listeners.get(frozen.slot_name) ?? [])]) listener.snapshot(frozen);
+    this.#channel(snapshot.slot_name).deliver(freeze(snapshot));
+  }
+
+  #channel(slot: string): SlotChannel {
+    let channel = this.#channels.get(slot);
+    if (channel === undefined) this.#channels.set(slot, (channel = new SlotChannel()));
+    return channel;
   }
 
   #setTransport(state: Transport, refusal: ApiProblem | null = null): void {
     if (state === this.#transport && refusal?.message === this.#refusal?.message) return;
     this.#transport = state;
     this.#refusal = refusal;
-    for (const set of [...this.#listeners.values()]) for (const listener of [...set]) listener.transport(state, refusal);
+    for (const channel of [...this.#channels.values()]) for (const listener of [...channel.listeners]) listener.transport(state, refusal);
   }
 }
 
@@ -211,5 +224,6 @@ export class HubConnection {
 function freeze(snapshot: PullSnapshot): PullSnapshot {
   for (const layer of snapshot.layers ?? []) Object.freeze(layer);
   Object.freeze(snapshot.layers);
+  Object.freeze(snapshot.shared_with);
   return Object.freeze(snapshot);
 }

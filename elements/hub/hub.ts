@@ -6,24 +6,28 @@
  * shape is versioned in the key: a copy that changes it must change the key.
  */
 import type { PullSnapshot } from '../../wire/types.ts';
-import { HubConnection, type SlotListener } from './connection.ts';
+import { HubConnection, type ElementKind, type SlotListener } from './connection.ts';
 import { offerSupersedes } from './snapshot-order.ts';
 
-export type { SlotListener } from './connection.ts';
+export type { ElementKind, SlotListener } from './connection.ts';
 
 export interface SlotHub {
   /** Delivers `slot`'s snapshots from the server at `base` until the returned function is called. */
   subscribe(base: string, slot: string, listener: SlotListener): () => void;
   /** Offers the answer of a POST or DELETE; it replaces the held snapshot only if newer. */
   offer(base: string, snapshot: PullSnapshot): void;
+  /** Whether an element of `kind` shows `slot` of the server at `base` on this page now. */
+  has(base: string, slot: string, kind: ElementKind): boolean;
+  /** A subscribed `listener` changed whether it shows anything: the slot's other elements look again. */
+  changed(base: string, slot: string, listener: SlotListener): void;
   /** Opens the connection to `base` again, if there is one (configureServer() changed how to authenticate). */
   restart(base: string): void;
   /** Servers with an open connection (for diagnostics). */
   readonly bases: readonly string[];
 }
 
-// v2: restart(), and listeners told why a server refuses (issue 13).
-const HUB_KEY = Symbol.for('slotpull.hub.v2');
+// v3: restart() and listeners told why a server refuses; elements counted by kind, so they share a slot (issue 13).
+const HUB_KEY = Symbol.for('slotpull.hub.v3');
 
 type HubGlobal = typeof globalThis & { [HUB_KEY]?: SlotHub };
 
@@ -50,6 +54,12 @@ function createHub(): SlotHub {
     },
     offer(base, snapshot) {
       connections.get(base)?.offer(snapshot, offerSupersedes);
+    },
+    has(base, slot, kind) {
+      return connections.get(base)?.has(slot, kind) ?? false;
+    },
+    changed(base, slot, listener) {
+      connections.get(base)?.changed(slot, listener);
     },
     restart(base) {
       connections.get(base)?.restart();

@@ -11,7 +11,7 @@ export const demoSlotsFile = {
     { name: 'chat', provider: 'container', image: 'ghcr.io/acme/llama-server:vulkan', port: 8081, model: 'qwen3-8b', labels: { gpu: '0' } },
     // Shares its image with "chat": one pull serves both.
     { name: 'code', provider: 'container', image: 'ghcr.io/acme/llama-server:vulkan', port: 8083, model: 'qwen2.5-coder-7b', labels: { gpu: '1' } },
-    // Its pull fails part-way with a registry error.
+    // Its first pull fails part-way with a registry error; a retry succeeds.
     { name: 'vision', provider: 'container', image: 'ghcr.io/acme/vision-server:0.9', port: 8084, model: 'qwen2.5-vl-7b' },
     // Already present; its container crashed (out of memory).
     { name: 'rerank', provider: 'container', image: 'ghcr.io/acme/rerank-server:1.2', port: 8085, model: 'bge-reranker-v2' },

@@ -23,7 +23,10 @@ export type {
 } from '../../wire/types.ts';
 
 /** The progress part of a PullSnapshot: what the aggregator owns. */
-export type PullProgressFields = Omit<PullSnapshot, 'slot_name' | 'image' | 'job_id' | 'runtime' | 'queue_position' | 'server_restarts'>;
+export type PullProgressFields = Omit<PullSnapshot, 'slot_name' | 'image' | 'job_id' | 'runtime' | 'queue_position' | 'server_restarts' | keyof SlotFacts>;
+
+/** What a snapshot says of its slot beside the job: the image and the container now, and who shares the pull. */
+export type SlotFacts = Pick<PullSnapshot, 'image_status' | 'container_status' | 'container_error' | 'shared_with'>;
 
 /** One normalized line of engine output. */
 export type ProgressEvent =

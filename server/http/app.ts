@@ -11,10 +11,12 @@ import type { Clock } from '../core/clock.ts';
 import { PullHistory } from '../core/history/pull-history.ts';
 import type { ImageReference } from '../core/reference.ts';
 import type { PullJobView } from '../core/registry/pull-job.ts';
-import { PullRegistry } from '../core/registry/pull-registry.ts';
+import { ContainerStates } from '../core/registry/container-states.ts';
+import { DEFAULT_INSPECT_TTL_MS, PullRegistry } from '../core/registry/pull-registry.ts';
 import { takeUpJobs, type TakeUpOutcome } from '../core/registry/take-up-jobs.ts';
 import { SlotFeed } from '../core/registry/slot-feed.ts';
-import { SlotViews, type SlotTarget } from '../core/registry/slot-views.ts';
+import type { SlotTarget } from '../core/registry/slot-target.ts';
+import { SlotViews } from '../core/registry/slot-views.ts';
 import type { ContainerRuntime } from '../core/runtime.ts';
 import { accessControl, type AccessOptions } from './access.ts';
 import { cors } from './cors.ts';
@@ -50,6 +52,8 @@ export interface SlotpullOptions {
   retainFinishedMs?: number;
   frameIntervalMs?: number;
   inspectTtlMs?: number;
+  /** How often an engine's containers and images are read again while a stream is open (default 2 s). */
+  watchIntervalMs?: number;
   /** Engine pulls at once per engine; further jobs queue (default 3). */
   maxConcurrentPulls?: number;
   heartbeatMs?: number;
@@ -91,6 +95,7 @@ export function createSlotpull(options: SlotpullOptions): Slotpull {
   const { runtime, clock, version, log } = options;
   const history = options.history ?? new PullHistory({ now: () => clock.now() });
   const runtimes = new Map<string | null, ContainerRuntime>([[null, runtime], ...(options.engines ?? [])]);
+  const containerSlots = options.slots.filter((slot): slot is ContainerSlot => slot.provider === 'container');
   const targets = new Map<string | null, SlotTarget>();
   // This app's own metrics: two apps in one process (tests) never share a series.
   const metrics = new Registry();
@@ -113,12 +118,18 @@ export function createSlotpull(options: SlotpullOptions): Slotpull {
       engine: engine ?? undefined,
       slotsOf: (image) => slotsUsing(options.slots, engine, image),
     });
-    targets.set(engine, { registry, runtime: engineRuntime });
+    const containers = new ContainerStates({
+      runtime: engineRuntime,
+      clock,
+      names: containerSlots.filter((slot) => slot.engine === engine).map((slot) => slot.container),
+      ttlMs: options.inspectTtlMs ?? DEFAULT_INSPECT_TTL_MS,
+    });
+    targets.set(engine, { registry, runtime: engineRuntime, containers });
     pullMetrics.addEngine(engine, { pulls: registry, runtime: engineRuntime });
   }
   const targetFor = (slot: ContainerSlot): SlotTarget => targets.get(slot.engine) as SlotTarget;
-  const feed = new SlotFeed({ registryFor: (slot) => targetFor(slot).registry });
-  const views = new SlotViews({ slots: options.slots, targetFor, feed, clock, lookupTtlMs: options.inspectTtlMs });
+  const feed = new SlotFeed({ slots: containerSlots, targetFor, clock, watchIntervalMs: options.watchIntervalMs });
+  const views = new SlotViews(feed);
   const openStreams = new StreamSet(clock, options.heartbeatMs);
   registerServerMetrics(metrics, { version, openStreams });
   const services: Services = {

@@ -86,6 +86,10 @@ export const PullSnapshotSchema = z
     started_at: timestamp,
     updated_at: timestamp,
     finished_at: timestamp,
+    image_status: z.enum(IMAGE_STATUSES).meta({ description: 'The image now: pulling while a job runs, else what the engine says.' }),
+    container_status: z.enum(CONTAINER_STATUSES).meta({ description: "The slot's container now; live on a stream (a crash shows within a few seconds)." }),
+    container_error: z.string().nullable(),
+    shared_with: z.array(z.string()).meta({ description: 'The other slots with this image on the same engine: they share the pull, and a cancel stops it for them too.' }),
     server_restarts: serverRestarts,
   })
   .strict()

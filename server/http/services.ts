@@ -2,7 +2,8 @@
 import type { Slot } from '../core/slot.ts';
 import type { Clock } from '../core/clock.ts';
 import type { SlotFeed } from '../core/registry/slot-feed.ts';
-import type { SlotTarget, SlotViews } from '../core/registry/slot-views.ts';
+import type { SlotTarget } from '../core/registry/slot-target.ts';
+import type { SlotViews } from '../core/registry/slot-views.ts';
 import type { StreamSet } from '../core/sse/stream-set.ts';
 import type { ContainerSlot } from '../core/slot.ts';
 import type { HistoryPage, HistoryQuery } from '../core/history/query.ts';

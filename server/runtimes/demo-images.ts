@@ -20,7 +20,11 @@ export interface DemoImage {
   /** Manifest digest printed in `Digest: …`. */
   readonly digest: string;
   readonly presentAtStart: boolean;
-  /** When set, every pull fails once this fraction of the image's bytes is downloaded. */
+  /**
+   * When set, the image's first pull on a runtime fails once this fraction of
+   * its bytes is downloaded; the pulls after that failure succeed, so a Retry
+   * shows a recovery.
+   */
   readonly failure?: { readonly afterFraction: number; readonly message: string };
 }
 

@@ -51,6 +51,8 @@ export function createDemoRuntime(options: DemoRuntimeOptions): ContainerRuntime
   }
   const catalogue = new Map(DEMO_IMAGES.map((image) => [image.reference, image]));
   const present = new Set(DEMO_IMAGES.filter((image) => image.presentAtStart).map((image) => image.reference));
+  /** Images whose failing pull has failed once: their next pulls succeed. */
+  const failedOnce = new Set<string>();
   const find = (image: ImageReference): DemoImage | undefined =>
     catalogue.get(image.key) ?? catalogue.get(image.explicit);
 
@@ -71,8 +73,12 @@ export function createDemoRuntime(options: DemoRuntimeOptions): ContainerRuntime
         downloadBps: between(random, DOWNLOAD_BPS.min + 5e6, DOWNLOAD_BPS.max - 5e6),
         extractBps: between(random, EXTRACT_BPS.min, EXTRACT_BPS.max),
         speedFactor,
+        failure: known === undefined || failedOnce.has(known.reference) ? undefined : known.failure,
         onSuccess: () => {
           if (known !== undefined) present.add(known.reference);
+        },
+        onFailure: () => {
+          if (known !== undefined) failedOnce.add(known.reference);
         },
       };
       return { format: 'engine-json', chunks: runPull(plan, clock, random, signal) };
@@ -91,7 +97,10 @@ interface PullPlan {
   downloadBps: number;
   extractBps: number;
   speedFactor: number;
+  /** How this pull fails part-way, if it does. */
+  failure: DemoImage['failure'];
   onSuccess: () => void;
+  onFailure: () => void;
 }
 
 interface LayerRun {
@@ -159,7 +168,8 @@ function runPull(plan: PullPlan, clock: Clock, random: () => number, signal: Abo
     }
     const layers: LayerRun[] = known.layers.map((l) => ({ ...l, downloaded: 0, extracted: 0, state: 'waiting' }));
     const totalBytes = layers.reduce((sum, layer) => sum + layer.size, 0);
-    const failAt = known.failure === undefined ? Infinity : Math.floor(totalBytes * known.failure.afterFraction);
+    const { failure } = plan;
+    const failAt = failure === undefined ? Infinity : Math.floor(totalBytes * failure.afterFraction);
     let downloadedBytes = 0;
     let nextExtract = 0;
 
@@ -183,10 +193,11 @@ function runPull(plan: PullPlan, clock: Clock, random: () => number, signal: Abo
           out.push(bare('Verifying Checksum', layer.id), bare('Download complete', layer.id));
         }
       }
-      if (downloadedBytes >= failAt && known.failure !== undefined) {
-        const message = known.failure.message;
+      if (downloadedBytes >= failAt && failure !== undefined) {
+        const message = failure.message;
         emit(...out, { errorDetail: { message }, error: message });
         stop();
+        plan.onFailure();
         output.end();
         return;
       }

@@ -6,7 +6,7 @@ import { emulateMedia, executeServerCommand, sendKeys, setViewport } from '@web/
 import { visualDiff } from '@web/test-runner-visual-regression';
 import { expect } from 'chai';
 import { newWorld, type World } from '../elements/support/harness.ts';
-import { button, expectFrameAccessible, openDashboard, shown, squash, waitFor, type Dashboard } from './support/dashboard-frame.ts';
+import { button, buttonLabels, expectFrameAccessible, openDashboard, shown, squash, waitFor, type Dashboard } from './support/dashboard-frame.ts';
 
 const SEED = 7;
 const PHONE = 390;
@@ -47,7 +47,14 @@ describe('the demo dashboard', () => {
     expect(squash(dashboard.inCard('rerank', '.container-status').textContent)).to.equal('crashed');
     const d = dashboard;
     await waitFor(() => d.inCard('rerank', 'slot-error-banner').getAttribute('state') === 'crashed', 'the crashed container in a banner');
-    expect(squash(button(dashboard.card('chat'), 'Pull').textContent)).to.equal('Pull');
+    // A crash is the message; a re-pull does not mend it, so Re-pull is there, but not the main action.
+    expect(buttonLabels(d.card('rerank'))).to.deep.equal(['Dismiss', 'Re-pull']);
+    const rePull = button(d.card('rerank'), 'Re-pull');
+    expect(getComputedStyle(rePull).backgroundColor, 'Re-pull of a crashed slot: a plain button').to.equal('rgba(0, 0, 0, 0)');
+    // A missing image: Pull, the card's main action, and no banner.
+    expect(buttonLabels(d.card('chat'))).to.deep.equal(['Pull']);
+    expect(getComputedStyle(button(d.card('chat'), 'Pull')).backgroundColor).to.not.equal('rgba(0, 0, 0, 0)');
+    expect(d.inCard('chat', 'slot-error-banner').getAttribute('state')).to.equal('hidden');
     expect(await pageErrors()).to.deep.equal([]);
   });
 
@@ -57,7 +64,11 @@ describe('the demo dashboard', () => {
     button(d.card('chat'), 'Pull').click();
     await waitFor(() => barState(d, 'chat') === 'determinate', 'a determinate bar on chat');
     expect(barState(d, 'code')).to.be.oneOf(['determinate', 'indeterminate']); // one image, one pull
-    expect(squash(button(d.card('chat'), 'Cancel').textContent)).to.equal('Cancel');
+    // Cancel stops the one engine pull of the image: it says so before it is pressed.
+    expect(buttonLabels(d.card('chat'))).to.deep.equal(['Cancel (also stops code)']);
+    expect(buttonLabels(d.card('code'))).to.deep.equal(['Cancel (also stops chat)']);
+    expect(button(d.card('chat'), 'Cancel (also stops code)').getAttribute('aria-label')).to.equal('Cancel the pull of chat, also stopping code');
+    expect(d.inCard('chat', 'slot-error-banner').getAttribute('state')).to.equal('hidden');
     await waitFor(() => /pulling \d+%/.test(d.activity()), 'the pull in the activity strip');
     expect(d.activity()).to.contain('chat, code').and.contain('llama-server:vulkan');
     await waitFor(() => barState(d, 'chat') === 'completed', 'chat completed', 25_000);
@@ -87,19 +98,20 @@ describe('the demo dashboard', () => {
     expect(await pageErrors()).to.deep.equal([]);
   });
 
-  it('the failing demo image (vision) shows the banner with Re-pull, and Re-pull starts again', async () => {
+  it('the failing demo image (vision) shows the banner with one Re-pull, and the Re-pull recovers', async () => {
     dashboard = await openDashboard(world, WIDE, FRAME_HEIGHT);
     const d = dashboard;
     button(d.card('vision'), 'Pull').click();
     const banner = (): HTMLElement => d.inCard('vision', 'slot-error-banner');
     await waitFor(() => banner().getAttribute('state') === 'failed', 'the failure banner on vision', 25_000);
     expect(shown(banner())).to.contain('failed: received unexpected HTTP status: 503');
-    const rePull = banner().shadowRoot!.querySelector<HTMLButtonElement>('[part~="repull-button"]');
-    expect(squash(rePull?.textContent)).to.equal('Re-pull');
     expect(getComputedStyle(d.inCard('vision', 'slot-image-pull-bar')).display).to.equal('none');
+    expect(buttonLabels(d.card('vision')), 'Re-pull, not Retry and Re-pull').to.deep.equal(['Re-pull', 'Dismiss']);
     expect(d.activity()).to.contain('failed').and.contain('vision');
-    rePull!.click();
+    button(d.card('vision'), 'Re-pull').click();
     await waitFor(() => barState(d, 'vision') === 'determinate' || barState(d, 'vision') === 'indeterminate', 'vision pulling again');
+    expect(banner().getAttribute('state'), 'the pull shows in the bar, once').to.equal('hidden');
+    await waitFor(() => barState(d, 'vision') === 'completed', 'vision recovered', 25_000);
     expect(await pageErrors()).to.deep.equal([]);
   });
 
@@ -107,19 +119,21 @@ describe('the demo dashboard', () => {
     dashboard = await openDashboard(world, WIDE, FRAME_HEIGHT);
     const d = dashboard;
     d.frame.focus();
+    const bar = d.inCard('chat', 'slot-image-pull-bar');
     const pull = button(d.card('chat'), 'Pull');
     pull.focus();
-    expect(d.card('chat').activeElement).to.equal(pull);
+    expect(bar.shadowRoot!.activeElement).to.equal(pull);
     await world.control('pause-engine'); // the pull waits to be cancelled
     await sendKeys({ press: 'Enter' });
-    await waitFor(() => barState(d, 'chat') !== 'idle', 'the pull started by Enter');
+    await waitFor(() => barState(d, 'chat') !== 'missing', 'the pull started by Enter');
+    const cancelLabel = 'Cancel (also stops code)';
     // Enabled once the POST has answered (a disabled button takes no focus).
-    await waitFor(() => !button(d.card('chat'), 'Cancel').disabled, 'an enabled Cancel');
-    const cancel = button(d.card('chat'), 'Cancel');
+    await waitFor(() => !button(d.card('chat'), cancelLabel).disabled, 'an enabled Cancel');
+    const cancel = button(d.card('chat'), cancelLabel);
     cancel.focus();
-    expect(d.card('chat').activeElement).to.equal(cancel);
+    expect(bar.shadowRoot!.activeElement).to.equal(cancel);
     await sendKeys({ press: 'Enter' });
-    await waitFor(() => barState(d, 'chat') === 'cancelled', `the pull cancelled by Enter (bar: ${barState(d, 'chat')}, focus: ${d.card('chat').activeElement?.textContent})`);
+    await waitFor(() => barState(d, 'chat') === 'cancelled', `the pull cancelled by Enter (bar: ${barState(d, 'chat')}, focus: ${bar.shadowRoot!.activeElement?.textContent})`);
   });
 
   it('has no axe violation, light and dark, idle and with a failure', async () => {

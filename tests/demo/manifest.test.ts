@@ -2,7 +2,7 @@
 // from the elements' JSDoc; this fails when either is stale, so CI catches
 // an element change that forgot to regenerate them.
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,7 +31,12 @@ describe('the custom-elements manifest and docs/elements.md', () => {
       const doc = await readFile(join(root, 'docs/elements.md'), 'utf8');
       expect(doc, `docs/elements.md ${STALE}`).toBe(await readFile(join(outdir, 'elements.md'), 'utf8'));
       const tags = fresh.modules.flatMap((m: { declarations?: { tagName?: string }[] }) => (m.declarations ?? []).map((d) => d.tagName)).filter(Boolean);
-      expect(tags.sort()).toEqual(['slot-error-banner', 'slot-image-pull-bar', 'slot-image-status']);
+      expect(tags.sort()).toEqual(['slot-error-banner', 'slot-image-panel', 'slot-image-pull-bar', 'slot-image-status']);
+      const pictures = [...doc.matchAll(/\]\((elements\/[^)]+\.png)\)/g)].map((match) => match[1] ?? '');
+      expect(pictures.length).toBeGreaterThan(0);
+      const missing = [];
+      for (const picture of pictures) if (!(await stat(join(root, 'docs', picture)).catch(() => undefined))) missing.push(picture);
+      expect(missing, 'docs/elements.md links pictures that do not exist').toEqual([]);
     },
     ANALYZE_TIMEOUT_MS,
   );

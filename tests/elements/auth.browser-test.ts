@@ -39,7 +39,7 @@ describe('configureServer()', () => {
     await requestLog({ reset: true });
     configureServer(world.base, { getToken: () => Promise.resolve(TOKEN) });
     const { bar, chip } = mountSlot(world.base);
-    await until([bar, chip], () => stateOf(bar) === 'idle' && chip.getAttribute('status') === 'missing', 'the slot read and streamed with the token');
+    await until([bar, chip], () => stateOf(bar) === 'missing' && chip.getAttribute('status') === 'missing', 'the slot read and streamed with the token');
     expect(text(part(bar, 'label'))).to.equal('Image not pulled yet');
 
     // A pull started with the elements' own request (the token from configureServer), shown by the stream.
@@ -74,7 +74,7 @@ describe('configureServer()', () => {
     await until([bar, banner], () => text(part(bar, 'label')) === needsToken && stateOf(banner) !== 'hidden', 'the refusal');
     expect(text(part(banner, 'message'))).to.equal(needsToken);
     configureServer(world.base, { token: TOKEN });
-    await until(bar, () => stateOf(bar) === 'idle', 'idle after configureServer()');
+    await until(bar, () => stateOf(bar) === 'missing', 'the slot (its image missing) after configureServer()');
   });
 
   it("says so when the page's getToken() fails", async () => {

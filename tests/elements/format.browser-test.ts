@@ -12,7 +12,8 @@ function snap(fields: Partial<PullSnapshot>): PullSnapshot {
     slot_name: 'chat', image: 'x:1', job_id: 'p_1', runtime: 'demo', queue_position: null, state: 'pulling', phase: 'downloading',
     percent: null, bytes_done: null, bytes_total: null, bytes_total_exact: false, layer: null, total_layers: null,
     layers_cached: null, layers: [], speed_bps: null, eta_s: null, error: null, error_code: null,
-    started_at: null, updated_at: null, finished_at: null, server_restarts: 0, ...fields,
+    started_at: null, updated_at: null, finished_at: null, server_restarts: 0, image_status: 'pulling', container_status: 'absent',
+    container_error: null, shared_with: [], ...fields,
   };
 }
 
@@ -115,6 +116,11 @@ describe('milestones', () => {
     expect(milestone(snap({ state: 'failed', error: 'boom' }), snap({}), en)).to.equal('Pull of image x:1 failed: boom');
     expect(milestone(snap({ state: 'failed', error: 'boom' }), snap({ state: 'failed' }), en)).to.equal(null);
     expect(milestone(snap({ state: 'cancelled' }), snap({}), en)).to.equal('Pull of image x:1 cancelled');
+  });
+
+  it('announces a pull that vanished without an end (a snapshot with no job after it pulled)', () => {
+    expect(milestone(snap({ job_id: null, state: 'missing' }), snap({ percent: 40 }), en)).to.equal('Pull of image x:1 was interrupted');
+    expect(milestone(snap({ job_id: null, state: 'missing' }), snap({ state: 'completed' }), en), 'after an end: nothing').to.equal(null);
   });
 });
 

@@ -38,7 +38,7 @@ describe('elements from the page\'s own assets', () => {
     await world.control('start-late');
     await until(
       [chip, bar, banner],
-      () => bar.getAttribute('state') === 'idle' && chip.getAttribute('status') === 'missing' && banner.getAttribute('state') !== 'unreachable',
+      () => bar.getAttribute('state') === 'missing' && chip.getAttribute('status') === 'missing' && banner.getAttribute('state') !== 'unreachable',
       'the slot, once slotpull is up',
     );
     expect(text(part(bar, 'label'))).to.equal('Image not pulled yet');

@@ -171,9 +171,9 @@ describe('SSE channels', () => {
   it('builds and serializes a frame once for every stream on the slot', async () => {
     await app.request('/api/slots/chat/pull', { method: 'POST' });
     const pull = runtime.pulls[0]!;
-    const slot = { name: 'chat', image: pull.image, engine: null } as Parameters<typeof app.feed.jobFrame>[0];
-    const first = app.feed.jobFrame(slot)!;
-    expect(app.feed.jobFrame(slot)).toBe(first);
+    const slot = { name: 'chat', image: pull.image, engine: null, container: 'slot-chat' } as Parameters<typeof app.feed.frameNow>[0];
+    const first = app.feed.frameNow(slot)!;
+    expect(app.feed.frameNow(slot)).toBe(first);
     // The progress frame goes out on the registry's next beat.
     const framed = new Promise<void>((resolve) => {
       const unwatch = app.registry.watch([pull.image.key], () => {
@@ -183,7 +183,7 @@ describe('SSE channels', () => {
     });
     pull.push(dockerLine('Downloading', LAYER, { current: 1, total: 2 }));
     await framed;
-    const next = app.feed.jobFrame(slot)!;
+    const next = app.feed.frameNow(slot)!;
     expect(next).not.toBe(first);
     expect(next.snapshot.bytes_done).toBe(1);
     expect(JSON.parse(next.data)).toEqual(next.snapshot);

@@ -233,6 +233,16 @@ describe('the failing image', () => {
     expect(await runtime.inspectImage(parseImageReference(VISION))).toBe('missing');
   });
 
+  it('fails only its first pull: a retry completes, and the image is present', async () => {
+    const runtime = createDemoRuntime({ clock: fakeClock, speedFactor: 50 });
+    expect((await pullToEnd(runtime, VISION)).lines.at(-1)?.json.error).toBe('received unexpected HTTP status: 503 Service Unavailable');
+    const retry = await pullToEnd(runtime, VISION);
+    expect(retry.lines.at(-1)?.json.status).toBe(`Status: Downloaded newer image for ${VISION}`);
+    expect(await runtime.inspectImage(parseImageReference(VISION))).toBe('present');
+    // Another runtime (another server) fails its first pull again.
+    expect((await pullToEnd(createDemoRuntime({ clock: fakeClock, speedFactor: 50 }), VISION)).lines.at(-1)?.json.error).toBeDefined();
+  });
+
   it('fails at about 60% even at high speed', async () => {
     const run = await pullToEnd(createDemoRuntime({ clock: fakeClock, speedFactor: 50 }), VISION);
     const parser = createPullParser('engine-json');

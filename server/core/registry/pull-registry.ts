@@ -101,7 +101,12 @@ export class PullRegistry {
       retainFinishedMs: options.retainFinishedMs ?? DEFAULT_RETAIN_FINISHED_MS,
       dropped: (job) => this.#listeners.notify(job.image.key),
     });
-    this.#presence = createImagePresence({ runtime, clock, ttlMs: options.inspectTtlMs ?? DEFAULT_INSPECT_TTL_MS });
+    this.#presence = createImagePresence({
+      runtime,
+      clock,
+      ttlMs: options.inspectTtlMs ?? DEFAULT_INSPECT_TTL_MS,
+      changed: (image) => this.#listeners.notify(image.key),
+    });
     this.#beat = new FrameBeat({ clock, intervalMs: options.frameIntervalMs ?? DEFAULT_FRAME_INTERVAL_MS, send: (job) => this.#emit(job) });
   }
 
@@ -121,6 +126,21 @@ export class PullRegistry {
   imageStatus(image: ImageReference): Promise<ImageStatus> {
     if (this.#jobs.get(image)?.state === 'pulling') return Promise.resolve('pulling');
     return this.#presence.get(image);
+  }
+
+  /**
+   * What is known of the image without asking: `pulling` while a job runs,
+   * else the engine's last answer — `present` after a completed job —, or
+   * undefined when the engine has not been asked yet.
+   */
+  knownImageStatus(image: ImageReference): ImageStatus | undefined {
+    return this.#jobs.get(image)?.state === 'pulling' ? 'pulling' : this.#presence.known(image);
+  }
+
+  /** Asks the engine about the image now (the live watch); a changed answer is told to the image's listeners. */
+  refreshImageStatus(image: ImageReference): Promise<ImageStatus> {
+    if (this.#jobs.get(image)?.state === 'pulling') return Promise.resolve('pulling');
+    return this.#presence.refresh(image);
   }
 
   /**
@@ -247,7 +267,8 @@ export class PullRegistry {
   #finish(job: PullJob): void {
     if (this.#closed || !this.#jobs.finish(job)) return;
     this.#beat.drop(job);
-    this.#presence.forget(job.image);
+    // A completed pull leaves the image present; after any other end the engine is asked again.
+    this.#presence.forget(job.image, job.state === 'completed' ? 'present' : undefined);
     this.#recordEnd(job);
     this.#emit(job);
     this.#onJobEnd?.(job);

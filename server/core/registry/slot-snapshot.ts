@@ -1,15 +1,15 @@
-/** A slot's PullSnapshot (docs/api.md, PullSnapshot), from its job or, with no job, from its image's presence. */
+/** A slot's PullSnapshot (docs/api.md, PullSnapshot), from its job or, with no job, from its image's presence; with the slot's facts. */
 import type { ContainerSlot } from '../slot.ts';
-import type { ImagePresence, PullSnapshot } from '../types.ts';
+import type { ImagePresence, PullSnapshot, SlotFacts } from '../types.ts';
 import type { PullJobView } from './pull-job.ts';
 
 /** The snapshot of the slot's job as it is now. */
-export function jobSnapshot(slot: ContainerSlot, job: PullJobView): PullSnapshot {
-  return { slot_name: slot.name, image: slot.image.raw, job_id: job.id, runtime: job.runtime, ...job.progress(), server_restarts: job.serverRestarts };
+export function jobSnapshot(slot: ContainerSlot, job: PullJobView, facts: SlotFacts): PullSnapshot {
+  return { slot_name: slot.name, image: slot.image.raw, job_id: job.id, runtime: job.runtime, ...job.progress(), server_restarts: job.serverRestarts, ...facts };
 }
 
-/** The snapshot of a slot no job has touched lately: its image's presence and nothing else. */
-export function noJobSnapshot(slot: ContainerSlot, presence: ImagePresence, runtime: string): PullSnapshot {
+/** The snapshot of a slot no job has touched lately: its image's presence, and its facts. */
+export function noJobSnapshot(slot: ContainerSlot, presence: ImagePresence, runtime: string, facts: SlotFacts): PullSnapshot {
   return {
     slot_name: slot.name,
     image: slot.image.raw,
@@ -34,5 +34,6 @@ export function noJobSnapshot(slot: ContainerSlot, presence: ImagePresence, runt
     updated_at: null,
     finished_at: null,
     server_restarts: 0,
+    ...facts,
   };
 }

@@ -95,8 +95,8 @@ export function createSnapshotStream(options: SnapshotStreamOptions): ReadableSt
           for (const name of [...due]) {
             due.delete(name);
             const slot = slotsByName.get(name) as ContainerSlot;
-            // A running or recent job's frame is at hand: no await, so a thousand readers woken together write sooner.
-            const frame = feed.jobFrame(slot) ?? (await feed.frame(slot));
+            // A frame is at hand once the slot's state is known: no await, so a thousand readers woken together write sooner.
+            const frame = feed.frameNow(slot) ?? (await feed.frame(slot));
             if (closed) return;
             frames += sseMessage(nextId++, frame.data);
             if (untilDone && frame.snapshot.state !== 'pulling') done.add(name);

@@ -11,24 +11,24 @@ export function slotRoutes({ slots, targetFor, views, feed }: Services): Hono {
 
   routes.get('/slots/:name', async (c) => c.json(await views.view(findSlot(slots, c.req.param('name')))));
 
-  routes.post('/slots/:name/pull', (c) => {
+  routes.post('/slots/:name/pull', async (c) => {
     const slot = findContainerSlot(slots, c.req.param('name'));
     const { registry, runtime } = targetFor(slot);
     const down = runtime.unavailable?.() ?? null;
     if (down !== null) throw new ApiError(503, 'runtime.unavailable', `Cannot pull for slot "${slot.name}": ${down}`, { name: slot.name });
     // No await before start(): concurrent POSTs must find this job registered.
     const { resumed } = registry.start(slot.image);
-    return c.json({ resumed, ...feed.jobFrame(slot)?.snapshot }, 202);
+    return c.json({ resumed, ...(await feed.frame(slot)).snapshot }, 202);
   });
 
-  routes.delete('/slots/:name/pull', (c) => {
+  routes.delete('/slots/:name/pull', async (c) => {
     const slot = findContainerSlot(slots, c.req.param('name'));
     if (targetFor(slot).registry.cancel(slot.image) === undefined) {
       throw new ApiError(409, 'pull.not_active', `No pull is running for slot "${slot.name}"; there is nothing to cancel.`, {
         name: slot.name,
       });
     }
-    return c.json(feed.jobFrame(slot)?.snapshot ?? null);
+    return c.json((await feed.frame(slot)).snapshot);
   });
 
   routes.get('/slots/:name/pull/status', async (c) => c.json((await feed.frame(findContainerSlot(slots, c.req.param('name')))).snapshot));

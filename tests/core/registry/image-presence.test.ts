@@ -10,11 +10,13 @@ const image = parseImageReference('127.0.0.1:5000/feas/multi:1');
 describe('createImagePresence', () => {
   let runtime: ScriptedRuntime;
   let presence: ImagePresenceCache;
+  let changed: string[];
 
   beforeEach(() => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     runtime = new ScriptedRuntime();
-    presence = createImagePresence({ runtime, clock: countingClock(), ttlMs: TTL_MS });
+    changed = [];
+    presence = createImagePresence({ runtime, clock: countingClock(), ttlMs: TTL_MS, changed: (changedImage) => changed.push(changedImage.key) });
   });
   afterEach(() => vi.useRealTimers());
 
@@ -49,5 +51,27 @@ describe('createImagePresence', () => {
     presence.forget(image);
     expect(await presence.get(image)).toBe('present');
     expect(runtime.inspectCalls).toBe(2);
+  });
+
+  it('knows the last answer without asking, and tells a change of it (not the first answer)', async () => {
+    expect(presence.known(image)).toBeUndefined();
+    runtime.presence.set(image.key, 'present');
+    await presence.get(image);
+    expect([presence.known(image), changed]).toEqual(['present', []]);
+    // refresh asks within the TTL too.
+    runtime.presence.set(image.key, 'missing');
+    expect(await presence.refresh(image)).toBe('missing');
+    expect([presence.known(image), changed, runtime.inspectCalls]).toEqual(['missing', [image.key], 2]);
+    await presence.refresh(image);
+    expect(changed).toEqual([image.key]);
+  });
+
+  it('takes what a completed pull says on forget, and asks again on the next get', async () => {
+    await presence.get(image);
+    presence.forget(image, 'present');
+    expect(presence.known(image)).toBe('present');
+    runtime.presence.set(image.key, 'present');
+    expect(await presence.get(image)).toBe('present');
+    expect([runtime.inspectCalls, changed]).toEqual([2, []]);
   });
 });

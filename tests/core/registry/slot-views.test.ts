@@ -1,11 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { validateSlotsFile } from '../../../server/config/schema.ts';
 import { type ContainerSlot, type Slot } from '../../../server/core/slot.ts';
-import { PullRegistry } from '../../../server/core/registry/pull-registry.ts';
-import { SlotFeed } from '../../../server/core/registry/slot-feed.ts';
-import { SlotViews, type SlotTarget } from '../../../server/core/registry/slot-views.ts';
-import { countingClock, type CountingClock } from '../../helpers/clock.ts';
+import { SlotViews } from '../../../server/core/registry/slot-views.ts';
+import { countingClock } from '../../helpers/clock.ts';
 import { ScriptedRuntime } from '../../helpers/scripted-runtime.ts';
+import { slotTargets, type Targets } from '../../helpers/slot-targets.ts';
 
 const TTL_MS = 2000;
 const SLOTS = 100;
@@ -29,36 +28,32 @@ function slotsFile() {
 }
 
 describe('SlotViews container status', () => {
-  let clock: CountingClock;
   let local: ScriptedRuntime;
   let gpu: ScriptedRuntime;
-  let targets: Map<string | null, SlotTarget>;
+  let parts: Targets;
   let slots: Slot[];
   let views: SlotViews;
 
   beforeEach(() => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
-    clock = countingClock();
     local = new ScriptedRuntime('docker');
     gpu = new ScriptedRuntime('podman');
-    targets = new Map(
-      [
-        [null, local],
-        ['gpu', gpu],
-      ].map(([engine, runtime]) => [
-        engine as string | null,
-        { runtime: runtime as ScriptedRuntime, registry: new PullRegistry({ runtime: runtime as ScriptedRuntime, clock, newJobId: () => 'p_1' }) },
-      ]),
-    );
     const config = validateSlotsFile(slotsFile(), 'test');
     if (!config.ok) throw new Error(config.problems.join('\n'));
     slots = config.slots;
-    const targetFor = (slot: ContainerSlot) => targets.get(slot.engine) as SlotTarget;
-    const feed = new SlotFeed({ registryFor: (slot) => targetFor(slot).registry });
-    views = new SlotViews({ slots, targetFor, feed, clock, lookupTtlMs: TTL_MS });
+    parts = slotTargets({
+      runtimes: new Map<string | null, ScriptedRuntime>([
+        [null, local],
+        ['gpu', gpu],
+      ]),
+      slots: slots.filter((slot): slot is ContainerSlot => slot.provider === 'container'),
+      clock: countingClock(),
+      ttlMs: TTL_MS,
+    });
+    views = new SlotViews(parts.feed);
   });
   afterEach(() => {
-    for (const target of targets.values()) target.registry.close();
+    parts.close();
     vi.useRealTimers();
   });
 
@@ -128,7 +123,7 @@ describe('SlotViews container status', () => {
   it('refuses a slot it was not made with', async () => {
     const config = validateSlotsFile({ slots: [{ name: 'other', provider: 'container', image: IMAGES[0], container: 'not-listed' }] }, 'other');
     if (!config.ok) throw new Error(config.problems.join('\n'));
-    await expect(views.view(config.slots[0]!)).rejects.toThrow('slot "other" is not among the slots these views were made with');
+    await expect(views.view(config.slots[0]!)).rejects.toThrow('container "not-listed" is not among those these states were made with');
     expect(local.containerListCalls).toBe(0);
   });
 });

@@ -71,7 +71,7 @@ export async function openDashboard(world: World, width: number, height: number,
     () =>
       [...root.querySelectorAll('slotpull-slot-card')].every((el) => {
         const bar = el.shadowRoot?.querySelector('slot-image-pull-bar');
-        return bar === null || (bar !== undefined && bar.getAttribute('state') !== 'connecting' && el.shadowRoot!.querySelector('.actions button') !== null);
+        return bar === null || (bar !== undefined && bar.getAttribute('state') !== 'connecting' && bar.shadowRoot?.querySelector('button') != null);
       }),
     'every card connected',
   );
@@ -88,12 +88,28 @@ export async function openDashboard(world: World, width: number, height: number,
 /** Text of an element and of its shadow root, collapsed. */
 export const shown = (element: Element): string => squash(`${element.shadowRoot?.textContent ?? ''} ${element.textContent ?? ''}`);
 
-/** A button in a card, by its visible text. */
-export function button(shadow: ShadowRoot, label: string): HTMLButtonElement {
-  const found = [...shadow.querySelectorAll('button')].find((b) => squash(b.textContent) === label);
-  if (found === undefined) throw new Error(`no "${label}" button (buttons: ${[...shadow.querySelectorAll('button')].map((b) => squash(b.textContent)).join(', ')})`);
+/** The buttons a person sees in a card: in its shadow root and in its elements' (a hidden element's do not count). */
+function visibleButtons(root: ShadowRoot): HTMLButtonElement[] {
+  const found: HTMLButtonElement[] = [];
+  for (const element of root.querySelectorAll('*')) {
+    // The dashboard lives in a frame: its own realm's classes and styles.
+    if (element.localName === 'button') found.push(element as HTMLButtonElement);
+    const shown = element.ownerDocument.defaultView?.getComputedStyle(element).display !== 'none';
+    if (element.shadowRoot !== null && shown) found.push(...visibleButtons(element.shadowRoot));
+  }
   return found;
 }
+
+/** A button a person sees in a card (the card's elements' included), by its visible text. */
+export function button(shadow: ShadowRoot, label: string): HTMLButtonElement {
+  const buttons = visibleButtons(shadow);
+  const found = buttons.find((b) => squash(b.textContent) === label);
+  if (found === undefined) throw new Error(`no "${label}" button (buttons: ${buttons.map((b) => squash(b.textContent)).join(', ')})`);
+  return found;
+}
+
+/** The words of every button a person sees in a card. */
+export const buttonLabels = (shadow: ShadowRoot): string[] => visibleButtons(shadow).map((b) => squash(b.textContent));
 
 interface AxeResults {
   violations: { id: string; impact: string; help: string; nodes: { target: unknown[]; failureSummary?: string }[] }[];

@@ -31,8 +31,10 @@ export interface WorldOptions {
    * started on first use): one slot, "multi", pulling the seeded 3-layer
    * image through the throttling proxy. Its controls: `remove-image`,
    * `proxy-rate` `{ bps }` (also resets the proxy's counters) and
-   * `engine-idle` (answers once no registry request is open); each answers
-   * `RealProxyStats` but `remove-image`.
+   * `engine-idle` (answers once no registry request is open), each answering
+   * `RealProxyStats` but `remove-image`; `run-container` (the slot's
+   * container, busybox, running), `crash-container` (it exits with code 3)
+   * and `remove-container`.
    */
   engine?: 'podman';
 }

@@ -5,8 +5,9 @@
 // world and stopped by the runner's serverStop hook — or, should the runner
 // die first, by the environment's own exit and signal hooks. A real world is
 // a slotpull app on that engine with one slot, "multi", pulling through the
-// proxy; its controls remove the image, set the proxy's rate and wait until
-// the engine has stopped fetching.
+// proxy; its controls remove the image, set the proxy's rate, wait until the
+// engine has stopped fetching, and run the slot's container (busybox) to
+// signal and remove it.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { startEngineEnv } from '../../env/engines.mjs';
@@ -21,6 +22,17 @@ const { parseEngineEndpoint } = await import(new URL('core/engine-endpoint.js', 
 
 /** The seeded image the real worlds pull: ~16 MB in 3 layers. */
 const IMAGE = 'multi';
+/** The seeded image the slot's container runs. */
+const BOX = 'busybox';
+/** The container of the real worlds' one slot ("slot-" and the slot's name). */
+const CONTAINER = `slot-${IMAGE}`;
+/**
+ * The container's program: it runs until it gets SIGUSR1, then exits with
+ * code 3 by itself — a crash at the moment a test chooses.
+ */
+const CRASH_ON_USR1 = 'trap "exit 3" USR1; while :; do sleep 0.1; done';
+/** podman here runs containers with runc and these limits (tests/env/README.md). */
+const RUN_FLAGS = ['--network=none', '--ulimit', 'nofile=1024:1024', '--ulimit', 'nproc=1024:1024'];
 /** Waiting for the engine to drop its registry requests after a cancel. */
 const IDLE_TIMEOUT_MS = 10_000;
 /** The proxy has no event for "no request open": its counters are read this often. */
@@ -41,7 +53,7 @@ export function createRealEngine({ rate, log }) {
   function ready() {
     if (stopped) return Promise.reject(new Error('the real engine has been stopped'));
     starting ??= (async () => {
-      const env = await startEngineEnv({ engines: ['podman'], images: [IMAGE], rate, log });
+      const env = await startEngineEnv({ engines: ['podman'], images: [IMAGE, BOX], rate, log });
       try {
         const engine = await connectEngine(parseEngineEndpoint(env.podman.socket));
         return { env, engine };
@@ -63,6 +75,7 @@ export function createRealEngine({ rate, log }) {
     const { env, engine } = await ready();
     const image = env.images[IMAGE];
     const podman = env.podman;
+    const removeContainer = () => env.run('podman', ['rm', '-f', '--ignore', CONTAINER]);
     const stats = () => {
       const { activeRequests, bytes, rate: now } = env.proxy.stats();
       return { activeRequests, bytes, rate: now };
@@ -89,6 +102,15 @@ export function createRealEngine({ rate, log }) {
             return Promise.resolve([200, stats()]);
           case 'engine-idle':
             return waitIdle(env.proxy).then((idle) => [idle ? 200 : 408, stats()]);
+          case 'run-container':
+            // Started detached from the registry's busybox; it crashes (exit 3) on SIGUSR1.
+            return removeContainer()
+              .then(() => env.run('podman', ['run', '-d', '--name', CONTAINER, ...RUN_FLAGS, env.images[BOX].ref, 'sh', '-c', CRASH_ON_USR1]))
+              .then(() => [200, { container: CONTAINER }]);
+          case 'crash-container':
+            return env.run('podman', ['kill', '--signal', 'USR1', CONTAINER]).then(() => [200, { container: CONTAINER }]);
+          case 'remove-container':
+            return removeContainer().then(() => [200, { container: CONTAINER }]);
           default:
             return undefined;
         }

@@ -3,15 +3,16 @@
 // compiled server from `npm run build`) on the demo runtime with its own
 // seed, speed and slots, so tests do not see each other's pulls. A world is
 // reached under /__test/worlds/<id>/ (its base URL); the controls beside it
-// let a test drop streams, refuse them, and count EventSource connections at
-// the server. A world's `allowOrigin` is the server's own CORS
-// (`access.allowOrigins`, what --allow-origin sets); `token`, `protectReads`
-// and `allowedHosts` are the rest of its access rules (--token,
-// --protect-reads, the loopback Host check), and its refusals are logged for
-// the `refusals` control. A world created with `late: true` is served alone
-// on a port of its own (its base URL the server's root, like a real
-// slotpull), which is closed until the `start-late` control: a server that is
-// down when the page loads. A world created with
+// let a test drop streams, refuse them, restart the server (which forgets its
+// jobs), and count EventSource connections at the server. A world's
+// `allowOrigin` is the server's own CORS (`access.allowOrigins`, what
+// --allow-origin sets); `token`, `protectReads` and `allowedHosts` are the
+// rest of its access rules (--token, --protect-reads, the loopback Host
+// check), and its refusals are logged for the `refusals` control. A world
+// created with `late: true` is served alone on a port of its own (its base
+// URL the server's root, like a real slotpull), which is closed until the
+// `start-late` control: a server that is down when the page loads. A world
+// created with
 // `engine: 'podman'` runs on the real engine of real-engine.mjs instead
 // (started on first use); its own controls are that module's.
 import { getRequestListener } from '@hono/node-server';
@@ -55,26 +56,30 @@ export function createWorlds({ realEngine = null } = {}) {
     const refusals = [];
     // The simulated engine runs on its own clock, which a test can pause to hold a pull in one state.
     const engineClock = real === null ? pausableClock(systemClock) : null;
-    const demo = real === null ? createDemoRuntime({ clock: engineClock, seed, speedFactor: speed }) : null;
-    const runtime = real !== null
-      ? real.runtime
-      : failInspect
-        ? { ...demo, inspectImage: async () => Promise.reject(new Error('the test made this engine unreachable')) }
-        : demo;
-    const slotpull = createSlotpull({
-      slots: config.slots,
-      runtime,
-      clock: systemClock,
-      newJobId: () => `p_w${id}_${++jobs}`,
-      version: 'test',
-      access: { allowOrigins: allowOrigin === null ? [] : [allowOrigin], token, protectReads, allowedHosts },
-      logRefusal: (line) => refusals.push(line),
-      history: historyOf(pulls, runtime.name, id),
-    });
+    /** A slotpull app as a server start makes it: a fresh demo engine and history, no job known. */
+    const start = () => {
+      const demo = real === null ? createDemoRuntime({ clock: engineClock, seed, speedFactor: speed }) : null;
+      const runtime = real !== null
+        ? real.runtime
+        : failInspect
+          ? { ...demo, inspectImage: async () => Promise.reject(new Error('the test made this engine unreachable')) }
+          : demo;
+      const slotpull = createSlotpull({
+        slots: config.slots,
+        runtime,
+        clock: systemClock,
+        newJobId: () => `p_w${id}_${++jobs}`,
+        version: 'test',
+        access: { allowOrigins: allowOrigin === null ? [] : [allowOrigin], token, protectReads, allowedHosts },
+        logRefusal: (line) => refusals.push(line),
+        history: historyOf(pulls, runtime.name, id),
+      });
+      return { slotpull, listener: getRequestListener(slotpull.app.fetch, { overrideGlobalObjects: false }) };
+    };
     const world = {
       id,
-      slotpull,
-      listener: getRequestListener(slotpull.app.fetch, { overrideGlobalObjects: false }),
+      start,
+      ...start(),
       streams: new Set(),
       opened: 0,
       refused: 0,
@@ -112,6 +117,14 @@ export function createWorlds({ realEngine = null } = {}) {
         const { count = 1 } = await readJson(req);
         world.refuseNext = count;
         return json(res, 200, { refuseNext: count });
+      }
+      case 'restart': {
+        // The server stops (its streams end, its pulls with it, no terminal frame sent) and starts again
+        // knowing no job, as one started with --state-dir none: a pull the page saw has vanished.
+        world.slotpull.close();
+        for (const stream of world.streams) stream.destroy();
+        Object.assign(world, world.start());
+        return json(res, 200, { restarted: true });
       }
       case 'stats':
         return json(res, 200, stats(world));
