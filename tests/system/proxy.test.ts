@@ -112,7 +112,7 @@ describe('docs/proxy.md: the dashboard and slotpull behind nginx, with a login',
     await page.type('input[name=password]', 'lovelace');
     await Promise.all([page.waitForNavigation(), page.click('button')]);
     expect(page.url()).toBe(`${ORIGIN}/`);
-    await page.waitForFunction(() => document.querySelector('slot-image-pull-bar')?.getAttribute('state') === 'idle', { timeout: STEP_MS });
+    await page.waitForFunction(() => document.querySelector('slot-image-pull-bar')?.getAttribute('state') === 'missing', { timeout: STEP_MS });
     expect(await label(page)).toBe('Image not pulled yet');
 
     const started = await page.evaluate(async () => (await fetch('/slotpull/api/slots/chat/pull', { method: 'POST' })).status);
