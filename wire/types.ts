@@ -42,7 +42,14 @@ export interface PullSnapshot {
   readonly layers_cached: number | null;
   readonly layers: readonly LayerSnapshot[];
   readonly speed_bps: number | null;
+  /** Seconds until the image is ready (downloads and, where its rate is known, extraction); null rather than a promise it can't keep. */
   readonly eta_s: number | null;
+  /** Share of the layers' extraction done, 0..100 to a tenth, where the engine reports extraction bytes (dockerd); else null. */
+  readonly extract_percent: number | null;
+  /** Seconds spent extracting so far, where the engine reports extraction in seconds (Docker 28+ with the containerd store); else null. */
+  readonly extract_seconds: number | null;
+  /** While downloading with no byte arrived for 15 s or more: seconds since the last byte; else null. */
+  readonly stalled_s: number | null;
   /** The engine's or CLI's own words. */
   readonly error: string | null;
   readonly error_code: PullErrorCode | null;

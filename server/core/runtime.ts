@@ -3,7 +3,7 @@
  * The core drives pulls through it and never knows what is behind it.
  */
 import type { ImageReference } from './reference.ts';
-import type { ContainerStatus, PullOutputFormat } from './types.ts';
+import type { ContainerStatus, LayerPlan, PullOutputFormat } from './types.ts';
 
 export interface ContainerState {
   status: ContainerStatus;
@@ -27,6 +27,12 @@ export interface ContainerRuntime {
   readonly name: string;
   /** Resolves present or missing; rejects when the runtime cannot be asked. */
   inspectImage(image: ImageReference, signal?: AbortSignal): Promise<'present' | 'missing'>;
+  /**
+   * The image's layers and their sizes from its registry, read beside a pull
+   * (null when the registry can't be read from here: the engine's numbers
+   * then stand alone). Never rejects.
+   */
+  readLayerPlan?(image: ImageReference, signal: AbortSignal): Promise<LayerPlan | null>;
   /** Starts a pull at once; aborting `signal` stops it and ends `chunks`. */
   pullImage(image: ImageReference, signal: AbortSignal): PullOutput;
   /**

@@ -63,7 +63,21 @@ export type ProgressEvent =
   /** A line that says nothing about progress (kept for logs). */
   | { kind: 'note'; message: string }
   /** A line that could not be parsed; counted, never fatal. */
-  | { kind: 'unparsed'; line: string };
+  | { kind: 'unparsed'; line: string }
+  /**
+   * What the image is made of, from its registry's manifest, read beside the
+   * engine's pull (not a line of the engine's): exact sizes before the engine
+   * reports a byte. The engine names a layer by the first 12 hex digits of
+   * its digest; the config blob is not a layer.
+   */
+  | { kind: 'plan'; plan: LayerPlan };
+
+/** An image's layers as its manifest lists them, in manifest order. */
+export interface LayerPlan {
+  readonly layers: readonly { readonly digest: string; readonly size: number }[];
+  /** The config blob's digest (`sha256:…`): the image id. */
+  readonly config: string;
+}
 
 /** Which parser a runtime's output needs. */
 export type PullOutputFormat = 'engine-json' | 'docker-cli' | 'podman-cli';

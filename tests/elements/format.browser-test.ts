@@ -11,7 +11,7 @@ function snap(fields: Partial<PullSnapshot>): PullSnapshot {
   return {
     slot_name: 'chat', image: 'x:1', job_id: 'p_1', runtime: 'demo', queue_position: null, state: 'pulling', phase: 'downloading',
     percent: null, bytes_done: null, bytes_total: null, bytes_total_exact: false, layer: null, total_layers: null,
-    layers_cached: null, layers: [], speed_bps: null, eta_s: null, error: null, error_code: null,
+    layers_cached: null, layers: [], speed_bps: null, eta_s: null, extract_percent: null, extract_seconds: null, stalled_s: null, error: null, error_code: null,
     started_at: null, updated_at: null, finished_at: null, server_restarts: 0, image_status: 'pulling', container_status: 'absent',
     container_error: null, shared_with: [], ...fields,
   };

@@ -109,6 +109,7 @@ export class PullProgress {
         this.fail(event.message, now);
         return;
       case 'note':
+      case 'plan':
         break;
       case 'unparsed':
         this.#unparsed++;
@@ -176,6 +177,9 @@ export class PullProgress {
       layers: layers.map(layerSnapshot),
       speed_bps: speed,
       eta_s: eta,
+      extract_percent: null,
+      extract_seconds: null,
+      stalled_s: null,
       error: this.#error,
       error_code: this.#errorCode,
       started_at: iso(this.#startedAt),
