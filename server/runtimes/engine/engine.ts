@@ -16,6 +16,7 @@ import { createReadBudget } from './read-budget.ts';
 import type { RegistryCredentials } from './registry-auth.ts';
 import { layerPlanReader, type ReadLayerPlan } from '../registry/layer-plan.ts';
 import type { Platform } from '../registry/manifest.ts';
+import { allowsPlainHttp, insecureRegistriesFromEngineInfo, registryLocation } from '../registry/location.ts';
 import { createManifestReader } from '../registry/reader.ts';
 import { engineFetch, type EngineFetch, type EngineRequest, type TransportOptions } from './transport.ts';
 import { EngineTransportError } from './transport-error.ts';
@@ -140,13 +141,16 @@ export function createEngineRuntime(endpoint: EngineEndpoint, kind: EngineKind, 
   const bounded = (signal?: AbortSignal): AbortSignal =>
     signal === undefined ? AbortSignal.timeout(timeoutMs) : AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]);
   const read = (path: string, signal?: AbortSignal): Promise<Response> => request(call, endpoint, path, { signal: bounded(signal) }, timeoutMs);
-  // Made at the first pull: the engine's insecure registries come from one /info, asked then.
-  let planReader: Promise<ReadLayerPlan> | null = null;
+  const planReaderWith = (insecure: readonly string[]): ReadLayerPlan =>
+    layerPlanReader(createManifestReader({ credentials: options.credentials, platform: options.platform, insecureRegistries: insecure }), options.log);
+  const loopbackPlanReader = planReaderWith([]);
+  // Made at the first pull from a registry off this host: the engine's insecure registries come from one /info, asked then.
+  let enginePlanReader: Promise<ReadLayerPlan> | null = null;
   const readLayerPlan: ReadLayerPlan = (image, signal) => {
-    planReader ??= insecureRegistries(read).then((insecure) =>
-      layerPlanReader(createManifestReader({ credentials: options.credentials, platform: options.platform, insecureRegistries: insecure }), options.log),
-    );
-    return planReader.then((readPlan) => readPlan(image, signal));
+    // Loopback is plain HTTP anyway: its pulls do not wait for /info (0.6 s on podman 4.3, 20 ms on dockerd).
+    if (allowsPlainHttp(registryLocation(image).host, [])) return loopbackPlanReader(image, signal);
+    enginePlanReader ??= insecureRegistries(read).then(planReaderWith);
+    return enginePlanReader.then((readPlan) => readPlan(image, signal));
   };
 
   async function containerStatus(name: string, signal?: AbortSignal): Promise<ContainerState> {
@@ -299,19 +303,11 @@ async function insecureRegistries(read: (path: string) => Promise<Response>): Pr
       await response.body?.cancel();
       return [];
     }
-    const config = ((await response.json()) as { RegistryConfig?: RegistryConfigAnswer }).RegistryConfig;
-    const cidrs = Array.isArray(config?.InsecureRegistryCIDRs) ? config.InsecureRegistryCIDRs.filter((cidr) => typeof cidr === 'string') : [];
-    const names = Object.values(config?.IndexConfigs ?? {}).flatMap((index) => (index?.Secure === false && typeof index.Name === 'string' ? [index.Name] : []));
-    return [...cidrs, ...names];
+    return insecureRegistriesFromEngineInfo(await response.json());
   } catch {
     // The engine could not be asked now: plain HTTP stays for loopback only, and the read says why if it needed more.
     return [];
   }
-}
-
-interface RegistryConfigAnswer {
-  InsecureRegistryCIDRs?: unknown[];
-  IndexConfigs?: Record<string, { Name?: unknown; Secure?: unknown } | null>;
 }
 
 /** The engine's own words from an error answer (`{"message": …}`), else its status. */

@@ -1,16 +1,17 @@
 /**
  * The engine runtime's layer plan: the manifest read with the engine's own
  * platform (its /version) and insecure registries (its /info). The engine is
- * a FAKE (node:http on a unix socket) that says it runs on arm64, and the
- * registry a stand-in on loopback serving an index: no real engine here can
- * be made to run on another architecture. Real engines and the real registry
+ * a FAKE (node:http on a unix socket) that says it runs on arm64 and that
+ * this host's own network address is an insecure registry, and the registry
+ * a stand-in serving an index: no real engine here can be made to run on
+ * another architecture. Real engines and the real registry
  * are in tests/engines/layer-plan.test.ts.
  */
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseEngineEndpoint } from '../../../server/core/engine-endpoint.ts';
@@ -42,6 +43,8 @@ describe('the engine runtime reads the layer plan as its engine would pull (fake
   let engineServer: Server;
   let registry: Server;
   let registryHost: string;
+  /** The stand-in registry at this host's non-loopback address: plain HTTP only because the engine's /info says so. */
+  let offHostRegistry: string;
   let engine: EngineRuntime;
   let infoCalls: number;
   let answerRegistry: (req: IncomingMessage, res: ServerResponse) => void;
@@ -50,8 +53,14 @@ describe('the engine runtime reads the layer plan as its engine would pull (fake
   beforeAll(async () => {
     registry = createServer((req, res) => answerRegistry(req, res));
     registry.on('clientError', (_error, socket) => socket.destroy());
-    await new Promise<void>((resolve) => registry.listen(0, '127.0.0.1', resolve));
-    registryHost = `127.0.0.1:${(registry.address() as AddressInfo).port}`;
+    await new Promise<void>((resolve) => registry.listen(0, '0.0.0.0', resolve));
+    const port = (registry.address() as AddressInfo).port;
+    registryHost = `127.0.0.1:${port}`;
+    const address = Object.values(networkInterfaces())
+      .flat()
+      .find((entry) => entry !== undefined && entry.family === 'IPv4' && !entry.internal)?.address;
+    if (address === undefined) throw new Error('this test needs a non-loopback IPv4 address on this host (any network interface)');
+    offHostRegistry = `${address}:${port}`;
     dir = await mkdtemp(join(tmpdir(), 'slotpull-plan-engine-'));
     const socketPath = join(dir, 'engine.sock');
     engineServer = createServer((req, res) => {
@@ -59,7 +68,8 @@ describe('the engine runtime reads the layer plan as its engine would pull (fake
       if (req.url === '/version') return void res.end(JSON.stringify({ Version: '0.0-fake', Os: 'linux', Arch: 'arm64', Components: [{ Name: 'Engine' }] }));
       if (req.url === '/info') {
         infoCalls += 1;
-        return void res.end(JSON.stringify({ RegistryConfig: { InsecureRegistryCIDRs: ['127.0.0.0/8'], IndexConfigs: { 'docker.io': { Name: 'docker.io', Secure: true } } } }));
+        const indexes = { 'docker.io': { Name: 'docker.io', Secure: true }, [offHostRegistry]: { Name: offHostRegistry, Secure: false } };
+        return void res.end(JSON.stringify({ RegistryConfig: { InsecureRegistryCIDRs: ['127.0.0.0/8'], IndexConfigs: indexes } }));
       }
       res.writeHead(404).end('{"message":"not here"}');
     });
@@ -91,11 +101,18 @@ describe('the engine runtime reads the layer plan as its engine would pull (fake
     };
   });
 
-  it('picks the image of the engine\'s platform from the index, and asks /info once', async () => {
-    const image = parseImageReference(`${registryHost}/team/app:1`);
-    const plan = await engine.readLayerPlan(image, new AbortController().signal);
-    expect(plan).toEqual({ layers: [{ digest: `sha256:${'b'.repeat(64)}`, size: 2000 }], config: `sha256:${'b'.repeat(63)}c` });
-    await engine.readLayerPlan(image, new AbortController().signal);
+  const ARM64_PLAN = { layers: [{ digest: `sha256:${'b'.repeat(64)}`, size: 2000 }], config: `sha256:${'b'.repeat(63)}c` };
+
+  it('picks the image of the engine\'s platform from the index; loopback is read without asking /info', async () => {
+    expect(await engine.readLayerPlan(parseImageReference(`${registryHost}/team/app:1`), new AbortController().signal)).toEqual(ARM64_PLAN);
+    expect(infoCalls).toBe(0);
+    expect(logged).toEqual([]);
+  });
+
+  it('reads a registry off this host over plain HTTP when the engine\'s /info lists it insecure, asking /info once', async () => {
+    const image = parseImageReference(`${offHostRegistry}/team/app:1`);
+    expect(await engine.readLayerPlan(image, new AbortController().signal)).toEqual(ARM64_PLAN);
+    expect(await engine.readLayerPlan(image, new AbortController().signal)).toEqual(ARM64_PLAN);
     expect(infoCalls).toBe(1);
     expect(logged).toEqual([]);
   });
