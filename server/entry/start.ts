@@ -6,12 +6,13 @@ import { randomUUID } from 'node:crypto';
 import { cwd } from 'node:process';
 import { ConfigError, loadConfig, readJsonFile, type LoadedConfig } from '../config/load.ts';
 import { describeTakeUp } from '../core/registry/take-up-jobs.ts';
-import { registryAuthFromDockerConfig, type RegistryAuth } from '../runtimes/engine/registry-auth.ts';
+import { credentialsFromDockerConfig, type RegistryCredentials } from '../runtimes/engine/registry-auth.ts';
 import { hostName, LOOPBACK_HOSTS } from '../http/access.ts';
 import { rateLimitedLog } from '../node/log-limit.ts';
 import { createSlotpull, type Slotpull } from '../http/app.ts';
 import { describeEndpoint, type EngineSpec } from '../core/engine-endpoint.ts';
 import { createNamedEngine, type NamedEngine } from '../runtimes/engine/named-engine.ts';
+import type { EngineOptions } from '../runtimes/engine/engine.ts';
 import { plainTcpWarning, resolveEngine } from '../runtimes/engine/resolve.ts';
 import { sshEnvironment } from '../runtimes/engine/ssh-dial.ts';
 import { selectRuntime } from '../runtimes/select.ts';
@@ -54,15 +55,18 @@ async function assemble(
   config: LoadedConfig,
   state: ServerState,
 ): Promise<PreparedServer> {
-  const auth = options.dockerConfig === undefined ? undefined : await loadRegistryAuth(options.dockerConfig);
-  const engines = await namedEngines(config.engines, config.source, options, env, auth);
+  const credentials = options.dockerConfig === undefined ? undefined : await loadRegistryCredentials(options.dockerConfig);
+  // One line per pull whose manifest could not be read; a registry that is down for every pull cannot fill the log.
+  const planLog = rateLimitedLog(log);
+  const engines = await namedEngines(config.engines, config.source, options, env, { credentials, log: planLog });
   const { runtime, reason, warnings } = await selectRuntime({
     mode: options.runtime,
     cli: options.cli,
     engine: options.engine,
     engineContext: options.engineContext,
     allowPlainTcp: options.allowPlainTcp,
-    auth,
+    credentials,
+    log: planLog,
     demoConfig: config.isDemo,
     clock: systemClock,
     demoSeed: options.demoSeed,
@@ -141,12 +145,12 @@ async function namedEngines(
   source: string,
   options: ServerOptions,
   env: Readonly<Record<string, string | undefined>>,
-  auth: RegistryAuth | undefined,
+  engineOptions: Pick<EngineOptions, 'credentials' | 'log'>,
 ): Promise<Map<string, NamedEngine>> {
   const resolved = await Promise.allSettled(
     Object.entries(specs).map(async ([name, spec]) => {
       const endpoint = await resolveEngine(spec, { env, allowPlainTcp: options.allowPlainTcp });
-      return [name, createNamedEngine(name, endpoint, systemClock, { auth, transport: { ssh: { env: sshEnvironment(env) } } })] as const;
+      return [name, createNamedEngine(name, endpoint, systemClock, { ...engineOptions, transport: { ssh: { env: sshEnvironment(env) } } })] as const;
     }),
   );
   const names = Object.keys(specs);
@@ -161,10 +165,10 @@ function publicHosts(urls: readonly URL[]): string[] {
 }
 
 /** Reads --docker-config; a bad file stops the server like a bad slots file. */
-async function loadRegistryAuth(path: string): Promise<RegistryAuth> {
+async function loadRegistryCredentials(path: string): Promise<RegistryCredentials> {
   const json = await readJsonFile(path, 'the docker config file', '--docker-config');
   try {
-    return registryAuthFromDockerConfig(json, path);
+    return credentialsFromDockerConfig(json, path);
   } catch (error) {
     throw new ConfigError([(error as Error).message]);
   }

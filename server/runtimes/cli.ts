@@ -10,6 +10,7 @@ import { RuntimeFailure, type ContainerRuntime, type ContainerState } from '../c
 import { systemClock } from './system-clock.ts';
 import { lastErrorLine, runCommand, type ChildSettings, type CommandResult } from './child-run.ts';
 import { pullChunks } from './cli-pull.ts';
+import type { ReadLayerPlan } from './registry/layer-plan.ts';
 
 export type CliFlavor = 'docker' | 'podman';
 
@@ -22,6 +23,8 @@ export interface CliRuntimeOptions {
   env?: NodeJS.ProcessEnv;
   /** Timers for the kill grace and the command timeout. Default: the global timers. */
   clock?: Clock;
+  /** The image's layers from its registry, beside a pull (registry/layer-plan.ts). Default: none, the CLI's words stand alone. */
+  readLayerPlan?: ReadLayerPlan;
 }
 
 /** A {@link ContainerRuntime} backed by a CLI binary. */
@@ -96,6 +99,7 @@ export function createCliRuntime(
       chunks: pullChunks(binary, image, settings, signal),
     }),
     containerStates: (names, signal) => containerStates(binary, flavor, names, settings, signal),
+    ...(options.readLayerPlan === undefined ? {} : { readLayerPlan: options.readLayerPlan }),
   };
 }
 

@@ -26,6 +26,12 @@ export interface DemoImage {
    * shows a recovery.
    */
   readonly failure?: { readonly afterFraction: number; readonly message: string };
+  /**
+   * When true, the image's manifest cannot be read from the server (as with
+   * a registry whose login only the engine has): its pulls get no layer plan,
+   * and the dashboard shows what the engine's own numbers give.
+   */
+  readonly manifestUnreadable?: boolean;
 }
 
 export const DEMO_IMAGES: readonly DemoImage[] = [
@@ -50,6 +56,7 @@ export const DEMO_IMAGES: readonly DemoImage[] = [
     digest: 'sha256:8694c6411034b41f13e70bb604ac5ab2a54f070df97d1beb0c7f79afaa78793a',
     presentAtStart: false,
     failure: { afterFraction: 0.6, message: 'received unexpected HTTP status: 503 Service Unavailable' },
+    manifestUnreadable: true,
     layers: [
       { id: '080502ca28b2', size: 31_420_877 },
       { id: '98df57faf783', size: 2_096_411 },

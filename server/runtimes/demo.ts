@@ -4,6 +4,12 @@
  * dockerd's `/images/create` JSON lines byte for byte (CRLF, `\u003e` in the
  * progress bar), so its output goes through the same parser as a real engine.
  *
+ * Like dockerd, it downloads three layers at a time, says a layer's size
+ * only once its download starts, and extracts the layers one by one in
+ * order, each after its download. Beside a pull it gives the image's layer
+ * plan after a registry's round-trip, as the engine runtimes read it from a
+ * manifest — except for the one image whose manifest can't be read.
+ *
  * All timing goes through the injected Clock and all randomness through a
  * seeded PRNG: one seed, one line sequence, one timing.
  */
@@ -12,6 +18,7 @@ import type { Clock, TimerHandle } from '../core/clock.ts';
 import { PushQueue } from '../core/push-queue.ts';
 import type { ImageReference } from '../core/reference.ts';
 import { RuntimeFailure, type ContainerRuntime, type ContainerState } from '../core/runtime.ts';
+import type { LayerPlan } from '../core/types.ts';
 import { DEMO_CONTAINERS, DEMO_IMAGES, type DemoImage } from './demo-images.ts';
 
 export interface DemoRuntimeOptions {
@@ -39,6 +46,10 @@ const DOWNLOAD_JITTER = 0.2;
 /** How unevenly parallel downloads share the bandwidth, as a fraction either way. */
 const SHARE_JITTER = 0.3;
 const EXTRACT_BPS = { min: 200e6, max: 400e6 } as const;
+/** A registry's token and manifest round-trips, before the layer plan is known. */
+const MANIFEST_READ_MS = { min: 100, max: 300 } as const;
+/** Mixed into the seed for the manifest read, so its timing is its own stream and leaves the pull's lines as they were. */
+const MANIFEST_STREAM = 0x6d616e69;
 
 /** Creates the demo runtime. Its image store lives in the returned object only. */
 export function createDemoRuntime(options: DemoRuntimeOptions): ContainerRuntime {
@@ -62,6 +73,22 @@ export function createDemoRuntime(options: DemoRuntimeOptions): ContainerRuntime
       if (signal?.aborted) throw new RuntimeFailure('demo image inspect was cancelled', { cancelled: true });
       const known = find(image);
       return known !== undefined && present.has(known.reference) ? 'present' : 'missing';
+    },
+    readLayerPlan(image, signal) {
+      const known = find(image);
+      const random = seededRandom(seed ^ fnv1a(image.key) ^ MANIFEST_STREAM);
+      return new Promise((resolve) => {
+        if (signal.aborted) return resolve(null);
+        const timer = clock.setTimeout(() => {
+          signal.removeEventListener('abort', onAbort);
+          resolve(known === undefined || known.manifestUnreadable === true ? null : layerPlanOf(known));
+        }, Math.round(between(random, MANIFEST_READ_MS.min, MANIFEST_READ_MS.max)));
+        const onAbort = (): void => {
+          clock.clearTimeout(timer);
+          resolve(null);
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
+      });
     },
     pullImage(image, signal) {
       const known = find(image);
@@ -238,6 +265,25 @@ function runPull(plan: PullPlan, clock: Clock, random: () => number, signal: Abo
     });
   });
   return output;
+}
+
+/** The image's layers as its manifest would list them: digests that begin with the short ids the pull prints. */
+function layerPlanOf(image: DemoImage): LayerPlan {
+  return {
+    layers: image.layers.map((layer) => ({ digest: `sha256:${layer.id}${hexOf(`${image.reference} ${layer.id}`, 52)}`, size: layer.size })),
+    config: `sha256:${hexOf(`${image.reference} config`, 64)}`,
+  };
+}
+
+/** `length` hex digits derived from `text` (FNV-1a, chained): stable, never random. */
+function hexOf(text: string, length: number): string {
+  let hex = '';
+  let hash = fnv1a(text);
+  while (hex.length < length) {
+    hex += hash.toString(16).padStart(8, '0');
+    hash = fnv1a(`${hash} ${text}`);
+  }
+  return hex.slice(0, length);
 }
 
 /**

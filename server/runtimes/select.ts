@@ -8,12 +8,14 @@ import { access, constants } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import type { Clock } from '../core/clock.ts';
 import type { ContainerRuntime } from '../core/runtime.ts';
-import { detectCliRuntime } from './cli.ts';
+import { detectCliRuntime, type CliRuntimeOptions } from './cli.ts';
 import { createDemoRuntime } from './demo.ts';
 import type { RuntimeMode } from './modes.ts';
 import { describeEndpoint, engineCandidates, type EngineEndpoint } from '../core/engine-endpoint.ts';
 import { connectEngine, type EngineRuntime } from './engine/engine.ts';
-import type { RegistryAuth } from './engine/registry-auth.ts';
+import type { RegistryCredentials } from './engine/registry-auth.ts';
+import { layerPlanReader } from './registry/layer-plan.ts';
+import { createManifestReader } from './registry/reader.ts';
 import { plainTcpWarning, resolveEngine } from './engine/resolve.ts';
 import { sshEnvironment } from './engine/ssh-dial.ts';
 
@@ -35,7 +37,10 @@ export interface SelectRuntimeOptions {
   engineContext: string | undefined;
   /** --allow-plain-tcp. */
   allowPlainTcp: boolean;
-  auth: RegistryAuth | undefined;
+  /** --docker-config's logins, for the engine's pulls and the manifest read beside them. */
+  credentials: RegistryCredentials | undefined;
+  /** The server's log: one line per pull whose manifest could not be read. */
+  log?: (line: string) => void;
   /** True when the built-in demo config is in use: its images exist only in the demo runtime. */
   demoConfig: boolean;
   clock: Clock;
@@ -65,7 +70,7 @@ export async function selectRuntime(options: SelectRuntimeOptions): Promise<Runt
     case 'cli': {
       const binary = options.cli ?? (await findOnPath(CLI_NAMES, options.env.PATH ?? ''))[0];
       if (binary === undefined) throw new Error('--runtime cli found neither docker nor podman on PATH; pass --cli PATH');
-      return { runtime: await detectCliRuntime(binary), reason: `--runtime cli with ${binary}`, warnings: [] };
+      return { runtime: await detectCliRuntime(binary, cliOptions(options)), reason: `--runtime cli with ${binary}`, warnings: [] };
     }
     case 'auto': {
       if (options.demoConfig) return demo('no slots file was given, and the built-in demo config runs on the demo runtime');
@@ -74,7 +79,7 @@ export async function selectRuntime(options: SelectRuntimeOptions): Promise<Runt
       const binaries = options.cli === undefined ? await findOnPath(CLI_NAMES, options.env.PATH ?? '') : [options.cli];
       for (const binary of binaries) {
         try {
-          const runtime = await detectCliRuntime(binary);
+          const runtime = await detectCliRuntime(binary, cliOptions(options));
           // Listing containers tells whether the CLI reaches its engine.
           const unreachable = await runtime.containerStates([]).then(
             () => null,
@@ -91,6 +96,16 @@ export async function selectRuntime(options: SelectRuntimeOptions): Promise<Runt
       return demo(`no working container runtime (${tried.join('; ')}); pulls are simulated`);
     }
   }
+}
+
+/**
+ * The CLI's pulls get their layer plan too, read with --docker-config's
+ * logins (the CLI's own login file is its own), for this host's platform,
+ * and over plain HTTP from loopback only: a CLI does not say its engine's
+ * insecure registries without one more command per start.
+ */
+function cliOptions(options: SelectRuntimeOptions): CliRuntimeOptions {
+  return { readLayerPlan: layerPlanReader(createManifestReader({ credentials: options.credentials }), options.log) };
 }
 
 function describe(engine: EngineRuntime): string {
@@ -117,7 +132,7 @@ async function firstEngine(options: SelectRuntimeOptions): Promise<{ engine: Eng
       // The usual sockets are only probed: one that answers slowly is passed over. A named engine gets the full deadline.
       const requestTimeoutMs = origin === 'default' ? PROBE_TIMEOUT_MS : undefined;
       const transport = { ssh: { env: sshEnvironment(options.env) } };
-      return { engine: await connectEngine(endpoint, { auth: options.auth, requestTimeoutMs, transport }), tried };
+      return { engine: await connectEngine(endpoint, { credentials: options.credentials, log: options.log, requestTimeoutMs, transport }), tried };
     } catch (error) {
       tried.push((error as Error).message);
     }

@@ -14,6 +14,8 @@ export interface ProxyClient {
   breakAll(): Promise<number>;
   /** `true`: connections are refused (registry down); `false`: back up on the same port. */
   setDown(on: boolean): Promise<ProxyStats>;
+  /** `true`: every body is held where it is, connections open (a stalled download); `false`: bodies go on. */
+  setPaused(on: boolean): Promise<ProxyStats>;
   /** Zeroes the counters. */
   reset(): Promise<ProxyStats>;
 }
@@ -31,6 +33,7 @@ export function proxyClient(controlUrl: string): ProxyClient {
     setRate: (bps) => call('POST', `rate?bps=${bps}`),
     breakAll: async () => (await call('POST', 'break')).broken,
     setDown: (on) => call('POST', `down?on=${on ? 1 : 0}`),
+    setPaused: (on) => call('POST', `pause?on=${on ? 1 : 0}`),
     reset: () => call('POST', 'reset'),
   };
 }

@@ -1,5 +1,5 @@
-// Puts the shared engines back as global-setup.ts left them: proxy up at its
-// default rate, no containers, none of the seeded images pulled. Each
+// Puts the shared engines back as global-setup.ts left them: proxy up, not
+// paused, at its default rate, no containers, none of the seeded images pulled. Each
 // real-engine test file calls it in beforeAll, so files do not depend on the
 // order they run in or on one another's cleanup.
 import type { EngineEnvInfo } from './engines.d.mts';
@@ -10,6 +10,7 @@ import { engineRequest } from './unix-http.mjs';
 export async function resetEngineEnv(env: EngineEnvInfo): Promise<void> {
   const proxy = proxyClient(env.proxy.controlUrl);
   await proxy.setDown(false);
+  await proxy.setPaused(false);
   await proxy.setRate(DEFAULT_RATE_BPS);
   for (const engine of [env.podman, env.docker]) {
     if (engine === undefined) continue;

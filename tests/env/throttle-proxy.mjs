@@ -2,7 +2,8 @@
 // (node:http only). It paces every response body to a settable rate so that
 // engines emit real `Downloading` progress, counts requests and the bytes it
 // delivered (the truth a progress bar is checked against), and can break
-// every connection mid-pull or refuse connections ("registry down").
+// every connection mid-pull, refuse connections ("registry down") or hold
+// every body where it is with connections open ("paused": a stalled download).
 //
 // Tests in vitest workers reach the controls over a separate control server
 // (see CONTROL_PREFIX below and proxy-client.ts): separate, because "down"
@@ -34,6 +35,7 @@ export async function startThrottleProxy(options) {
   checkRate(initialRate);
   let rate = initialRate;
   let down = false;
+  let paused = false;
   let closed = false;
   /** @type {Set<import('node:net').Socket>} */
   const sockets = new Set();
@@ -128,6 +130,12 @@ export async function startThrottleProxy(options) {
     function tick() {
       timer = undefined;
       const now = performance.now();
+      if (paused) {
+        // Nothing is sent and no budget saved up: the body resumes at its rate, without a burst.
+        last = now;
+        budget = 0;
+        return schedule(TICK_MS);
+      }
       const slice = rate === 0 ? Infinity : (rate * TICK_MS) / 1000;
       budget = rate === 0 ? Infinity : Math.min(budget + (rate * (now - last)) / 1000, slice * MAX_BURST_TICKS);
       last = now;
@@ -193,6 +201,11 @@ export async function startThrottleProxy(options) {
     }
   }
 
+  /** @param {boolean} on */
+  function setPaused(on) {
+    paused = on;
+  }
+
   /** @param {number} bps */
   function setRate(bps) {
     checkRate(bps);
@@ -208,6 +221,7 @@ export async function startThrottleProxy(options) {
       openSockets: sockets.size,
       rate,
       down,
+      paused,
     };
   }
 
@@ -234,6 +248,12 @@ export async function startThrottleProxy(options) {
           await setDown(on === '1');
           return reply(200, snapshot());
         }
+        case `POST ${CONTROL_PREFIX}pause`: {
+          const on = url.searchParams.get('on');
+          if (on !== '1' && on !== '0') return reply(400, { error: `'on' must be 1 or 0, got ${JSON.stringify(on)}` });
+          setPaused(on === '1');
+          return reply(200, snapshot());
+        }
         case `POST ${CONTROL_PREFIX}reset`:
           stats = emptyStats();
           return reply(200, snapshot());
@@ -254,6 +274,7 @@ export async function startThrottleProxy(options) {
       return rate;
     },
     setRate,
+    setPaused,
     stats: snapshot,
     resetStats() {
       stats = emptyStats();

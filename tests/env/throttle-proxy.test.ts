@@ -92,6 +92,21 @@ describe('throttle proxy', () => {
     expect((await get('/v2/')).status).toBe(404);
   });
 
+  it('pause holds a running body with its connection open, and it goes on after', async () => {
+    proxy.setRate(400_000);
+    const pending = get(BLOB_PATH);
+    await waitUntil(() => proxy.stats().bytes > 0);
+    proxy.setPaused(true);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const held = proxy.stats();
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    // 400 ms at 400 kB/s would be 160 kB: not one byte went out, and the connection is still open.
+    expect(proxy.stats()).toMatchObject({ bytes: held.bytes, openSockets: 1, paused: true });
+    expect(held.bytes).toBeLessThan(BLOB_SIZE);
+    proxy.setPaused(false);
+    expect(await pending).toMatchObject({ status: 200, bytes: BLOB_SIZE });
+  });
+
   it('answers the control endpoints used by tests in workers', async () => {
     const client = proxyClient(proxy.controlUrl);
     await get('/v2/');
@@ -101,6 +116,8 @@ describe('throttle proxy', () => {
     expect(await client.breakAll()).toBe(0);
     expect(await client.setDown(true)).toMatchObject({ down: true });
     expect(await client.setDown(false)).toMatchObject({ down: false });
+    expect(await client.setPaused(true)).toMatchObject({ paused: true });
+    expect(await client.setPaused(false)).toMatchObject({ paused: false });
     expect(await client.reset()).toMatchObject({ requests: 0, bytes: 0, bytesByPath: {} });
     await expect(client.setRate(Number.NaN)).rejects.toThrow(/HTTP 400/);
     const unknown = await fetch(new URL('nothing', proxy.controlUrl));

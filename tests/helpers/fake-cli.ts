@@ -1,6 +1,7 @@
 /**
  * FAKE docker CLI scripts, as hal0's pull tests used: a temporary bash script
- * that answers `image inspect` with exit 0 or 1, `ps` with no containers and
+ * that answers `image inspect` with exit 0 or 1 (0 after a pull that exited
+ * 0, as an engine has the image it pulled), `ps` with no containers and
  * `pull` with docker lines and an exit code. They stand in for the real CLI
  * on paths an engine cannot be made to take on demand (a pull that fails with
  * a given message, a pull held in flight until the test releases it).
@@ -10,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export interface FakeCliSpec {
-  /** Exit code of `image inspect`: 0 present, 1 missing. */
+  /** Exit code of `image inspect` before a successful pull: 0 present, 1 missing. */
   inspectExit: 0 | 1;
   /** Lines `pull` prints on stdout. */
   pullStdout: string[];
@@ -47,12 +48,13 @@ export async function writeFakeCli(spec: FakeCliSpec): Promise<FakeCli> {
 echo "$*" >> "$(dirname "$0")/calls.log"
 case "$1 $2" in
   "--version "*) echo "Docker version 27.0.0, build fake"; exit 0 ;;
-  "image inspect") exit ${spec.inspectExit} ;;
+  "image inspect") [ -e "$(dirname "$0")/pulled" ] && exit 0; exit ${spec.inspectExit} ;;
   "ps --all") exit 0 ;; # no containers
   "pull "*)
 ${stdout}
 ${spec.pullHeld === true ? `  while [ -d "$(dirname "$0")" ] && [ ! -e "$(dirname "$0")/release" ]; do sleep ${HOLD_POLL_S}; done # held; gone with remove()` : ''}
 ${stderr}
+${spec.pullExit === 0 ? '  touch "$(dirname "$0")/pulled"' : ''}
   exit ${spec.pullExit} ;;
 esac
 echo "fake-docker: unexpected arguments: $*" >&2

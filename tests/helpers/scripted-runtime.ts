@@ -13,7 +13,11 @@ export interface ScriptedPull {
   signal: AbortSignal;
   /** Sends raw output, as an engine would. */
   push(chunk: string): void;
-  /** Ends the output (the chunks pushed before still come out): success, or a runtime failure with this message. */
+  /**
+   * Ends the output (the chunks pushed before still come out): success, which
+   * leaves the image present as an engine's pull does, or a runtime failure
+   * with this message.
+   */
   end(failure?: string): void;
 }
 
@@ -58,11 +62,14 @@ export class ScriptedRuntime implements ContainerRuntime {
       signal,
       push: (chunk) => chunks.push(chunk),
       end: (failure) => {
-        if (failure === undefined) chunks.end();
-        else chunks.fail(new RuntimeFailure(failure, { exit_code: 1 }));
+        if (failure === undefined) {
+          this.presence.set(image.key, 'present');
+          chunks.end();
+        } else chunks.fail(new RuntimeFailure(failure, { exit_code: 1 }));
       },
     };
-    signal.addEventListener('abort', () => pull.end(), { once: true });
+    // A cancel ends the output without the image, as a stopped engine pull does.
+    signal.addEventListener('abort', () => chunks.end(), { once: true });
     this.pulls.push(pull);
     return { format: this.format, chunks };
   }

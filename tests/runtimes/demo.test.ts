@@ -307,6 +307,71 @@ describe('presence and containers', () => {
   });
 });
 
+describe('the layer plan, as a registry gives it', () => {
+  const readPlan = async (runtime: ContainerRuntime, raw: string) => {
+    const start = Date.now();
+    let at: number | null = null;
+    const read = runtime.readLayerPlan!(parseImageReference(raw), new AbortController().signal).then((plan) => {
+      at = Date.now() - start;
+      return plan;
+    });
+    await vi.runAllTimersAsync();
+    return { plan: await read, at: at as number | null };
+  };
+
+  it('lists the 9 layers of the large image with their sizes, after a registry round-trip of 100–300 ms', async () => {
+    const { plan, at } = await readPlan(createDemoRuntime({ clock: fakeClock, seed: 1 }), LLAMA);
+    const layers = layersOf(LLAMA);
+    expect(plan?.layers.map((layer) => layer.size)).toEqual(layers.map((layer) => layer.size));
+    // The pull's short ids are the first 12 hex digits of the plan's digests.
+    expect(plan?.layers.map((layer) => layer.digest.slice('sha256:'.length, 'sha256:'.length + 12))).toEqual(layers.map((layer) => layer.id));
+    for (const digest of [...(plan?.layers.map((layer) => layer.digest) ?? []), plan?.config]) expect(digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(at).toBeGreaterThanOrEqual(100);
+    expect(at).toBeLessThanOrEqual(300);
+  });
+
+  it('comes after the same delay for the same seed, another for another seed', async () => {
+    const first = await readPlan(createDemoRuntime({ clock: fakeClock, seed: 7 }), LLAMA);
+    const again = await readPlan(createDemoRuntime({ clock: fakeClock, seed: 7 }), LLAMA);
+    const other = await readPlan(createDemoRuntime({ clock: fakeClock, seed: 8 }), LLAMA);
+    expect(again).toEqual(first);
+    expect(other.at).not.toBe(first.at);
+  });
+
+  it('is null for the image whose manifest cannot be read, and for an image the registry does not have', async () => {
+    const runtime = createDemoRuntime({ clock: fakeClock });
+    expect(DEMO_IMAGES.filter((image) => image.manifestUnreadable === true).map((image) => image.reference)).toEqual([VISION]);
+    expect((await readPlan(runtime, VISION)).plan).toBeNull();
+    expect((await readPlan(runtime, 'ghcr.io/acme/nope:1')).plan).toBeNull();
+    expect((await readPlan(runtime, RERANK)).plan?.layers).toHaveLength(3);
+  });
+
+  it('gives up on abort: null at once, no timer left', async () => {
+    const clock = countingClock();
+    const runtime = createDemoRuntime({ clock });
+    const controller = new AbortController();
+    const read = runtime.readLayerPlan!(parseImageReference(LLAMA), controller.signal);
+    expect(clock.liveTimers).toBe(1);
+    controller.abort();
+    expect(await read).toBeNull();
+    expect(clock.liveTimers).toBe(0);
+    expect(await runtime.readLayerPlan!(parseImageReference(LLAMA), AbortSignal.abort())).toBeNull();
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('leaves the pull as it was: a layer\'s size is told only once its download starts, as dockerd does', async () => {
+    const run = await pullToEnd(createDemoRuntime({ clock: fakeClock, seed: 1 }), LLAMA);
+    for (const layer of layersOf(LLAMA)) {
+      const own = run.lines.filter((line) => line.json.id === layer.id);
+      const firstSized = own.findIndex((line) => line.json.progressDetail?.total !== undefined);
+      // A layer that downloads within one tick (a few kB) is sized first by its extraction, as in dockerd.
+      expect(['Downloading', 'Extracting']).toContain(own[firstSized]?.json.status);
+      const before = own.slice(0, firstSized).map((line) => line.json.status);
+      expect(before.filter((status) => status === 'Pulling fs layer' || status === 'Waiting')).toEqual(layersOf(LLAMA).indexOf(layer) < 3 ? ['Pulling fs layer'] : ['Pulling fs layer', 'Waiting']);
+    }
+  });
+});
+
 describe('stopping', () => {
   it('stops at once on abort: no timer left, the iterator ends', async () => {
     const clock = countingClock();

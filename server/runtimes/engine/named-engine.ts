@@ -102,6 +102,8 @@ export function createNamedEngine(label: string, endpoint: EngineEndpoint, clock
       return slow === null ? null : `engine "${label}": ${slow}`;
     },
     inspectImage: (image, signal) => use((current) => current.inspectImage(image, signal)),
+    // An engine that is down has no plan to give: its pull fails anyway.
+    readLayerPlan: (image, signal) => connected().then((current) => current.readLayerPlan(image, signal), () => null),
     containerStates: (names, signal) => use((current) => current.containerStates(names, signal)),
     pullImage(image, signal) {
       return {

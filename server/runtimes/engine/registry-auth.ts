@@ -56,9 +56,6 @@ export class RegistryCredential {
 /** The credential for a registry host (`ImageReference.registry`), or undefined when the file has none. */
 export type RegistryCredentials = (registry: string) => RegistryCredential | undefined;
 
-/** Returns the `X-Registry-Auth` header for a registry host, or undefined when the file has none for it. */
-export type RegistryAuth = (registry: string) => string | undefined;
-
 export function credentialsFromDockerConfig(config: unknown, source: string): RegistryCredentials {
   const auths = (config as { auths?: unknown } | null)?.auths;
   if (auths === undefined) return () => undefined;
@@ -70,15 +67,6 @@ export function credentialsFromDockerConfig(config: unknown, source: string): Re
     if (credential !== undefined) credentials.set(host, credential);
   }
   return (registry) => credentials.get(DOCKER_HUB_KEYS.includes(registry) ? 'docker.io' : registry);
-}
-
-/** The engines' header per registry host, from the parsed credentials. */
-export function engineRegistryAuth(credentials: RegistryCredentials): RegistryAuth {
-  return (registry) => credentials(registry)?.engineHeader();
-}
-
-export function registryAuthFromDockerConfig(config: unknown, source: string): RegistryAuth {
-  return engineRegistryAuth(credentialsFromDockerConfig(config, source));
 }
 
 /** `https://ghcr.io/v2/` and `ghcr.io` name one host. */

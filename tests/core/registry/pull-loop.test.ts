@@ -3,12 +3,27 @@ import { PullProgress } from '../../../server/core/progress/aggregate.ts';
 import { parseImageReference } from '../../../server/core/reference.ts';
 import { runPull } from '../../../server/core/registry/pull-loop.ts';
 import { RuntimeFailure } from '../../../server/core/runtime.ts';
+import type { ImageReference } from '../../../server/core/reference.ts';
+import type { LayerPlan, ProgressEvent } from '../../../server/core/types.ts';
 import { countingClock } from '../../helpers/clock.ts';
 import { dockerLine, ScriptedRuntime } from '../../helpers/scripted-runtime.ts';
 import { settle } from '../../helpers/settle.ts';
 
 const image = parseImageReference('127.0.0.1:5000/feas/multi:1');
 const LAYER = 'd9b9504b1033';
+const PLAN: LayerPlan = {
+  layers: [{ digest: `sha256:${LAYER}${'0'.repeat(52)}`, size: 1000 }],
+  config: `sha256:${'c'.repeat(64)}`,
+};
+
+/** A FAKE runtime whose registry read of the layer plan resolves when the test says. */
+class PlanningRuntime extends ScriptedRuntime {
+  readonly planReads: { image: ImageReference; signal: AbortSignal; resolve: (plan: LayerPlan | null) => void }[] = [];
+
+  readLayerPlan(image: ImageReference, signal: AbortSignal): Promise<LayerPlan | null> {
+    return new Promise((resolve) => this.planReads.push({ image, signal, resolve }));
+  }
+}
 
 describe('runPull', () => {
   let runtime: ScriptedRuntime;
@@ -98,5 +113,165 @@ describe('runPull', () => {
     expect(ended).toBe(true);
     expect(tracker.state).toBe('cancelled');
     expect(progressCalls).toBe(1);
+  });
+
+  describe('the layer plan, read beside the pull', () => {
+    let planning: PlanningRuntime;
+    let applied: ProgressEvent['kind'][];
+
+    const startPlanning = (): Promise<void> => {
+      planning = new PlanningRuntime();
+      const done = start(planning);
+      applied = [];
+      const apply = tracker.apply.bind(tracker);
+      vi.spyOn(tracker, 'apply').mockImplementation((event, now) => {
+        applied.push(event.kind);
+        apply(event, now);
+      });
+      return done;
+    };
+
+    it('is read once, for the pulled image, under a signal the cancel aborts', async () => {
+      const done = startPlanning();
+      expect(planning.planReads).toHaveLength(1);
+      const read = planning.planReads[0]!;
+      expect(read.image).toBe(image);
+      expect(read.signal.aborted).toBe(false);
+      abort.abort();
+      expect(read.signal.aborted).toBe(true);
+      await done;
+    });
+
+    it('is applied when it comes before the first line, and told at once', async () => {
+      const done = startPlanning();
+      planning.planReads[0]!.resolve(PLAN);
+      await settle();
+      expect(applied).toEqual(['plan']);
+      expect(progressCalls).toBe(1);
+      planning.pulls[0]!.push(dockerLine('Pulling fs layer', LAYER));
+      planning.pulls[0]!.end();
+      await done;
+      expect(applied).toEqual(['plan', 'layer']);
+      expect(tracker.state).toBe('completed');
+    });
+
+    it('is applied when it comes after the engine\'s first lines', async () => {
+      const done = startPlanning();
+      planning.pulls[0]!.push(dockerLine('Pulling fs layer', LAYER));
+      await settle();
+      planning.planReads[0]!.resolve(PLAN);
+      await settle();
+      expect(applied).toEqual(['layer', 'plan']);
+      expect(progressCalls).toBe(2);
+      planning.pulls[0]!.end();
+      await done;
+      expect(tracker.state).toBe('completed');
+    });
+
+    it('changes nothing when the registry could not be read (null), and the pull goes on', async () => {
+      const done = startPlanning();
+      planning.planReads[0]!.resolve(null);
+      await settle();
+      expect([applied, progressCalls]).toEqual([[], 0]);
+      planning.pulls[0]!.push(dockerLine('Pulling fs layer', LAYER));
+      planning.pulls[0]!.end();
+      await done;
+      expect([applied, tracker.state]).toEqual([['layer'], 'completed']);
+    });
+
+    it('is given up when the pull ends first: its read is aborted, a late plan is dropped', async () => {
+      const done = startPlanning();
+      planning.pulls[0]!.end();
+      await done;
+      const read = planning.planReads[0]!;
+      expect(read.signal.aborted).toBe(true);
+      read.resolve(PLAN);
+      await settle();
+      expect([applied, progressCalls, tracker.state]).toEqual([[], 0, 'completed']);
+    });
+
+    it('is dropped when it comes after a cancel', async () => {
+      const done = startPlanning();
+      tracker.cancel(Date.now());
+      abort.abort();
+      planning.planReads[0]!.resolve(PLAN);
+      await done;
+      await settle();
+      expect([applied, progressCalls, tracker.state]).toEqual([[], 0, 'cancelled']);
+    });
+  });
+
+  describe('completed only when the engine has the image', () => {
+    it('asks the engine once after the output ended, with the pull\'s signal', async () => {
+      const inspect = vi.spyOn(runtime, 'inspectImage');
+      const done = start();
+      runtime.pulls[0]!.push(dockerLine('Pulling fs layer', LAYER));
+      await settle();
+      expect(inspect).not.toHaveBeenCalled();
+      runtime.pulls[0]!.end();
+      await done;
+      expect(inspect.mock.calls).toEqual([[image, abort.signal]]);
+      expect(tracker.state).toBe('completed');
+    });
+
+    it('fails a pull whose output ended without error when the engine has no image', async () => {
+      const done = start();
+      runtime.pulls[0]!.push(dockerLine('Pulling fs layer', LAYER));
+      runtime.pulls[0]!.end();
+      // The engine said success, yet the image is not there (removed, or never written).
+      runtime.presence.set(image.key, 'missing');
+      await done;
+      expect(tracker.snapshot(Date.now())).toMatchObject({
+        state: 'failed',
+        error_code: 'pull.engine_error',
+        error: "the engine ended the pull without error but has no image 127.0.0.1:5000/feas/multi:1; pull again or look at the engine's log",
+      });
+    });
+
+    it('fails, naming what could not be read, when the output was garbage and there is no image', async () => {
+      const done = start();
+      // Invalid UTF-8 decoded leniently, then a cut line: nothing a parser can read, and no image.
+      runtime.pulls[0]!.push('\ufffd\ufffd(\n{"status":"Downloading","progressDetail":{"current":1,\n');
+      runtime.pulls[0]!.end();
+      runtime.presence.set(image.key, 'missing');
+      await done;
+      expect(tracker.snapshot(Date.now())).toMatchObject({
+        state: 'failed',
+        error_code: 'pull.engine_error',
+        error: expect.stringContaining('has no image 127.0.0.1:5000/feas/multi:1 (2 lines of its answer could not be read)'),
+      });
+    });
+
+    it('fails with why when the engine cannot be asked', async () => {
+      const done = start();
+      runtime.pulls[0]!.push(dockerLine('Pulling fs layer', LAYER));
+      runtime.pulls[0]!.end();
+      runtime.presence.set(image.key, 'error');
+      await done;
+      expect(tracker.snapshot(Date.now())).toMatchObject({
+        state: 'failed',
+        error_code: 'pull.engine_error',
+        error:
+          "the engine ended the pull without error, but the image 127.0.0.1:5000/feas/multi:1 could not be confirmed (Cannot connect to the engine); look at the image's status, or pull again",
+      });
+    });
+
+    it('leaves a pull cancelled during the check cancelled', async () => {
+      /** A FAKE runtime whose inspect answers only when the test says. */
+      class SlowInspectRuntime extends ScriptedRuntime {
+        answer: ((presence: 'present') => void) | null = null;
+        override inspectImage(): Promise<'present' | 'missing'> {
+          return new Promise((resolve) => (this.answer = resolve));
+        }
+      }
+      const slow = new SlowInspectRuntime();
+      const done = start(slow);
+      slow.pulls[0]!.end();
+      await settle();
+      tracker.cancel(Date.now());
+      slow.answer!('present');
+      await done;
+      expect(tracker.state).toBe('cancelled');
+    });
   });
 });

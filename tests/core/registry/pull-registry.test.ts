@@ -196,12 +196,12 @@ describe('PullRegistry', () => {
   it('asks the runtime again after a pull ends, not from the stale cache', async () => {
     expect(await registry.imageStatus(image)).toBe('missing');
     registry.start(image);
-    runtime.presence.set(image.key, 'present');
     runtime.pulls[0]!.end();
     await settle();
     await settle();
     expect(await registry.imageStatus(image)).toBe('present');
-    expect(runtime.inspectCalls).toBe(2);
+    // The first status, the pull's own check that the engine has the image, and the status after.
+    expect(runtime.inspectCalls).toBe(3);
   });
 
   it('unwatches once, and close() cancels pulls and leaves no timer', async () => {

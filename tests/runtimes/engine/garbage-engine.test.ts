@@ -1,7 +1,8 @@
 /**
  * An engine that answers garbage — non-JSON lines, one 10 MB line, invalid
- * UTF-8 — fails the pull with pull.engine_error, and the server keeps
- * serving. The engine here is a FAKE (a node:http server on a unix socket):
+ * UTF-8, alone or after lines a parser reads — and ends its stream without
+ * an error, but has no image, fails the pull with pull.engine_error (the
+ * closing inspect finds no image), and the server keeps serving. The engine here is a FAKE (a node:http server on a unix socket):
  * no real engine can be made to answer garbage on demand.
  */
 import { createServer, type Server } from 'node:http';
@@ -24,6 +25,16 @@ const ANSWERS: Record<string, (write: (chunk: string | Buffer) => void) => void>
     write('\n');
   },
   'bad-utf8': (write) => write(Buffer.from([0xff, 0xfe, 0xc3, 0x28, 0x0a, 0xa0, 0xa1, 0x0a])),
+  // Lines a parser reads, so the stream alone looks like a pull: only the engine's inspect tells.
+  'json-with-bad-utf8': (write) => {
+    write('{"status":"Pulling from feas/multi","id":"1"}\n{"status":"');
+    write(Buffer.from([0xff, 0xfe, 0xc3, 0x28]));
+    write('","id":"d9b9504b1033"}\n');
+  },
+  'progress-then-huge-line': (write) => {
+    write('{"status":"Pulling fs layer","progressDetail":{},"id":"d9b9504b1033"}\n');
+    ANSWERS['huge-line']!(write);
+  },
 };
 
 describe('an engine that answers garbage (fake engine)', () => {
@@ -61,7 +72,11 @@ describe('an engine that answers garbage (fake engine)', () => {
     expect((await app.request('/api/slots/chat/pull', { method: 'POST' })).status).toBe(202);
     const sse = readSse(await app.request('/api/slots/chat/pull/stream?until=done'));
     const last = await sse.until((frame) => frame.state !== 'pulling');
-    expect(last).toMatchObject({ state: 'failed', error_code: 'pull.engine_error', error: expect.stringContaining('was not a pull stream') });
+    expect(last).toMatchObject({
+      state: 'failed',
+      error_code: 'pull.engine_error',
+      error: expect.stringMatching(/^the engine ended the pull without error but has no image 127\.0\.0\.1:5000\/feas\/multi:1.*; pull again or look at the engine's log$/),
+    });
     expect((await app.request('/api/health')).status).toBe(200);
     expect(await (await app.request('/api/slots/chat')).json()).toMatchObject({ image_status: 'missing' });
     expect(app.registry.runningPulls).toBe(0);

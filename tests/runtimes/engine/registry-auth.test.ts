@@ -1,10 +1,15 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { credentialsFromDockerConfig, registryAuthFromDockerConfig } from '../../../server/runtimes/engine/registry-auth.ts';
+import { credentialsFromDockerConfig } from '../../../server/runtimes/engine/registry-auth.ts';
 
+/** The `X-Registry-Auth` header the engine runtime sends per registry host, from a docker config. */
+const registryAuthFromDockerConfig = (config: unknown, source: string) => {
+  const credentials = credentialsFromDockerConfig(config, source);
+  return (registry: string) => credentials(registry)?.engineHeader();
+};
 const decode = (header: string | undefined) => JSON.parse(Buffer.from(header as string, 'base64url').toString('utf8'));
 
-describe('registryAuthFromDockerConfig', () => {
+describe('the engine header (X-Registry-Auth) from a docker config', () => {
   it('encodes user:password from "auth" as base64url JSON per registry host', () => {
     const auth = registryAuthFromDockerConfig(
       { auths: { 'https://ghcr.io/v2/': { auth: Buffer.from('me:s3cr?t>>').toString('base64') } } },
