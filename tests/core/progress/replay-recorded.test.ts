@@ -218,7 +218,7 @@ const RECORDED: Record<string, RecordedExpected> = {
     bytes_done: 0, // the retry started the layer over
     bytes_total: REC.big[1],
     bytes_total_exact: true,
-    percentAtEnd: 0.2, // 0.8 × 551714 / 209733812, kept through the retry
+    percentAtEnd: 0.3, // 551714 / 209733812 = 0.26 % downloaded, kept through the retry
   },
   // Broken once, retried with a Range request, then completed: no error line.
   'dockerd-20.10-create-break-1MBps.timed.txt': COMPLETED_BIG,
@@ -296,12 +296,12 @@ describe('recorded stream replay', () => {
     const offset = REC.big[1] - 209_169_588; // the resumed attempt's total is the remaining length
     expect(offset).toBe(564_224);
     const retry = lines.findIndex((l) => l.line.includes('Retrying in 5 seconds'));
-    expect(snapshots[retry]).toMatchObject({ bytes_done: 0, bytes_total: REC.big[1], percent: 0.2, phase: 'downloading' });
+    expect(snapshots[retry]).toMatchObject({ bytes_done: 0, bytes_total: REC.big[1], percent: 0.3, phase: 'downloading' }); // 564224 B = 0.27 % before the break
     const resumed = lines.findIndex((l) => l.line.includes('"total":209169588'));
     expect(snapshots[resumed]!.layers[0]).toEqual({ id: REC.big[0], phase: 'downloading', current: offset + 531_456, total: REC.big[1] });
-    expect(snapshots[resumed]).toMatchObject({ bytes_done: offset + 531_456, bytes_total: REC.big[1], bytes_total_exact: true, percent: 0.4 });
+    expect(snapshots[resumed]).toMatchObject({ bytes_done: offset + 531_456, bytes_total: REC.big[1], bytes_total_exact: true, percent: 0.5 }); // 1095680 B = 0.52 %
     const lastDownloading = lines.findLastIndex((l) => l.line.includes('"status":"Downloading"'));
-    expect(snapshots[lastDownloading]).toMatchObject({ bytes_done: offset + 207_756_288, percent: 79.5 });
+    expect(snapshots[lastDownloading]).toMatchObject({ bytes_done: offset + 207_756_288, percent: 99 }); // 99.33 % downloaded, held at 99 until completed
   });
 
   it('dockerd killed: the retries reset the bytes but not the percent, then the error fails the pull', () => {
@@ -309,7 +309,7 @@ describe('recorded stream replay', () => {
     const retries = lines.flatMap((l, i) => (l.line.includes('Retrying in') ? [i] : []));
     expect(retries).toHaveLength(5);
     for (const i of retries) {
-      expect(snapshots[i]).toMatchObject({ state: 'pulling', phase: 'downloading', bytes_done: 0, percent: 0.2, layer: 0, total_layers: 1 });
+      expect(snapshots[i]).toMatchObject({ state: 'pulling', phase: 'downloading', bytes_done: 0, percent: 0.3, layer: 0, total_layers: 1 });
     }
     expect(snapshots.at(-1)).toMatchObject({ state: 'failed', error_code: 'pull.registry_unreachable' });
   });
