@@ -17,7 +17,7 @@ import { canMove, inHand, isDownloaded, LAYER_RANK, layerSnapshot, vouchedFor, t
 import { namesPlannedLayer, planLayerId } from './layer-plan.ts';
 import { LayerTable } from './layer-table.ts';
 import { rawPercent, shownPercent } from './percent.ts';
-import { byteCounts } from './quirks/containerd-extract-seconds.ts';
+import { byteCounts, extractionUnitsOf } from './quirks/containerd-extract-seconds.ts';
 import { rangeResumeExtent } from './quirks/dockerd-range-resume.ts';
 import { isLayerFinished, revealsExtraction } from './quirks/extraction-reports.ts';
 import { isPodmanClosingDownload } from './quirks/podman-closing-download.ts';
@@ -185,7 +185,7 @@ export class PullProgress {
       if (bps !== null) speed = Math.round(bps);
     }
     if ((phase === 'downloading' || phase === 'extracting') && stalled === null && exact && bytesTotal !== null && bytesDone !== null) {
-      const extractionLeft = extractionSecondsLeft(fetched, this.#extractionUnits);
+      const extractionLeft = extractionSecondsLeft(fetched, this.#extractionUnits, now);
       estimate =
         phase === 'extracting'
           ? extractionLeft
@@ -209,7 +209,7 @@ export class PullProgress {
       speed_bps: speed,
       eta_s: eta,
       extract_percent: extractPercent(fetched, this.#extractionUnits),
-      extract_seconds: extractSeconds(fetched, this.#extractionUnits),
+      extract_seconds: extractSeconds(fetched, this.#extractionUnits, now),
       stalled_s: stalled,
       error: this.#error,
       error_code: this.#errorCode,
@@ -284,12 +284,11 @@ export class PullProgress {
     }
   }
 
-  /** An `Extracting` line: how this engine counts extraction, when the layer's began, and its seconds. */
+  /** An `Extracting` line: how this engine counts extraction, and when the layer's began. */
   #noteExtraction(layer: Layer, event: LayerEvent, now: number): void {
     if (event.current === undefined) return;
-    this.#extractionUnits = event.units === 's' ? 'seconds' : 'bytes';
+    this.#extractionUnits = extractionUnitsOf(event);
     layer.extractStartedAt ??= now;
-    if (event.units === 's') layer.extractSeconds = Math.max(layer.extractSeconds ?? 0, event.current);
   }
 
   /**

@@ -12,7 +12,7 @@ import type { Layer } from './layer.ts';
 export type ExtractionUnits = 'bytes' | 'seconds' | null;
 
 /** The layers that need extracting (not cached), as extraction sees them. */
-export type ExtractionLayer = Pick<Layer, 'phase' | 'size' | 'extracted' | 'extractStartedAt' | 'extractEndedAt' | 'extractSeconds'>;
+export type ExtractionLayer = Pick<Layer, 'phase' | 'size' | 'extracted' | 'extractStartedAt' | 'extractEndedAt'>;
 
 /** Weight of each layer: its size, or the mean of the known sizes (1 each when none is known). */
 function weights(layers: readonly ExtractionLayer[]): number[] {
@@ -41,31 +41,41 @@ export function extractPercent(layers: readonly ExtractionLayer[], units: Extrac
   return total > 0 ? Math.floor((done / total) * 1000) / 10 : null;
 }
 
-/** Seconds of extraction the engine reported over all layers; null unless it counts in seconds. */
-export function extractSeconds(layers: readonly ExtractionLayer[], units: ExtractionUnits): number | null {
+/**
+ * Whole seconds spent extracting so far, over all layers, where the engine
+ * counts extraction in seconds; else null. Timed from the engine's lines
+ * (first `Extracting` to `Pull complete`), which are more precise than its
+ * count (whole seconds from 1; see quirks/containerd-extract-seconds.ts).
+ */
+export function extractSeconds(layers: readonly ExtractionLayer[], units: ExtractionUnits, now: number): number | null {
   if (units !== 'seconds') return null;
-  return layers.reduce((sum, layer) => sum + (layer.extractSeconds ?? 0), 0);
+  const ms = layers.reduce((sum, layer) => {
+    if (layer.extractStartedAt === null) return sum;
+    const end = layer.phase === 'complete' ? (layer.extractEndedAt ?? now) : now;
+    return sum + Math.max(0, end - layer.extractStartedAt);
+  }, 0);
+  return Math.floor(ms / 1000);
 }
 
-/** Seconds a layer took to extract, once extracted: as counted by the engine, or as timed from its lines. */
-function extractionDuration(layer: ExtractionLayer, units: ExtractionUnits): number | null {
+/** Seconds a layer took to extract, once extracted, timed from its lines. */
+function extractionDuration(layer: ExtractionLayer): number | null {
   if (layer.phase !== 'complete' || layer.size === null) return null;
-  if (units === 'seconds') return layer.extractSeconds;
   if (layer.extractStartedAt === null || layer.extractEndedAt === null) return null;
   return (layer.extractEndedAt - layer.extractStartedAt) / 1000;
 }
 
 /**
- * Seconds the extraction still left will take, at the pace of the layers
- * already extracted (seconds per byte); null while no layer has been seen
- * extracted from start to end, or when the engine does not report extraction.
+ * Seconds the extraction still left will take at `now`, at the pace of the
+ * layers already extracted (seconds per byte, timed from the engine's lines);
+ * null while no layer has been seen extracted from start to end, or when the
+ * engine does not report extraction.
  */
-export function extractionSecondsLeft(layers: readonly ExtractionLayer[], units: ExtractionUnits): number | null {
+export function extractionSecondsLeft(layers: readonly ExtractionLayer[], units: ExtractionUnits, now: number): number | null {
   if (units === null) return null;
   let seconds = 0;
   let bytes = 0;
   for (const layer of layers) {
-    const duration = extractionDuration(layer, units);
+    const duration = extractionDuration(layer);
     if (duration === null) continue;
     seconds += duration;
     bytes += layer.size!;
@@ -75,7 +85,11 @@ export function extractionSecondsLeft(layers: readonly ExtractionLayer[], units:
   const weight = weights(layers);
   return layers.reduce((sum, layer, i) => {
     if (layer.phase === 'complete') return sum;
-    const left = units === 'seconds' ? weight[i]! * secondsPerByte - (layer.extractSeconds ?? 0) : (weight[i]! - extractedBytes(layer, weight[i]!)) * secondsPerByte;
+    // By bytes where the engine counts them, else by the time the layer has been extracting.
+    const left =
+      units === 'bytes'
+        ? (weight[i]! - extractedBytes(layer, weight[i]!)) * secondsPerByte
+        : weight[i]! * secondsPerByte - (layer.phase === 'extracting' && layer.extractStartedAt !== null ? (now - layer.extractStartedAt) / 1000 : 0);
     return sum + Math.max(0, left);
   }, 0);
 }

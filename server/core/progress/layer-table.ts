@@ -64,7 +64,6 @@ export class LayerTable {
     layer.received = 0;
     layer.extracted = null;
     layer.extractStartedAt = null;
-    layer.extractSeconds = null;
     return true;
   }
 

@@ -31,8 +31,6 @@ export interface Layer {
   /** When the engine first reported this layer extracting, and when it reported it complete (ms). */
   extractStartedAt: number | null;
   extractEndedAt: number | null;
-  /** Seconds of extraction, where the engine counts it in seconds (see quirks/containerd-extract-seconds.ts). */
-  extractSeconds: number | null;
 }
 
 /** Order of a layer's life; an update never moves a layer to a lower rank. */
@@ -61,7 +59,6 @@ export function newLayer(id: string, mayBeConfigBlob: boolean): Layer {
     named: false,
     extractStartedAt: null,
     extractEndedAt: null,
-    extractSeconds: null,
   };
 }
 

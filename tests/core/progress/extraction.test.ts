@@ -8,7 +8,6 @@ const layer = (phase: LayerPhase, size: number | null, more: Partial<ExtractionL
   extracted: null,
   extractStartedAt: null,
   extractEndedAt: null,
-  extractSeconds: null,
   ...more,
 });
 
@@ -33,11 +32,16 @@ describe('extractPercent', () => {
 });
 
 describe('extractSeconds', () => {
-  it("is the engine's seconds summed over the layers, where it counts seconds", () => {
-    const layers = [layer('complete', 100, { extractSeconds: 4 }), layer('extracting', 100, { extractSeconds: 2 }), layer('downloading', 100)];
-    expect(extractSeconds(layers, 'seconds')).toBe(6);
-    expect(extractSeconds(layers, 'bytes')).toBeNull();
-    expect(extractSeconds(layers, null)).toBeNull();
+  it('is the whole seconds spent extracting over the layers, timed from the lines, where the engine counts seconds', () => {
+    const layers = [
+      layer('complete', 100, { extractStartedAt: 0, extractEndedAt: 1_300 }),
+      layer('extracting', 100, { extractStartedAt: 1_400 }),
+      layer('downloading', 100),
+    ];
+    expect(extractSeconds(layers, 'seconds', 3_000)).toBe(2); // 1.3 s + 1.6 s
+    expect(extractSeconds(layers, 'seconds', 3_100)).toBe(3);
+    expect(extractSeconds(layers, 'bytes', 3_000)).toBeNull();
+    expect(extractSeconds(layers, null, 3_000)).toBeNull();
   });
 });
 
@@ -48,21 +52,26 @@ describe('extractionSecondsLeft', () => {
       layer('extracting', 2_000, { extracted: 1_000, extractStartedAt: 600 }),
       layer('downloading', 4_000),
     ];
-    expect(extractionSecondsLeft(layers, 'bytes')).toBe(0.5 + 2);
+    expect(extractionSecondsLeft(layers, 'bytes', 700)).toBe(0.5 + 2);
   });
 
-  it("times the layers left at the engine's seconds per byte (seconds)", () => {
-    const layers = [layer('complete', 1_000, { extractSeconds: 2 }), layer('extracting', 2_000, { extractSeconds: 1 }), layer('downloaded', 500)];
-    expect(extractionSecondsLeft(layers, 'seconds')).toBe(3 + 1);
+  it('times the layers left by the time the current one has been extracting, where the engine counts seconds', () => {
+    const layers = [
+      layer('complete', 1_000, { extractStartedAt: 0, extractEndedAt: 2_000 }), // 2 ms per byte
+      layer('extracting', 2_000, { extractStartedAt: 2_500 }),
+      layer('downloaded', 500),
+    ];
+    expect(extractionSecondsLeft(layers, 'seconds', 3_500)).toBe(3 + 1);
+    expect(extractionSecondsLeft(layers, 'seconds', 9_000)).toBe(0 + 1); // overdue: nothing left for it, not less
   });
 
   it('is null before a layer was seen extracted from start to end, or where extraction is not reported', () => {
-    expect(extractionSecondsLeft([layer('extracting', 100, { extracted: 10, extractStartedAt: 0 })], 'bytes')).toBeNull();
-    expect(extractionSecondsLeft([layer('complete', 100)], 'bytes')).toBeNull();
-    expect(extractionSecondsLeft([layer('complete', 100)], null)).toBeNull();
+    expect(extractionSecondsLeft([layer('extracting', 100, { extracted: 10, extractStartedAt: 0 })], 'bytes', 10)).toBeNull();
+    expect(extractionSecondsLeft([layer('complete', 100)], 'bytes', 10)).toBeNull();
+    expect(extractionSecondsLeft([layer('complete', 100, { extractStartedAt: 0, extractEndedAt: 5 })], null, 10)).toBeNull();
   });
 
   it('is 0 once every layer is extracted', () => {
-    expect(extractionSecondsLeft([layer('complete', 100, { extractSeconds: 1 })], 'seconds')).toBe(0);
+    expect(extractionSecondsLeft([layer('complete', 100, { extractStartedAt: 0, extractEndedAt: 5 })], 'seconds', 10)).toBe(0);
   });
 });

@@ -222,6 +222,19 @@ const RECORDED: Record<string, RecordedExpected> = {
   },
   // Broken once, retried with a Range request, then completed: no error line.
   'dockerd-20.10-create-break-1MBps.timed.txt': COMPLETED_BIG,
+  // Built from the published format (see the README), not recorded.
+  'docker-29-containerd-format-create-multi-4MBps.timed.txt': {
+    http: 200,
+    outcome: 'completed',
+    layers: [done('multi3'), done('multi5'), done('multi8')],
+    layer: 3,
+    total_layers: 3,
+    layers_cached: 0,
+    bytes_done: 16_780_489,
+    bytes_total: 16_780_489,
+    bytes_total_exact: true,
+    percentAtEnd: 99,
+  },
 };
 
 /** Replays a recorded stream and ends it as runPull (server/core/registry/pull-loop.ts) does: complete() when it ended without an error. */
@@ -235,7 +248,7 @@ function replayRecorded(name: string) {
 describe('recorded stream replay', () => {
   it('has an expectation for every recorded stream', () => {
     const names = fixtureCases(RECORDED_SUBDIR).map((c) => c.name);
-    expect(names).toHaveLength(18);
+    expect(names).toHaveLength(19);
     expect(names.sort()).toEqual(Object.keys(RECORDED).sort());
   });
 
@@ -325,6 +338,42 @@ describe('recorded stream replay', () => {
       }
     },
   );
+
+  describe('Docker 29 with the containerd image store (a stream built from the published format)', () => {
+    const name = 'docker-29-containerd-format-create-multi-4MBps.timed.txt';
+    const multi = REC.multi3[1] + REC.multi5[1] + REC.multi8[1];
+
+    it('shows the share of the bytes downloaded while the three layers download side by side', () => {
+      const { snapshots, lines } = replayRecorded(name);
+      const downloading = snapshots.filter((s, i) => s.phase === 'downloading' && s.bytes_total_exact && lines[i]!.line.includes('"Downloading"'));
+      expect(downloading.length).toBeGreaterThan(30);
+      for (const s of downloading) {
+        const share = (s.bytes_done! / s.bytes_total!) * 100;
+        expect(s.bytes_total).toBe(multi);
+        expect(Math.abs(s.percent! - share)).toBeLessThanOrEqual(0.05); // the downloaded share, to a tenth
+        expect(s).toMatchObject({ extract_percent: null, extract_seconds: null });
+      }
+    });
+
+    it('gives extract_seconds while unpacking, timed from the lines, and an ETA once a layer was extracted', () => {
+      const { snapshots, lines } = replayRecorded(name);
+      const firstExtracting = lines.findIndex((l) => l.line.includes('"Extracting"'));
+      const firstPullComplete = lines.findIndex((l) => l.line.includes('Pull complete'));
+      const lastPullComplete = lines.findLastIndex((l) => l.line.includes('Pull complete'));
+      expect(snapshots[firstExtracting - 1]).toMatchObject({ phase: 'extracting', percent: 99, extract_seconds: null, eta_s: null });
+      expect(snapshots[firstExtracting]).toMatchObject({ phase: 'extracting', extract_seconds: 0, extract_percent: null, eta_s: null });
+      // The first layer (3.1 MB) took 1.3 s: 0.41 s per MB, 13.6 MB to go: about 5.6 s, and 5.6 s were left.
+      expect(snapshots[firstPullComplete]).toMatchObject({ phase: 'extracting', extract_seconds: 1, eta_s: 6 });
+      const left = (lines.at(-1)!.at - lines[firstPullComplete]!.at) / 1000;
+      expect(left).toBeCloseTo(5.63, 2);
+      expect(snapshots[lastPullComplete]).toMatchObject({ phase: 'finalizing', extract_seconds: 6, eta_s: null });
+      let previous = 0;
+      for (const s of snapshots.slice(firstExtracting)) {
+        expect(s.extract_seconds!).toBeGreaterThanOrEqual(previous);
+        previous = s.extract_seconds!;
+      }
+    });
+  });
 
   it('reads the dockerd error answers as HTTP 404 and 500 with one JSON body line', () => {
     for (const [name, status] of [
