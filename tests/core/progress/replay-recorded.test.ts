@@ -4,7 +4,7 @@
  * ends them.
  */
 import { describe, expect, it } from 'vitest';
-import type { LayerPhase, PullErrorCode } from '../../../server/core/types.ts';
+import type { LayerPhase, LayerPlan, PullErrorCode } from '../../../server/core/types.ts';
 import { engineErrorMessage, fixtureCases, RECORDED_SUBDIR, replayCapture } from '../replay.ts';
 import { expectHonestPercent, replay } from './replay-progress.ts';
 
@@ -372,6 +372,51 @@ describe('recorded stream replay', () => {
         expect(s.extract_seconds!).toBeGreaterThanOrEqual(previous);
         previous = s.extract_seconds!;
       }
+    });
+  });
+
+  describe('with the registry\'s manifest read beside the pull (a plan)', () => {
+    /** The manifest's digests; engines show their first 12 hex digits (the rest does not matter here). */
+    const digest = (name: RecLayer) => `sha256:${REC[name][0]}${'0'.repeat(52)}`;
+    const planOf = (layers: RecLayer[], config: string): LayerPlan => ({
+      layers: layers.map((name) => ({ digest: digest(name), size: REC[name][1] })),
+      config: `sha256:${config}${'0'.repeat(52)}`,
+    });
+    const MULTI_PLAN = planOf(['multi3', 'multi5', 'multi8'], '67967dffc2b2');
+    const BIG_PLAN = planOf(['big'], '6596ed8e3e8c');
+
+    it('podman multi: exact totals and a percent from the first line, though podman sized one layer only at the end and another never', () => {
+      const { snapshots, lines } = replay('podman-4.3-compat-create-multi-4MBps.timed.txt', RECORDED_SUBDIR, MULTI_PLAN);
+      const multi = REC.multi3[1] + REC.multi5[1] + REC.multi8[1];
+      for (const s of snapshots) expect(s).toMatchObject({ bytes_total: multi, bytes_total_exact: true, total_layers: 3 });
+      expect(snapshots[0]!.percent).toBe(0);
+      // The 3 MiB layer, never reported in bytes, counts whole at its Download complete.
+      const small = lines.findIndex((l) => l.line.includes('"Download complete"') && l.line.includes(REC.multi3[0]));
+      expect(snapshots[small]!.bytes_done).toBeGreaterThanOrEqual(REC.multi3[1]);
+      // The config blob, announced like a layer, is never one.
+      expect(snapshots.at(-1)!.layers.map((l) => l.id)).toEqual([REC.multi3[0], REC.multi5[0], REC.multi8[0]]);
+      expectHonestPercent(snapshots);
+    });
+
+    it.each(['podman-4.3-compat-create-killed-1MBps.timed.txt', 'podman-4.3-compat-create-break-1MBps.timed.txt'])(
+      '%s: the failed pull counts none of the blob podman called complete without a byte reported',
+      (name) => {
+        const { snapshots } = replay(name, RECORDED_SUBDIR, BIG_PLAN);
+        const beforeError = snapshots.at(-2)!;
+        expect(beforeError).toMatchObject({ state: 'pulling', bytes_done: REC.big[1], bytes_total: REC.big[1] });
+        expect(snapshots.at(-1)).toMatchObject({ state: 'failed', bytes_done: 0, bytes_total: REC.big[1], bytes_total_exact: true });
+      },
+    );
+
+    it('dockerd killed: the failed pull counts what dockerd reported of the attempt in hand', () => {
+      const { snapshots } = replay('dockerd-20.10-create-killed-1MBps.timed.txt', RECORDED_SUBDIR, BIG_PLAN);
+      expect(snapshots.at(-1)).toMatchObject({ state: 'failed', bytes_done: 0, bytes_total: REC.big[1], percent: 0.3 });
+    });
+
+    it('dockerd multi present: dockerd names no layer of an image it has; the planned layers end cached', () => {
+      const { progress, end } = replay('dockerd-20.10-create-multi-present.timed.txt', RECORDED_SUBDIR, MULTI_PLAN);
+      progress.complete(end);
+      expect(progress.snapshot(end)).toMatchObject({ state: 'completed', percent: 100, total_layers: 0, layers_cached: 3, bytes_total: null });
     });
   });
 
