@@ -16,7 +16,7 @@ import { ImageIds } from './image-ids.ts';
 import { canMove, inHand, isDownloaded, LAYER_RANK, layerSnapshot, vouchedFor, type Layer, type LayerEvent } from './layer.ts';
 import { namesPlannedLayer, planLayerId } from './layer-plan.ts';
 import { LayerTable } from './layer-table.ts';
-import { rawPercent, shownPercent } from './percent.ts';
+import { advancePercent, rawPercent, shownPercent } from './percent.ts';
 import { byteCounts, extractionUnitsOf } from './quirks/containerd-extract-seconds.ts';
 import { rangeResumeExtent } from './quirks/dockerd-range-resume.ts';
 import { isLayerFinished, revealsExtraction } from './quirks/extraction-reports.ts';
@@ -59,8 +59,9 @@ export class PullProgress {
   #sawBytes = false;
   /** The registry's manifest, once read (see layer-plan.ts). */
   #plan: LayerPlan | null = null;
-  /** The percent shown (see percent.ts). */
+  /** The percent's course, unrounded (see percent.ts, advancePercent), and the model's last value it followed. */
   #percent: number | null = null;
+  #rawPercent: number | null = null;
   readonly #speed = new SpeedMeter();
   /** The download rate the ETA divides by: averaged longer than the speed shown. */
   readonly #etaRate = new SpeedMeter({ windowMs: ETA_RATE_WINDOW_MS, minHistoryMs: MIN_ETA_HISTORY_MS });
@@ -198,7 +199,7 @@ export class PullProgress {
     return {
       state: this.#state,
       phase,
-      percent: this.#percent,
+      percent: shownPercent(this.#percent, this.#state),
       bytes_done: bytesDone,
       bytes_total: bytesTotal,
       bytes_total_exact: exact,
@@ -346,7 +347,9 @@ export class PullProgress {
       .filter((layer) => layer.phase !== 'cached')
       .map((layer) => ({ phase: layer.phase, size: layer.size, downloaded: inHand(layer) }));
     const raw = rawPercent({ layers, sawBytes: this.#sawBytes });
-    this.#percent = shownPercent(this.#percent, raw, this.#state);
+    if (this.#state !== 'pulling') return;
+    this.#percent = advancePercent(this.#percent, raw, this.#rawPercent);
+    if (raw !== null) this.#rawPercent = raw;
   }
 
   /**

@@ -1,8 +1,9 @@
 /**
  * How a pull's percent is computed, and only that: the layers' state in, a
  * number out. {@link rawPercent} is the model (the share of the image's bytes
- * downloaded); {@link shownPercent} holds the promises made to the reader
- * (never down, at most 99 until completed, exactly 100 when completed).
+ * downloaded); {@link advancePercent} and {@link shownPercent} hold the
+ * promises made to the reader (never down, never still while bytes arrive,
+ * at most 99 until completed, exactly 100 when completed).
  * Extraction is not part of it: it has its own measure (extraction.ts).
  */
 import type { JobState, LayerPhase } from '../types.ts';
@@ -50,15 +51,24 @@ export function rawPercent({ layers, sawBytes }: PercentInput): number | null {
 }
 
 /**
- * The percent to show after `previous`: 100 when completed; while pulling,
- * `raw` to one decimal, at most {@link MAX_PULLING_PERCENT} and never below
- * `previous`; otherwise (failed, cancelled, or nothing new) `previous` stays.
+ * The percent's course while pulling, unrounded: `raw` when it is at or above
+ * `previous`. When it is below (a size learnt late made the image bigger than
+ * estimated), the percent cannot go back, and must not sit still while bytes
+ * arrive: it moves on by the share of what was left that this step did, so it
+ * meets `raw` at 100 (the rest shown and the rest downloaded shrink in
+ * proportion). Null while nothing is known; at most {@link MAX_PULLING_PERCENT}.
  */
-export function shownPercent(previous: number | null, raw: number | null, state: JobState): number | null {
+export function advancePercent(previous: number | null, raw: number | null, previousRaw: number | null): number | null {
+  if (raw === null) return previous;
+  if (previous === null || raw >= previous) return Math.min(MAX_PULLING_PERCENT, raw);
+  const step = previousRaw !== null && raw > previousRaw && previousRaw < 100 ? (raw - previousRaw) / (100 - previousRaw) : 0;
+  return Math.min(MAX_PULLING_PERCENT, previous + (100 - previous) * step);
+}
+
+/** The percent on the wire: exactly {@link COMPLETED_PERCENT} when completed, else `percent` to one decimal, at most {@link MAX_PULLING_PERCENT}. */
+export function shownPercent(percent: number | null, state: JobState): number | null {
   if (state === 'completed') return COMPLETED_PERCENT;
-  if (state !== 'pulling' || raw === null) return previous;
-  const shown = Math.min(MAX_PULLING_PERCENT, Math.round(raw * 10) / 10);
-  return previous === null ? shown : Math.max(previous, shown);
+  return percent === null ? null : Math.min(MAX_PULLING_PERCENT, Math.round(percent * 10) / 10);
 }
 
 /** Share of a layer's download done, 0..1: whole from `Verifying Checksum` on. */

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  advancePercent,
   COMPLETED_PERCENT,
   MAX_PULLING_PERCENT,
   rawPercent,
@@ -56,49 +57,66 @@ describe('rawPercent', () => {
   });
 });
 
-describe('shownPercent', () => {
-  it('rounds to one decimal while pulling', () => {
-    expect(shownPercent(null, 100 / 3, 'pulling')).toBe(33.3);
+describe('advancePercent', () => {
+  it('follows the model while it is at or above what was shown', () => {
+    expect(advancePercent(null, 100 / 3, null)).toBe(100 / 3);
+    expect(advancePercent(40, 60.04, 40)).toBe(60.04);
+    expect(advancePercent(null, null, null)).toBeNull();
+    expect(advancePercent(57, null, 57)).toBe(57);
   });
 
-  it('never goes down while pulling', () => {
-    expect(shownPercent(40, 20, 'pulling')).toBe(40);
-    expect(shownPercent(40, 60.04, 'pulling')).toBe(60);
+  it(`stays at most ${MAX_PULLING_PERCENT}`, () => {
+    expect(advancePercent(null, 100, null)).toBe(MAX_PULLING_PERCENT);
+    expect(advancePercent(98, 99.96, 98)).toBe(MAX_PULLING_PERCENT);
   });
 
-  it(`stays at most ${MAX_PULLING_PERCENT} until the pull completed`, () => {
-    expect(shownPercent(null, 100, 'pulling')).toBe(MAX_PULLING_PERCENT);
-    expect(shownPercent(98, 99.96, 'pulling')).toBe(MAX_PULLING_PERCENT);
+  it('holds when the model falls back, then moves on by the share of the rest each step did, not waiting for the model', () => {
+    // 50 % shown; a size learnt late puts the model at 20 %: the bar holds.
+    expect(advancePercent(50, 20, 50)).toBe(50);
+    // The model moves 20 → 40 (a quarter of what it had left): the bar moves a quarter of its rest, 50 → 62.5.
+    expect(advancePercent(50, 40, 20)).toBe(62.5);
+    // and so on (40 → 55 is a quarter of the model's rest again: 62.5 → 71.875), meeting it at the end.
+    expect(advancePercent(62.5, 55, 40)).toBe(71.875);
+    expect(advancePercent(71.875, 100, 55)).toBe(MAX_PULLING_PERCENT);
   });
 
-  it(`is exactly ${COMPLETED_PERCENT} when completed, whatever came before`, () => {
-    expect(shownPercent(null, null, 'completed')).toBe(COMPLETED_PERCENT);
-    expect(shownPercent(12, 3, 'completed')).toBe(COMPLETED_PERCENT);
+  it('holds when a step does not advance the model, or nothing came before to measure it against', () => {
+    expect(advancePercent(50, 20, 30)).toBe(50);
+    expect(advancePercent(50, 20, null)).toBe(50);
   });
 
-  it('keeps the last value when failed or cancelled, or when nothing is known', () => {
-    expect(shownPercent(57, 99, 'failed')).toBe(57);
-    expect(shownPercent(57, 99, 'cancelled')).toBe(57);
-    expect(shownPercent(57, null, 'pulling')).toBe(57);
-    expect(shownPercent(null, null, 'pulling')).toBeNull();
-    expect(shownPercent(null, 42, 'failed')).toBeNull();
-  });
-
-  it('never goes down, stays known once known and at most 99 over any raw values while pulling', () => {
+  it('never goes down, stays known once known, and at most 99 over any raw values', () => {
     fc.assert(
       fc.property(fc.array(fc.option(fc.double({ min: 0, max: 100, noNaN: true }))), (raws) => {
         let shown: number | null = null;
+        let previousRaw: number | null = null;
         for (const raw of raws) {
-          const next = shownPercent(shown, raw, 'pulling');
+          const next = advancePercent(shown, raw, previousRaw);
           if (shown !== null) {
             expect(next).not.toBeNull();
             expect(next as number).toBeGreaterThanOrEqual(shown);
           }
           if (next !== null) expect(next).toBeLessThanOrEqual(MAX_PULLING_PERCENT);
           shown = next;
+          if (raw !== null) previousRaw = raw;
         }
       }),
     );
+  });
+});
+
+describe('shownPercent', () => {
+  it('rounds to one decimal, at most 99, until completed', () => {
+    expect(shownPercent(100 / 3, 'pulling')).toBe(33.3);
+    expect(shownPercent(98.96, 'pulling')).toBe(MAX_PULLING_PERCENT);
+    expect(shownPercent(null, 'pulling')).toBeNull();
+    expect(shownPercent(57.04, 'failed')).toBe(57);
+    expect(shownPercent(57, 'cancelled')).toBe(57);
+  });
+
+  it(`is exactly ${COMPLETED_PERCENT} when completed, whatever came before`, () => {
+    expect(shownPercent(null, 'completed')).toBe(COMPLETED_PERCENT);
+    expect(shownPercent(12, 'completed')).toBe(COMPLETED_PERCENT);
   });
 });
 
