@@ -57,28 +57,38 @@ export function extractSeconds(layers: readonly ExtractionLayer[], units: Extrac
   return Math.floor(ms / 1000);
 }
 
-/** Seconds a layer took to extract, once extracted, timed from its lines. */
-function extractionDuration(layer: ExtractionLayer): number | null {
-  if (layer.phase !== 'complete' || layer.size === null) return null;
-  if (layer.extractStartedAt === null || layer.extractEndedAt === null) return null;
-  return (layer.extractEndedAt - layer.extractStartedAt) / 1000;
+/**
+ * What a layer tells of the extraction pace at `now`: the seconds it took (or
+ * has taken) for the bytes it extracted, timed from its lines. A layer still
+ * extracting counts where the engine counts bytes (dockerd), so that a
+ * one-layer image has a pace before its end.
+ */
+function extractionSample(layer: ExtractionLayer, units: ExtractionUnits, now: number): { seconds: number; bytes: number } | null {
+  if (layer.extractStartedAt === null || layer.size === null) return null;
+  if (layer.phase === 'complete' && layer.extractEndedAt !== null) {
+    return { seconds: (layer.extractEndedAt - layer.extractStartedAt) / 1000, bytes: layer.size };
+  }
+  if (units === 'bytes' && layer.phase === 'extracting' && (layer.extracted ?? 0) > 0 && now > layer.extractStartedAt) {
+    return { seconds: (now - layer.extractStartedAt) / 1000, bytes: Math.min(layer.size, layer.extracted!) };
+  }
+  return null;
 }
 
 /**
  * Seconds the extraction still left will take at `now`, at the pace of the
- * layers already extracted (seconds per byte, timed from the engine's lines);
- * null while no layer has been seen extracted from start to end, or when the
- * engine does not report extraction.
+ * layers extracted so far (seconds per byte, timed from the engine's lines);
+ * null before any pace is known, or when the engine does not report
+ * extraction.
  */
 export function extractionSecondsLeft(layers: readonly ExtractionLayer[], units: ExtractionUnits, now: number): number | null {
   if (units === null) return null;
   let seconds = 0;
   let bytes = 0;
   for (const layer of layers) {
-    const duration = extractionDuration(layer);
-    if (duration === null) continue;
-    seconds += duration;
-    bytes += layer.size!;
+    const sample = extractionSample(layer, units, now);
+    if (sample === null) continue;
+    seconds += sample.seconds;
+    bytes += sample.bytes;
   }
   if (bytes === 0) return null;
   const secondsPerByte = seconds / bytes;

@@ -52,7 +52,8 @@ describe('extractionSecondsLeft', () => {
       layer('extracting', 2_000, { extracted: 1_000, extractStartedAt: 600 }),
       layer('downloading', 4_000),
     ];
-    expect(extractionSecondsLeft(layers, 'bytes', 700)).toBe(0.5 + 2);
+    // With the layer now extracting (1000 bytes in 0.1 s): 2000 bytes in 0.6 s, 0.3 ms per byte, 5000 bytes to go.
+    expect(extractionSecondsLeft(layers, 'bytes', 700)).toBeCloseTo(1.5, 10);
   });
 
   it('times the layers left by the time the current one has been extracting, where the engine counts seconds', () => {
@@ -66,12 +67,23 @@ describe('extractionSecondsLeft', () => {
   });
 
   it('is null before a layer was seen extracted from start to end, or where extraction is not reported', () => {
-    expect(extractionSecondsLeft([layer('extracting', 100, { extracted: 10, extractStartedAt: 0 })], 'bytes', 10)).toBeNull();
+    expect(extractionSecondsLeft([layer('extracting', 100, { extracted: 0, extractStartedAt: 0 })], 'bytes', 10)).toBeNull();
     expect(extractionSecondsLeft([layer('complete', 100)], 'bytes', 10)).toBeNull();
     expect(extractionSecondsLeft([layer('complete', 100, { extractStartedAt: 0, extractEndedAt: 5 })], null, 10)).toBeNull();
   });
 
   it('is 0 once every layer is extracted', () => {
     expect(extractionSecondsLeft([layer('complete', 100, { extractStartedAt: 0, extractEndedAt: 5 })], 'seconds', 10)).toBe(0);
+  });
+});
+
+describe('extractionSecondsLeft, with the layer now extracting', () => {
+  it('takes its pace from the bytes it extracted so far where the engine counts bytes: a one-layer image has an ETA while it unpacks', () => {
+    const layers = [layer('extracting', 1_000, { extracted: 250, extractStartedAt: 0 })];
+    expect(extractionSecondsLeft(layers, 'bytes', 500)).toBe(1.5); // 250 bytes in 0.5 s, 750 to go
+  });
+
+  it('cannot where the engine counts seconds', () => {
+    expect(extractionSecondsLeft([layer('extracting', 1_000, { extractStartedAt: 0 })], 'seconds', 500)).toBeNull();
   });
 });
