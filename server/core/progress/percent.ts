@@ -54,15 +54,16 @@ export function rawPercent({ layers, sawBytes }: PercentInput): number | null {
  * The percent's course while pulling, unrounded: `raw` when it is at or above
  * `previous`. When it is below (a size learnt late made the image bigger than
  * estimated), the percent cannot go back, and must not sit still while bytes
- * arrive: it moves on by the share of what was left that this step did, so it
- * meets `raw` at 100 (the rest shown and the rest downloaded shrink in
- * proportion). Null while nothing is known; at most {@link MAX_PULLING_PERCENT}.
+ * arrive: it moves on by the share of what was left that this step did, the
+ * rest up to {@link MAX_PULLING_PERCENT} shrinking in proportion to the bytes
+ * left, so it reaches 99 with the last byte and not before (no silent 99
+ * while bytes still come). Null while nothing is known; at most 99.
  */
 export function advancePercent(previous: number | null, raw: number | null, previousRaw: number | null): number | null {
   if (raw === null) return previous;
   if (previous === null || raw >= previous) return Math.min(MAX_PULLING_PERCENT, raw);
   const step = previousRaw !== null && raw > previousRaw && previousRaw < 100 ? (raw - previousRaw) / (100 - previousRaw) : 0;
-  return Math.min(MAX_PULLING_PERCENT, previous + (100 - previous) * step);
+  return Math.min(MAX_PULLING_PERCENT, previous + (MAX_PULLING_PERCENT - previous) * step);
 }
 
 /** The percent on the wire: exactly {@link COMPLETED_PERCENT} when completed, else `percent` to one decimal, at most {@link MAX_PULLING_PERCENT}. */

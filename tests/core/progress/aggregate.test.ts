@@ -44,7 +44,7 @@ describe('PullProgress', () => {
       expect(s.bytes_done).toBe(0);
       expect(s.percent).toBe(50);
       progress.apply(downloading(A, 10, 100), now + 200);
-      expect(progress.snapshot(now + 200).percent).toBe(55); // bytes again: on by their share of the rest (10 %), not still
+      expect(progress.snapshot(now + 200).percent).toBe(54.9); // bytes again: on by their share of the rest (10 % of 50 → 99), not still
       progress.apply(downloading(A, 75, 100), now + 300);
       expect(progress.snapshot(now + 300).percent).toBe(75);
     });

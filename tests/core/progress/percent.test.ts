@@ -73,11 +73,12 @@ describe('advancePercent', () => {
   it('holds when the model falls back, then moves on by the share of the rest each step did, not waiting for the model', () => {
     // 50 % shown; a size learnt late puts the model at 20 %: the bar holds.
     expect(advancePercent(50, 20, 50)).toBe(50);
-    // The model moves 20 → 40 (a quarter of what it had left): the bar moves a quarter of its rest, 50 → 62.5.
-    expect(advancePercent(50, 40, 20)).toBe(62.5);
-    // and so on (40 → 55 is a quarter of the model's rest again: 62.5 → 71.875), meeting it at the end.
-    expect(advancePercent(62.5, 55, 40)).toBe(71.875);
-    expect(advancePercent(71.875, 100, 55)).toBe(MAX_PULLING_PERCENT);
+    // The model moves 20 → 40 (a quarter of what it had left): the bar moves a quarter of its rest to 99, 50 → 62.25.
+    expect(advancePercent(50, 40, 20)).toBe(62.25);
+    // and so on (40 → 55 is a quarter of the model's rest again: 62.25 → 71.4375), reaching 99 with the last byte.
+    expect(advancePercent(62.25, 55, 40)).toBe(71.4375);
+    expect(advancePercent(71.4375, 70, 55)).toBeCloseTo(71.4375 + 27.5625 / 3, 10);
+    expect(advancePercent(71.4375, 100, 55)).toBe(MAX_PULLING_PERCENT);
   });
 
   it('holds when a step does not advance the model, or nothing came before to measure it against', () => {
