@@ -361,7 +361,8 @@ export class PullProgress {
   #phase(layers: Layer[]): PullPhase | null {
     if (this.#state !== 'pulling') return null;
     if (this.#sawFinalizing || this.#sawImageNamed) return 'finalizing';
-    if (layers.length === 0) return 'resolving';
+    // Layers only the manifest named: the engine has not started on them yet.
+    if (layers.every((layer) => !layer.named)) return 'resolving';
     if (layers.some((layer) => !isDownloaded(layer.phase))) return 'downloading';
     if (!this.#reportsExtraction) return layers.some((layer) => layer.phase !== 'cached') ? 'extracting' : 'finalizing';
     if (layers.some((layer) => layer.phase !== 'cached' && !this.#isFinished(layer))) return 'extracting';
