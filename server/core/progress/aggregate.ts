@@ -3,24 +3,27 @@
  * (docs/api.md, PullSnapshot). Pure: time comes in as `now` (ms since the epoch).
  *
  * The pieces it folds with: the layers (layer.ts, layer-table.ts), the
- * image's ids (image-ids.ts), the percent (percent.ts), the speed (speed.ts)
- * and each engine's quirks, named in quirks/.
+ * registry's manifest (layer-plan.ts), the image's ids (image-ids.ts), the
+ * percent (percent.ts), extraction (extraction.ts), the speed (speed.ts), the
+ * ETA (eta.ts), the stalled state (stalled.ts) and each engine's quirks,
+ * named in quirks/.
  */
-import type { JobState, ProgressEvent, PullErrorCode, PullPhase, PullProgressFields } from '../types.ts';
+import type { JobState, LayerPlan, ProgressEvent, PullErrorCode, PullPhase, PullProgressFields } from '../types.ts';
 import { errorCodeFor } from './error-code.ts';
+import { EtaCountdown, ETA_RATE_WINDOW_MS, MIN_ETA_HISTORY_MS, secondsToReady } from './eta.ts';
+import { extractionSecondsLeft, extractPercent, extractSeconds, type ExtractionUnits } from './extraction.ts';
 import { ImageIds } from './image-ids.ts';
-import { canMove, inHand, isDownloaded, layerSnapshot, type Layer, type LayerEvent } from './layer.ts';
+import { canMove, inHand, isDownloaded, LAYER_RANK, layerSnapshot, vouchedFor, type Layer, type LayerEvent } from './layer.ts';
+import { namesPlannedLayer, planLayerId } from './layer-plan.ts';
 import { LayerTable } from './layer-table.ts';
-import { rawPercent, shownPercent } from './percent.ts';
-import { byteCounts } from './quirks/containerd-extract-seconds.ts';
+import { advancePercent, rawPercent, shownPercent } from './percent.ts';
+import { byteCounts, extractionUnitsOf } from './quirks/containerd-extract-seconds.ts';
 import { rangeResumeExtent } from './quirks/dockerd-range-resume.ts';
 import { isLayerFinished, revealsExtraction } from './quirks/extraction-reports.ts';
 import { isPodmanClosingDownload } from './quirks/podman-closing-download.ts';
 import { mayBePodmanConfigBlob } from './quirks/podman-config-blob.ts';
 import { SpeedMeter } from './speed.ts';
-
-/** Less speed history than this gives no ETA. */
-export const MIN_ETA_HISTORY_MS = 3_000;
+import { stalledSeconds } from './stalled.ts';
 
 function iso(ms: number): string {
   return new Date(ms).toISOString();
@@ -47,12 +50,24 @@ export class PullProgress {
   readonly #imageIds = new ImageIds();
   /** The engine reports extraction (dockerd; see quirks/extraction-reports.ts). */
   #reportsExtraction = false;
+  /** How the engine counts extraction, from its first `Extracting` line with a count. */
+  #extractionUnits: ExtractionUnits = null;
   #sawFinalizing = false;
-  /** A progressDetail with current and total in bytes has arrived: percent is known. */
+  /** The engine named the image (podman's closing line): the layers are written. */
+  #sawImageNamed = false;
+  /** A byte count or an exact size has arrived: percent is known. */
   #sawBytes = false;
-  /** The percent shown (see percent.ts). */
+  /** The registry's manifest, once read (see layer-plan.ts). */
+  #plan: LayerPlan | null = null;
+  /** The percent's course, unrounded (see percent.ts, advancePercent), and the model's last value it followed. */
   #percent: number | null = null;
+  #rawPercent: number | null = null;
   readonly #speed = new SpeedMeter();
+  /** The download rate the ETA divides by: averaged longer than the speed shown. */
+  readonly #etaRate = new SpeedMeter({ windowMs: ETA_RATE_WINDOW_MS, minHistoryMs: MIN_ETA_HISTORY_MS });
+  readonly #eta = new EtaCountdown();
+  /** When a byte last arrived or a layer last moved on (null before the first layer). */
+  #lastProgressAt: number | null = null;
   #unparsed = 0;
   /** Events parsed from the engine's lines. */
   #understood = 0;
@@ -88,7 +103,8 @@ export class PullProgress {
   apply(event: ProgressEvent, now: number): void {
     if (this.#state !== 'pulling') return;
     this.#updatedAt = now;
-    if (event.kind !== 'unparsed') this.#understood++;
+    // The plan comes from the registry, not the engine: it says nothing of whether the engine's answer was a pull.
+    if (event.kind !== 'unparsed' && event.kind !== 'plan') this.#understood++;
     switch (event.kind) {
       case 'layer':
         this.#applyLayer(event, now);
@@ -104,12 +120,15 @@ export class PullProgress {
         break;
       case 'image':
         this.#noteImageId(event.id);
+        this.#sawImageNamed = true;
         break;
       case 'error':
         this.fail(event.message, now);
         return;
-      case 'note':
       case 'plan':
+        this.#applyPlan(event.plan);
+        break;
+      case 'note':
         break;
       case 'unparsed':
         this.#unparsed++;
@@ -140,34 +159,48 @@ export class PullProgress {
     this.#finish('cancelled', now);
   }
 
-  /** The progress fields as of `now` (speed and ETA depend on it). */
+  /**
+   * The progress fields as of `now` (speed, ETA and the stalled state depend
+   * on it). The ETA shown is remembered, so that the next snapshot counts
+   * down from it (eta.ts).
+   */
   snapshot(now: number): PullProgressFields {
     const layers = this.#layers.counted();
     const fetched = layers.filter((layer) => layer.phase !== 'cached');
     const counted = layers.length > 0 || this.#state === 'completed';
-    const sizes = fetched.map((layer) => layer.size).filter((size) => size !== null);
-    const exact = fetched.length > 0 && sizes.length === fetched.length;
+    const sized = fetched.filter((layer) => layer.size !== null);
+    // A layer the manifest does not list, beside a manifest that was read: its size is the engine's word only.
+    const exact = fetched.length > 0 && sized.length === fetched.length && (this.#plan === null || fetched.every((layer) => layer.planned));
     const hasByteInfo = fetched.some((layer) => layer.size !== null || layer.hasBytes);
-    const bytesTotal = sizes.length > 0 ? sizes.reduce((a, b) => a + b, 0) : null;
-    const bytesDone = hasByteInfo ? fetched.reduce((sum, layer) => sum + inHand(layer), 0) : null;
+    // A failed pull counts only the bytes the engine vouched for (layer.ts, vouchedFor).
+    const bytesOf = this.#state === 'failed' ? vouchedFor : inHand;
+    const bytesDone = hasByteInfo ? fetched.reduce((sum, layer) => sum + bytesOf(layer), 0) : null;
+    // Without every size, the known ones plus what arrived of the others: a lower bound never below what is done.
+    const bytesTotal = hasByteInfo ? fetched.reduce((sum, layer) => sum + (layer.size ?? inHand(layer)), 0) : null;
     const phase = this.#phase(layers);
+    const stalled = stalledSeconds(phase, this.#lastProgressAt, now);
 
     let speed: number | null = null;
-    let eta: number | null = null;
+    let estimate: number | null = null;
     if (phase === 'downloading') {
       const bps = this.#speed.bytesPerSecond(now);
       if (bps !== null) speed = Math.round(bps);
-      if (bps !== null && bps > 0 && exact && bytesTotal !== null && bytesDone !== null) {
-        if (this.#speed.historyMs(now) >= MIN_ETA_HISTORY_MS) {
-          eta = Math.ceil(Math.max(0, bytesTotal - bytesDone) / bps);
-        }
-      }
     }
+    if ((phase === 'downloading' || phase === 'extracting') && stalled === null && exact && bytesTotal !== null && bytesDone !== null) {
+      const extractionLeft = extractionSecondsLeft(fetched, this.#extractionUnits, now);
+      estimate =
+        phase === 'extracting'
+          ? extractionLeft
+          : this.#etaRate.historyMs(now) >= MIN_ETA_HISTORY_MS
+            ? secondsToReady(bytesTotal - bytesDone, this.#etaRate.bytesPerSecond(now), extractionLeft)
+            : null;
+    }
+    const eta = this.#eta.show(estimate, now);
 
     return {
       state: this.#state,
       phase,
-      percent: this.#percent,
+      percent: shownPercent(this.#percent, this.#state),
       bytes_done: bytesDone,
       bytes_total: bytesTotal,
       bytes_total_exact: exact,
@@ -177,9 +210,9 @@ export class PullProgress {
       layers: layers.map(layerSnapshot),
       speed_bps: speed,
       eta_s: eta,
-      extract_percent: null,
-      extract_seconds: null,
-      stalled_s: null,
+      extract_percent: extractPercent(fetched, this.#extractionUnits),
+      extract_seconds: extractSeconds(fetched, this.#extractionUnits, now),
+      stalled_s: stalled,
       error: this.#error,
       error_code: this.#errorCode,
       started_at: iso(this.#startedAt),
@@ -199,13 +232,16 @@ export class PullProgress {
     if (this.#imageIds.matches(id)) return;
     if (revealsExtraction(event)) this.#reportsExtraction = true;
 
-    const known = this.#layers.get(id);
+    const known = this.#findLayer(id);
     if (isPodmanClosingDownload(event.phase, known, this.#reportsExtraction)) {
       this.#noteImageId(id);
+      this.#sawImageNamed = true;
       return;
     }
     const layer = known ?? this.#addLayer(id);
+    layer.named = true;
     if (!canMove(layer.phase, event.phase)) return;
+    const before = { phase: layer.phase, received: this.#layers.receivedTotal };
 
     const { current, total } = byteCounts(event);
     if (total !== undefined && total > 0) {
@@ -220,6 +256,7 @@ export class PullProgress {
         if (current !== undefined) {
           this.#layers.receive(layer, current);
           layer.hasBytes = true;
+          layer.reported = Math.max(layer.reported, layer.offset + current);
           layer.mayBeConfigBlob = false; // bytes: a real layer
         }
         break;
@@ -229,11 +266,13 @@ export class PullProgress {
         break;
       case 'extracting':
         this.#layers.receiveAll(layer);
+        this.#noteExtraction(layer, event, now);
         if (current !== undefined) layer.extracted = Math.max(layer.extracted ?? 0, current);
         break;
       case 'complete':
         this.#layers.receiveAll(layer);
         if (layer.size !== null) layer.extracted = layer.size;
+        layer.extractEndedAt = now;
         break;
       case 'waiting':
       case 'cached':
@@ -241,19 +280,57 @@ export class PullProgress {
     }
     layer.phase = event.phase;
     this.#speed.record(now, this.#layers.receivedTotal);
+    this.#etaRate.record(now, this.#layers.receivedTotal);
+    if (this.#lastProgressAt === null || this.#layers.receivedTotal > before.received || LAYER_RANK[layer.phase] > LAYER_RANK[before.phase]) {
+      this.#lastProgressAt = now;
+    }
+  }
+
+  /** An `Extracting` line: how this engine counts extraction, and when the layer's began. */
+  #noteExtraction(layer: Layer, event: LayerEvent, now: number): void {
+    if (event.current === undefined) return;
+    this.#extractionUnits = extractionUnitsOf(event);
+    layer.extractStartedAt ??= now;
+  }
+
+  /**
+   * The registry's manifest: every layer it lists, with its exact size, in
+   * manifest order after those the engine named already; its config blob is
+   * the image, not a layer. A layer the engine names that the manifest does
+   * not list stays, and makes the totals inexact (snapshot). Only the first
+   * plan counts.
+   */
+  #applyPlan(plan: LayerPlan): void {
+    if (this.#plan !== null) return;
+    this.#plan = plan;
+    this.#noteImageId(plan.config);
+    for (const { digest, size } of plan.layers) {
+      const id = planLayerId(digest);
+      const layer = this.#layers.all().find((known) => namesPlannedLayer(known.id, id)) ?? this.#layers.add(id, false);
+      layer.planned = true;
+      layer.mayBeConfigBlob = false;
+      layer.size ??= size;
+    }
+    if (plan.layers.length > 0) this.#sawBytes = true;
+  }
+
+  /** The layer the engine calls `id`: by that id, or the planned layer it names. */
+  #findLayer(id: string): Layer | undefined {
+    return this.#layers.get(id) ?? this.#layers.all().find((layer) => layer.planned && namesPlannedLayer(id, layer.id));
   }
 
   /** `Retrying in N seconds`: the layer's download starts over. */
   #applyRetry(rawId: string, now: number): void {
     const id = rawId.trim();
     if (this.#imageIds.matches(id)) return;
-    const layer = this.#layers.get(id) ?? this.#addLayer(id);
+    const layer = this.#findLayer(id) ?? this.#addLayer(id);
+    layer.named = true;
     if (this.#layers.restart(layer)) this.#speed.record(now, this.#layers.receivedTotal);
   }
 
-  /** A layer first seen now; held back from the counts when it may be podman's config blob. */
+  /** A layer first seen now; held back from the counts when it may be podman's config blob (never with a plan: it names the config). */
   #addLayer(id: string): Layer {
-    return this.#layers.add(id, mayBePodmanConfigBlob(this.#layers.all(), this.#reportsExtraction));
+    return this.#layers.add(id, this.#plan === null && mayBePodmanConfigBlob(this.#layers.all(), this.#reportsExtraction));
   }
 
   /** The engine named the image: a "layer" by that id was the image all along. */
@@ -269,16 +346,26 @@ export class PullProgress {
     const layers = this.#layers
       .counted()
       .filter((layer) => layer.phase !== 'cached')
-      .map((layer) => ({ phase: layer.phase, size: layer.size, downloaded: inHand(layer), extracted: layer.extracted }));
-    const raw = rawPercent({ layers, reportsExtraction: this.#reportsExtraction, sawBytes: this.#sawBytes });
-    this.#percent = shownPercent(this.#percent, raw, this.#state);
+      .map((layer) => ({ phase: layer.phase, size: layer.size, downloaded: inHand(layer) }));
+    const raw = rawPercent({ layers, sawBytes: this.#sawBytes });
+    if (this.#state !== 'pulling') return;
+    this.#percent = advancePercent(this.#percent, raw, this.#rawPercent);
+    if (raw !== null) this.#rawPercent = raw;
   }
 
+  /**
+   * Where the pull stands. Once every layer is downloaded: `extracting` while
+   * a layer is not yet reported extracted, or, where the engine never reports
+   * extraction (podman), until it names the image (it unpacks the layers
+   * meanwhile, and says nothing of it); then `finalizing`.
+   */
   #phase(layers: Layer[]): PullPhase | null {
     if (this.#state !== 'pulling') return null;
-    if (this.#sawFinalizing) return 'finalizing';
-    if (layers.length === 0) return 'resolving';
+    if (this.#sawFinalizing || this.#sawImageNamed) return 'finalizing';
+    // Layers only the manifest named: the engine has not started on them yet.
+    if (layers.every((layer) => !layer.named)) return 'resolving';
     if (layers.some((layer) => !isDownloaded(layer.phase))) return 'downloading';
+    if (!this.#reportsExtraction) return layers.some((layer) => layer.phase !== 'cached') ? 'extracting' : 'finalizing';
     if (layers.some((layer) => layer.phase !== 'cached' && !this.#isFinished(layer))) return 'extracting';
     return 'finalizing';
   }

@@ -63,14 +63,20 @@ export class LayerTable {
     layer.offset = 0;
     layer.received = 0;
     layer.extracted = null;
+    layer.extractStartedAt = null;
     return true;
   }
 
-  /** The engine finished: every layer not cached is complete, and counted. */
+  /**
+   * The engine finished: every layer not cached is complete, and counted. A
+   * layer only the manifest listed, which the engine never named, was on disk
+   * already (dockerd names no layer of an image it has): cached.
+   */
   completeAll(): void {
     for (const layer of this.#layers.values()) {
       // Whatever was not named as the image by now was a real layer.
       layer.mayBeConfigBlob = false;
+      if (layer.planned && !layer.named) layer.phase = 'cached';
       if (layer.phase === 'cached') continue;
       layer.phase = 'complete';
       if (layer.size !== null) {

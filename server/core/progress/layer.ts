@@ -22,6 +22,15 @@ export interface Layer {
   extracted: number | null;
   /** Not counted yet: it may be podman's config blob (see quirks/podman-config-blob.ts). */
   mayBeConfigBlob: boolean;
+  /** The most download bytes the engine itself reported (offset included); a bare `Download complete` fills `received` but not this. */
+  reported: number;
+  /** Listed by the registry's manifest (the plan). */
+  planned: boolean;
+  /** Named by the engine (a planned layer the engine never names was not fetched). */
+  named: boolean;
+  /** When the engine first reported this layer extracting, and when it reported it complete (ms). */
+  extractStartedAt: number | null;
+  extractEndedAt: number | null;
 }
 
 /** Order of a layer's life; an update never moves a layer to a lower rank. */
@@ -36,7 +45,21 @@ export const LAYER_RANK: Readonly<Record<LayerPhase, number>> = {
 };
 
 export function newLayer(id: string, mayBeConfigBlob: boolean): Layer {
-  return { id, phase: 'waiting', size: null, offset: 0, received: 0, hasBytes: false, extracted: null, mayBeConfigBlob };
+  return {
+    id,
+    phase: 'waiting',
+    size: null,
+    offset: 0,
+    received: 0,
+    hasBytes: false,
+    extracted: null,
+    mayBeConfigBlob,
+    reported: 0,
+    planned: false,
+    named: false,
+    extractStartedAt: null,
+    extractEndedAt: null,
+  };
 }
 
 /**
@@ -56,6 +79,17 @@ export function isDownloaded(phase: LayerPhase): boolean {
 export function inHand(layer: Layer): number {
   const bytes = layer.offset + layer.received;
   return layer.size === null ? bytes : Math.min(layer.size, bytes);
+}
+
+/**
+ * Download bytes of a layer that a failed pull can vouch for: all of them once
+ * the engine went on to extract it, else only those the engine reported (podman
+ * says `Download complete` for a blob cut short just before its error; see
+ * quirks/podman-closing-download.ts).
+ */
+export function vouchedFor(layer: Layer): number {
+  if (layer.phase === 'extracting' || layer.phase === 'complete') return inHand(layer);
+  return Math.min(inHand(layer), layer.reported);
 }
 
 /** The layer as the snapshot lists it: `current` is what its phase counts (download or extraction bytes). */

@@ -1,15 +1,13 @@
 /**
  * How a pull's percent is computed, and only that: the layers' state in, a
- * number out. {@link rawPercent} is the model (what share of the work is
- * done); {@link shownPercent} holds the promises made to the reader (never
- * down, at most 99 until completed, exactly 100 when completed).
+ * number out. {@link rawPercent} is the model (the share of the image's bytes
+ * downloaded); {@link advancePercent} and {@link shownPercent} hold the
+ * promises made to the reader (never down, never still while bytes arrive,
+ * at most 99 until completed, exactly 100 when completed).
+ * Extraction is not part of it: it has its own measure (extraction.ts).
  */
 import type { JobState, LayerPhase } from '../types.ts';
 
-/** Share of a layer's progress that is its download, where the engine reports extraction. */
-export const DOWNLOAD_SHARE = 0.8;
-/** Share of a layer's progress that is its extraction, where the engine reports it. */
-export const EXTRACT_SHARE = 1 - DOWNLOAD_SHARE;
 /** Highest percent shown before the pull has completed. */
 export const MAX_PULLING_PERCENT = 99;
 /** The percent of a completed pull, and of no other. */
@@ -18,55 +16,60 @@ export const COMPLETED_PERCENT = 100;
 /** One layer the pull fetches, as the percent sees it. */
 export interface PercentLayer {
   readonly phase: LayerPhase;
-  /** Size in bytes; null until the engine says. */
+  /** Size in bytes; null until the engine (or the manifest) says. */
   readonly size: number | null;
   /** Download bytes in hand (a resumed download's offset included), at most the size. */
   readonly downloaded: number;
-  /** Extraction bytes; null when unknown. */
-  readonly extracted: number | null;
 }
 
 export interface PercentInput {
   /** The layers that need fetching: counted, not cached. */
   readonly layers: readonly PercentLayer[];
-  /** The engine reports extraction (dockerd): a layer is then part download, part extraction. */
-  readonly reportsExtraction: boolean;
-  /** The engine has given a byte count (current of a total): before that, the percent is unknown. */
+  /** A byte count or an exact size is known: before that, the percent is unknown. */
   readonly sawBytes: boolean;
 }
 
 /**
- * The share of the pull done, 0..100, unrounded; null while unknown. Layers
- * weigh by size when every size is known, else one each; where the engine
- * reports extraction a layer is {@link DOWNLOAD_SHARE} download and
- * {@link EXTRACT_SHARE} extraction.
+ * The share of the image's bytes downloaded, 0..100, unrounded; null while
+ * unknown. A layer weighs its size; a layer whose size is not known yet
+ * weighs the mean of the known sizes (one each when none is known), so that
+ * many layers announced late (dockerd names a size when a layer starts)
+ * neither run the percent ahead nor freeze it.
  */
-export function rawPercent({ layers, reportsExtraction, sawBytes }: PercentInput): number | null {
+export function rawPercent({ layers, sawBytes }: PercentInput): number | null {
   if (!sawBytes || layers.length === 0) return null;
-  const bySize = layers.every((layer) => layer.size !== null);
+  const sizes = layers.flatMap((layer) => (layer.size === null ? [] : [layer.size]));
+  const unknownWeight = sizes.length > 0 ? sizes.reduce((a, b) => a + b, 0) / sizes.length : 1;
   let done = 0;
   let total = 0;
   for (const layer of layers) {
-    const weight = bySize ? (layer.size as number) : 1;
-    const share = reportsExtraction
-      ? DOWNLOAD_SHARE * downloadShare(layer) + EXTRACT_SHARE * extractShare(layer)
-      : downloadShare(layer);
-    done += weight * share;
+    const weight = layer.size ?? unknownWeight;
+    done += weight * downloadShare(layer);
     total += weight;
   }
   return total > 0 ? (done / total) * 100 : null;
 }
 
 /**
- * The percent to show after `previous`: 100 when completed; while pulling,
- * `raw` to one decimal, at most {@link MAX_PULLING_PERCENT} and never below
- * `previous`; otherwise (failed, cancelled, or nothing new) `previous` stays.
+ * The percent's course while pulling, unrounded: `raw` when it is at or above
+ * `previous`. When it is below (a size learnt late made the image bigger than
+ * estimated), the percent cannot go back, and must not sit still while bytes
+ * arrive: it moves on by the share of what was left that this step did, the
+ * rest up to {@link MAX_PULLING_PERCENT} shrinking in proportion to the bytes
+ * left, so it reaches 99 with the last byte and not before (no silent 99
+ * while bytes still come). Null while nothing is known; at most 99.
  */
-export function shownPercent(previous: number | null, raw: number | null, state: JobState): number | null {
+export function advancePercent(previous: number | null, raw: number | null, previousRaw: number | null): number | null {
+  if (raw === null) return previous;
+  if (previous === null || raw >= previous) return Math.min(MAX_PULLING_PERCENT, raw);
+  const step = previousRaw !== null && raw > previousRaw && previousRaw < 100 ? (raw - previousRaw) / (100 - previousRaw) : 0;
+  return Math.min(MAX_PULLING_PERCENT, previous + (MAX_PULLING_PERCENT - previous) * step);
+}
+
+/** The percent on the wire: exactly {@link COMPLETED_PERCENT} when completed, else `percent` to one decimal, at most {@link MAX_PULLING_PERCENT}. */
+export function shownPercent(percent: number | null, state: JobState): number | null {
   if (state === 'completed') return COMPLETED_PERCENT;
-  if (state !== 'pulling' || raw === null) return previous;
-  const shown = Math.min(MAX_PULLING_PERCENT, Math.round(raw * 10) / 10);
-  return previous === null ? shown : Math.max(previous, shown);
+  return percent === null ? null : Math.min(MAX_PULLING_PERCENT, Math.round(percent * 10) / 10);
 }
 
 /** Share of a layer's download done, 0..1: whole from `Verifying Checksum` on. */
@@ -83,11 +86,4 @@ function downloadShare(layer: PercentLayer): number {
     case 'cached':
       return 1;
   }
-}
-
-/** Share of a layer's extraction done, 0..1: by bytes while extracting, whole once complete. */
-function extractShare(layer: PercentLayer): number {
-  if (layer.phase === 'complete') return 1;
-  if (layer.phase !== 'extracting' || layer.extracted === null || layer.size === null) return 0;
-  return Math.min(1, layer.extracted / layer.size);
 }

@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { PullProgress } from '../../../server/core/progress/aggregate.ts';
 import type { PullErrorCode } from '../../../server/core/types.ts';
-import { A, B, C, STEP_MS, T0, cached, complete, downloaded, downloading, extracting, pullingFrom, run, snap, waiting } from './pull-events.ts';
+import { STALLED_AFTER_MS } from '../../../server/core/progress/stalled.ts';
+import { A, B, C, IMAGE_ID, STEP_MS, T0, cached, complete, downloaded, downloading, extracting, pullingFrom, run, snap, waiting } from './pull-events.ts';
 
 describe('PullProgress', () => {
   describe('layers', () => {
@@ -22,7 +23,7 @@ describe('PullProgress', () => {
       expect(s.bytes_done).toBe(25);
       expect(s.bytes_total).toBe(100);
       expect(s.bytes_total_exact).toBe(true);
-      expect(s.percent).toBe(20); // 80% of B's download share
+      expect(s.percent).toBe(25); // 25 of B's 100 bytes
     });
 
     it('does not count Pulling from as a layer', () => {
@@ -34,18 +35,18 @@ describe('PullProgress', () => {
   });
 
   describe('retry', () => {
-    it('resets the layer bytes without lowering the shown percent', () => {
+    it('resets the layer bytes without lowering the shown percent, which moves on with the new bytes', () => {
       const { progress, now } = run([pullingFrom, downloading(A, 50, 100)]);
-      expect(progress.snapshot(now).percent).toBe(40);
+      expect(progress.snapshot(now).percent).toBe(50);
       progress.apply({ kind: 'retry', id: A, seconds: 5 }, now + 100);
       const s = progress.snapshot(now + 100);
       expect(s.layers[0]).toEqual({ id: A, phase: 'waiting', current: null, total: 100 });
       expect(s.bytes_done).toBe(0);
-      expect(s.percent).toBe(40);
+      expect(s.percent).toBe(50);
       progress.apply(downloading(A, 10, 100), now + 200);
-      expect(progress.snapshot(now + 200).percent).toBe(40);
+      expect(progress.snapshot(now + 200).percent).toBe(54.9); // bytes again: on by their share of the rest (10 % of 50 → 99), not still
       progress.apply(downloading(A, 75, 100), now + 300);
-      expect(progress.snapshot(now + 300).percent).toBe(60);
+      expect(progress.snapshot(now + 300).percent).toBe(75);
     });
 
     it('is ignored for a complete layer', () => {
@@ -194,13 +195,13 @@ describe('PullProgress', () => {
       expect(progress.snapshot(T0 + 900).speed_bps).toBeNull();
     });
 
-    it('gives speed after 1 s and ETA only after 3 s with exact totals', () => {
-      let s = steady(2).snapshot(T0 + 2_000);
+    it('gives speed after 1 s and ETA only after 2 s with exact totals', () => {
+      let s = steady(1).snapshot(T0 + 1_000);
       expect(s.speed_bps).toBe(1_000_000);
       expect(s.eta_s).toBeNull();
-      s = steady(3).snapshot(T0 + 3_000);
+      s = steady(2).snapshot(T0 + 2_000);
       expect(s.speed_bps).toBe(1_000_000);
-      expect(s.eta_s).toBe(7);
+      expect(s.eta_s).toBe(8);
     });
 
     it('rounds the ETA up', () => {
@@ -226,6 +227,86 @@ describe('PullProgress', () => {
       expect(s.phase).toBe('extracting');
       expect(s.speed_bps).toBeNull();
       expect(s.eta_s).toBeNull();
+    });
+  });
+
+  describe('stalled', () => {
+    it(`says how long no byte has arrived from ${STALLED_AFTER_MS / 1000} s on while downloading, and offers no ETA meanwhile`, () => {
+      const progress = new PullProgress(T0);
+      progress.apply(waiting(A), T0);
+      for (let s = 1; s <= 3; s++) progress.apply(downloading(A, s * 1_000_000, 10_000_000), T0 + s * 1_000);
+      expect(progress.snapshot(T0 + 3_000)).toMatchObject({ stalled_s: null, eta_s: 7 });
+      expect(progress.snapshot(T0 + 3_000 + STALLED_AFTER_MS - 1)).toMatchObject({ stalled_s: null, phase: 'downloading' });
+      expect(progress.snapshot(T0 + 3_000 + STALLED_AFTER_MS)).toMatchObject({ stalled_s: 15, eta_s: null });
+      expect(progress.snapshot(T0 + 23_900)).toMatchObject({ stalled_s: 20, eta_s: null });
+      progress.apply(downloading(A, 4_000_000, 10_000_000), T0 + 24_000);
+      expect(progress.snapshot(T0 + 24_000).stalled_s).toBeNull();
+    });
+
+    it('counts a layer that moves on without bytes (podman reports none for a short blob) as progress', () => {
+      const progress = new PullProgress(T0);
+      progress.apply(waiting(A), T0);
+      progress.apply(waiting(B), T0);
+      progress.apply(downloaded(A), T0 + 10_000);
+      expect(progress.snapshot(T0 + 20_000).stalled_s).toBeNull();
+      expect(progress.snapshot(T0 + 25_000).stalled_s).toBe(15);
+    });
+
+    it('is null when not downloading, and a retry is no progress', () => {
+      const { progress, now } = run([pullingFrom]);
+      expect(progress.snapshot(now + 60_000).stalled_s).toBeNull(); // resolving
+      progress.apply(downloading(A, 10, 100), now);
+      progress.apply({ kind: 'retry', id: A, seconds: 5 }, now + 10_000);
+      expect(progress.snapshot(now + 15_000).stalled_s).toBe(15);
+    });
+  });
+
+  describe('extraction', () => {
+    it('gives extract_percent where the engine counts extraction bytes (dockerd), 100 when completed', () => {
+      const { progress, now } = run([pullingFrom, downloading(A, 100, 100), downloading(B, 300, 300), downloaded(A), downloaded(B)]);
+      expect(progress.snapshot(now)).toMatchObject({ phase: 'extracting', extract_percent: null, extract_seconds: null });
+      progress.apply(extracting(A, 50, 100), now + 100);
+      expect(progress.snapshot(now + 100)).toMatchObject({ phase: 'extracting', extract_percent: 12.5, percent: 99 });
+      progress.apply(complete(A), now + 200);
+      expect(progress.snapshot(now + 200).extract_percent).toBe(25);
+      progress.complete(now + 300);
+      expect(progress.snapshot(now + 300)).toMatchObject({ extract_percent: 100, percent: 100 });
+    });
+
+    it("says unpacking with no number where the engine says nothing of it (podman), until it names the image", () => {
+      const { progress, now } = run([downloading(A, 50, 100), downloaded(A)]);
+      expect(progress.snapshot(now)).toMatchObject({ phase: 'extracting', extract_percent: null, extract_seconds: null, eta_s: null });
+      progress.apply({ kind: 'image', id: IMAGE_ID }, now + 100);
+      expect(progress.snapshot(now + 100).phase).toBe('finalizing');
+    });
+
+    it('adds the extraction left, at the pace of the layers extracted, to the ETA', () => {
+      const progress = new PullProgress(T0);
+      progress.apply(pullingFrom, T0);
+      progress.apply(waiting(A), T0);
+      progress.apply(waiting(B), T0);
+      progress.apply(downloading(A, 1_000_000, 1_000_000), T0 + 1_000);
+      progress.apply(downloaded(A), T0 + 1_000);
+      progress.apply(extracting(A, 1, 1_000_000), T0 + 1_000);
+      progress.apply(complete(A), T0 + 1_500); // 0.5 s per MB
+      progress.apply(downloading(B, 1_000_000, 4_000_000), T0 + 2_000);
+      // 3 MB left at 1 MB/s, then 4 MB of B to extract at 0.5 s per MB
+      expect(progress.snapshot(T0 + 2_000).eta_s).toBe(5);
+    });
+  });
+
+  describe('failed', () => {
+    it("counts only the bytes the engine reported: podman's Download complete of a cut blob is not a download", () => {
+      const { progress, now } = run([waiting(A), waiting(B), downloading(A, 100, 100), downloaded(A), downloading(B, 30, 300), downloaded(B)]);
+      expect(progress.snapshot(now)).toMatchObject({ bytes_done: 400, bytes_total: 400 });
+      progress.fail('writing blob: happened during read: unexpected EOF', now);
+      expect(progress.snapshot(now)).toMatchObject({ state: 'failed', bytes_done: 130, bytes_total: 400 });
+    });
+
+    it('counts a layer the engine went on to extract whole', () => {
+      const { progress, now } = run([pullingFrom, downloading(A, 60, 100), downloaded(A), extracting(A, 10, 100)]);
+      progress.fail('failed to register layer', now);
+      expect(progress.snapshot(now).bytes_done).toBe(100);
     });
   });
 
@@ -261,5 +342,13 @@ describe('PullProgress', () => {
     const silent = new PullProgress(0);
     silent.streamEnded(1);
     expect(silent.state).toBe('completed');
+  });
+
+  it("fails a stream of garbage even when the registry's plan arrived: the plan is not the engine's answer", () => {
+    const garbage = new PullProgress(0);
+    garbage.apply({ kind: 'plan', plan: { config: `sha256:${'c'.repeat(64)}`, layers: [{ digest: `sha256:${'a'.repeat(64)}`, size: 1000 }] } }, 1);
+    garbage.apply({ kind: 'unparsed', line: '<html>' }, 1);
+    garbage.streamEnded(2);
+    expect(garbage.snapshot(2)).toMatchObject({ state: 'failed', error_code: 'pull.engine_error' });
   });
 });

@@ -5,7 +5,7 @@
 import { expect } from 'vitest';
 import { createPullParser } from '../../../server/core/parse/parser.ts';
 import { PullProgress } from '../../../server/core/progress/aggregate.ts';
-import type { PullProgressFields } from '../../../server/core/types.ts';
+import type { LayerPlan, PullProgressFields } from '../../../server/core/types.ts';
 import { engineErrorMessage, fixtureCases, replayCapture } from '../replay.ts';
 
 /**
@@ -13,14 +13,17 @@ import { engineErrorMessage, fixtureCases, replayCapture } from '../replay.ts';
  * feeds it: a non-200 answer fails the pull with the engine's message (engine.ts
  * throws a RuntimeFailure, runPull (server/core/registry/pull-loop.ts) fails the job with it); else each
  * body line goes through the fixture's parser, snapshotting after every line.
+ * With a `plan`, the registry's manifest is applied first, as the pull loop
+ * does when it reads the manifest before the engine's first line.
  */
-export function replay(name: string, subdir = '') {
+export function replay(name: string, subdir = '', plan?: LayerPlan) {
   const fixture = fixtureCases(subdir).find((c) => c.name === name);
   if (!fixture) throw new Error(`no fixture '${name}' in '${subdir}'`);
   const { status, startedAt, lines } = replayCapture(fixture);
   const progress = new PullProgress(startedAt);
   const snapshots: PullProgressFields[] = [];
   const end = lines.at(-1)?.at ?? startedAt;
+  if (plan) progress.apply({ kind: 'plan', plan }, startedAt);
   if (status !== null && status !== 200) {
     progress.fail(engineErrorMessage(status, lines.map((l) => l.line).join('\n')), end);
     return { progress, snapshots, lines, status, end };

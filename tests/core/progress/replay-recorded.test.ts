@@ -4,7 +4,7 @@
  * ends them.
  */
 import { describe, expect, it } from 'vitest';
-import type { LayerPhase, PullErrorCode } from '../../../server/core/types.ts';
+import type { LayerPhase, LayerPlan, PullErrorCode } from '../../../server/core/types.ts';
 import { engineErrorMessage, fixtureCases, RECORDED_SUBDIR, replayCapture } from '../replay.ts';
 import { expectHonestPercent, replay } from './replay-progress.ts';
 
@@ -218,10 +218,23 @@ const RECORDED: Record<string, RecordedExpected> = {
     bytes_done: 0, // the retry started the layer over
     bytes_total: REC.big[1],
     bytes_total_exact: true,
-    percentAtEnd: 0.2, // 0.8 × 551714 / 209733812, kept through the retry
+    percentAtEnd: 0.3, // 551714 / 209733812 = 0.26 % downloaded, kept through the retry
   },
   // Broken once, retried with a Range request, then completed: no error line.
   'dockerd-20.10-create-break-1MBps.timed.txt': COMPLETED_BIG,
+  // Built from the published format (see the README), not recorded.
+  'docker-29-containerd-format-create-multi-4MBps.timed.txt': {
+    http: 200,
+    outcome: 'completed',
+    layers: [done('multi3'), done('multi5'), done('multi8')],
+    layer: 3,
+    total_layers: 3,
+    layers_cached: 0,
+    bytes_done: 16_780_489,
+    bytes_total: 16_780_489,
+    bytes_total_exact: true,
+    percentAtEnd: 99,
+  },
 };
 
 /** Replays a recorded stream and ends it as runPull (server/core/registry/pull-loop.ts) does: complete() when it ended without an error. */
@@ -235,7 +248,7 @@ function replayRecorded(name: string) {
 describe('recorded stream replay', () => {
   it('has an expectation for every recorded stream', () => {
     const names = fixtureCases(RECORDED_SUBDIR).map((c) => c.name);
-    expect(names).toHaveLength(18);
+    expect(names).toHaveLength(19);
     expect(names.sort()).toEqual(Object.keys(RECORDED).sort());
   });
 
@@ -296,12 +309,12 @@ describe('recorded stream replay', () => {
     const offset = REC.big[1] - 209_169_588; // the resumed attempt's total is the remaining length
     expect(offset).toBe(564_224);
     const retry = lines.findIndex((l) => l.line.includes('Retrying in 5 seconds'));
-    expect(snapshots[retry]).toMatchObject({ bytes_done: 0, bytes_total: REC.big[1], percent: 0.2, phase: 'downloading' });
+    expect(snapshots[retry]).toMatchObject({ bytes_done: 0, bytes_total: REC.big[1], percent: 0.3, phase: 'downloading' }); // 564224 B = 0.27 % before the break
     const resumed = lines.findIndex((l) => l.line.includes('"total":209169588'));
     expect(snapshots[resumed]!.layers[0]).toEqual({ id: REC.big[0], phase: 'downloading', current: offset + 531_456, total: REC.big[1] });
-    expect(snapshots[resumed]).toMatchObject({ bytes_done: offset + 531_456, bytes_total: REC.big[1], bytes_total_exact: true, percent: 0.4 });
+    expect(snapshots[resumed]).toMatchObject({ bytes_done: offset + 531_456, bytes_total: REC.big[1], bytes_total_exact: true, percent: 0.5 }); // 1095680 B = 0.52 %
     const lastDownloading = lines.findLastIndex((l) => l.line.includes('"status":"Downloading"'));
-    expect(snapshots[lastDownloading]).toMatchObject({ bytes_done: offset + 207_756_288, percent: 79.5 });
+    expect(snapshots[lastDownloading]).toMatchObject({ bytes_done: offset + 207_756_288, percent: 99 }); // 99.33 % downloaded, held at 99 until completed
   });
 
   it('dockerd killed: the retries reset the bytes but not the percent, then the error fails the pull', () => {
@@ -309,7 +322,7 @@ describe('recorded stream replay', () => {
     const retries = lines.flatMap((l, i) => (l.line.includes('Retrying in') ? [i] : []));
     expect(retries).toHaveLength(5);
     for (const i of retries) {
-      expect(snapshots[i]).toMatchObject({ state: 'pulling', phase: 'downloading', bytes_done: 0, percent: 0.2, layer: 0, total_layers: 1 });
+      expect(snapshots[i]).toMatchObject({ state: 'pulling', phase: 'downloading', bytes_done: 0, percent: 0.3, layer: 0, total_layers: 1 });
     }
     expect(snapshots.at(-1)).toMatchObject({ state: 'failed', error_code: 'pull.registry_unreachable' });
   });
@@ -325,6 +338,87 @@ describe('recorded stream replay', () => {
       }
     },
   );
+
+  describe('Docker 29 with the containerd image store (a stream built from the published format)', () => {
+    const name = 'docker-29-containerd-format-create-multi-4MBps.timed.txt';
+    const multi = REC.multi3[1] + REC.multi5[1] + REC.multi8[1];
+
+    it('shows the share of the bytes downloaded while the three layers download side by side', () => {
+      const { snapshots, lines } = replayRecorded(name);
+      const downloading = snapshots.filter((s, i) => s.phase === 'downloading' && s.bytes_total_exact && lines[i]!.line.includes('"Downloading"'));
+      expect(downloading.length).toBeGreaterThan(30);
+      for (const s of downloading) {
+        const share = (s.bytes_done! / s.bytes_total!) * 100;
+        expect(s.bytes_total).toBe(multi);
+        expect(Math.abs(s.percent! - share)).toBeLessThanOrEqual(0.05); // the downloaded share, to a tenth
+        expect(s).toMatchObject({ extract_percent: null, extract_seconds: null });
+      }
+    });
+
+    it('gives extract_seconds while unpacking, timed from the lines, and an ETA once a layer was extracted', () => {
+      const { snapshots, lines } = replayRecorded(name);
+      const firstExtracting = lines.findIndex((l) => l.line.includes('"Extracting"'));
+      const firstPullComplete = lines.findIndex((l) => l.line.includes('Pull complete'));
+      const lastPullComplete = lines.findLastIndex((l) => l.line.includes('Pull complete'));
+      expect(snapshots[firstExtracting - 1]).toMatchObject({ phase: 'extracting', percent: 99, extract_seconds: null, eta_s: null });
+      expect(snapshots[firstExtracting]).toMatchObject({ phase: 'extracting', extract_seconds: 0, extract_percent: null, eta_s: null });
+      // The first layer (3.1 MB) took 1.3 s: 0.41 s per MB, 13.6 MB to go: about 5.6 s, and 5.6 s were left.
+      expect(snapshots[firstPullComplete]).toMatchObject({ phase: 'extracting', extract_seconds: 1, eta_s: 6 });
+      const left = (lines.at(-1)!.at - lines[firstPullComplete]!.at) / 1000;
+      expect(left).toBeCloseTo(5.63, 2);
+      expect(snapshots[lastPullComplete]).toMatchObject({ phase: 'finalizing', extract_seconds: 6, eta_s: null });
+      let previous = 0;
+      for (const s of snapshots.slice(firstExtracting)) {
+        expect(s.extract_seconds!).toBeGreaterThanOrEqual(previous);
+        previous = s.extract_seconds!;
+      }
+    });
+  });
+
+  describe('with the registry\'s manifest read beside the pull (a plan)', () => {
+    /** The manifest's digests; engines show their first 12 hex digits (the rest does not matter here). */
+    const digest = (name: RecLayer) => `sha256:${REC[name][0]}${'0'.repeat(52)}`;
+    const planOf = (layers: RecLayer[], config: string): LayerPlan => ({
+      layers: layers.map((name) => ({ digest: digest(name), size: REC[name][1] })),
+      config: `sha256:${config}${'0'.repeat(52)}`,
+    });
+    const MULTI_PLAN = planOf(['multi3', 'multi5', 'multi8'], '67967dffc2b2');
+    const BIG_PLAN = planOf(['big'], '6596ed8e3e8c');
+
+    it('podman multi: exact totals and a percent from the first line, though podman sized one layer only at the end and another never', () => {
+      const { snapshots, lines } = replay('podman-4.3-compat-create-multi-4MBps.timed.txt', RECORDED_SUBDIR, MULTI_PLAN);
+      const multi = REC.multi3[1] + REC.multi5[1] + REC.multi8[1];
+      for (const s of snapshots) expect(s).toMatchObject({ bytes_total: multi, bytes_total_exact: true, total_layers: 3 });
+      expect(snapshots[0]!.percent).toBe(0);
+      // The 3 MiB layer, never reported in bytes, counts whole at its Download complete.
+      const small = lines.findIndex((l) => l.line.includes('"Download complete"') && l.line.includes(REC.multi3[0]));
+      expect(snapshots[small]!.bytes_done).toBeGreaterThanOrEqual(REC.multi3[1]);
+      // The config blob, announced like a layer, is never one.
+      expect(snapshots.at(-1)!.layers.map((l) => l.id)).toEqual([REC.multi3[0], REC.multi5[0], REC.multi8[0]]);
+      expectHonestPercent(snapshots);
+    });
+
+    it.each(['podman-4.3-compat-create-killed-1MBps.timed.txt', 'podman-4.3-compat-create-break-1MBps.timed.txt'])(
+      '%s: the failed pull counts none of the blob podman called complete without a byte reported',
+      (name) => {
+        const { snapshots } = replay(name, RECORDED_SUBDIR, BIG_PLAN);
+        const beforeError = snapshots.at(-2)!;
+        expect(beforeError).toMatchObject({ state: 'pulling', bytes_done: REC.big[1], bytes_total: REC.big[1] });
+        expect(snapshots.at(-1)).toMatchObject({ state: 'failed', bytes_done: 0, bytes_total: REC.big[1], bytes_total_exact: true });
+      },
+    );
+
+    it('dockerd killed: the failed pull counts what dockerd reported of the attempt in hand', () => {
+      const { snapshots } = replay('dockerd-20.10-create-killed-1MBps.timed.txt', RECORDED_SUBDIR, BIG_PLAN);
+      expect(snapshots.at(-1)).toMatchObject({ state: 'failed', bytes_done: 0, bytes_total: REC.big[1], percent: 0.3 });
+    });
+
+    it('dockerd multi present: dockerd names no layer of an image it has; the planned layers end cached', () => {
+      const { progress, end } = replay('dockerd-20.10-create-multi-present.timed.txt', RECORDED_SUBDIR, MULTI_PLAN);
+      progress.complete(end);
+      expect(progress.snapshot(end)).toMatchObject({ state: 'completed', percent: 100, total_layers: 0, layers_cached: 3, bytes_total: null });
+    });
+  });
 
   it('reads the dockerd error answers as HTTP 404 and 500 with one JSON body line', () => {
     for (const [name, status] of [

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { byteCounts } from '../../../../server/core/progress/quirks/containerd-extract-seconds.ts';
-import { A, downloaded, downloading, layer, pullingFrom, snap } from '../pull-events.ts';
+import { byteCounts, extractionUnitsOf } from '../../../../server/core/progress/quirks/containerd-extract-seconds.ts';
+import { A, downloaded, downloading, layer, pullingFrom, run } from '../pull-events.ts';
 
 describe('byteCounts', () => {
   it('passes on byte counts', () => {
@@ -13,13 +13,21 @@ describe('byteCounts', () => {
   });
 });
 
+describe('extractionUnitsOf', () => {
+  it('reads units "s" as seconds, anything else as bytes', () => {
+    expect(extractionUnitsOf({ kind: 'layer', id: A, phase: 'extracting', current: 1, units: 's' })).toBe('seconds');
+    expect(extractionUnitsOf({ kind: 'layer', id: A, phase: 'extracting', current: 1, total: 5 })).toBe('bytes');
+  });
+});
+
 describe('PullProgress', () => {
-  describe('percent', () => {
-    it("handles containerd's Extracting in seconds: extraction counts 0 until complete", () => {
-      const s = snap([pullingFrom, downloading(A, 100, 100), downloaded(A), layer(A, 'extracting', { current: 3, units: 's' })]);
-      expect(s.percent).toBe(80);
+  describe('extraction', () => {
+    it("handles containerd's Extracting in seconds: no extraction bytes, the seconds instead", () => {
+      const { progress, now } = run([pullingFrom, downloading(A, 100, 100), downloaded(A), layer(A, 'extracting', { current: 1, units: 's' })]);
+      const s = progress.snapshot(now + 2_500);
+      expect(s.percent).toBe(99); // all downloaded, not completed
       expect(s.layers[0]).toEqual({ id: A, phase: 'extracting', current: null, total: 100 });
-      expect(s.phase).toBe('extracting');
+      expect(s).toMatchObject({ phase: 'extracting', extract_percent: null, extract_seconds: 2 });
     });
   });
 });

@@ -30,17 +30,17 @@ describe('PullProgress', () => {
       progress.apply(pullingFrom, T0);
       progress.apply(waiting(A), T0);
       progress.apply(downloading(A, 900_000, 1_000_000), T0 + 1_000);
-      expect(progress.snapshot(T0 + 1_000).percent).toBe(72);
+      expect(progress.snapshot(T0 + 1_000).percent).toBe(90);
       progress.apply({ kind: 'retry', id: A, seconds: 1 }, T0 + 1_500);
       progress.apply(downloading(A, 50_000, 100_000), T0 + 2_000);
       const s = progress.snapshot(T0 + 2_000);
       expect(s.layers[0]).toEqual({ id: A, phase: 'downloading', current: 950_000, total: 1_000_000 });
       expect(s.bytes_done).toBe(950_000);
       expect(s.bytes_total).toBe(1_000_000);
-      expect(s.percent).toBe(76); // 0.8 × 950000 / 1000000, no longer stuck at 72 until Download complete
+      expect(s.percent).toBe(95); // 950000 / 1000000, no longer stuck at 90 until Download complete
       expect(s.speed_bps).toBe(475_000); // 900 kB + 50 kB really received over 2 s: the offset is not received twice
       progress.apply(downloaded(A), T0 + 2_500);
-      expect(progress.snapshot(T0 + 2_500)).toMatchObject({ bytes_done: 1_000_000, percent: 80 });
+      expect(progress.snapshot(T0 + 2_500)).toMatchObject({ bytes_done: 1_000_000, percent: 99 });
       progress.complete(T0 + 3_000);
       expect(progress.snapshot(T0 + 3_000).layers[0]).toEqual({ id: A, phase: 'complete', current: 1_000_000, total: 1_000_000 });
     });

@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { extractionSecondsLeft, extractPercent, extractSeconds, type ExtractionLayer } from '../../../server/core/progress/extraction.ts';
+import type { LayerPhase } from '../../../server/core/types.ts';
+
+const layer = (phase: LayerPhase, size: number | null, more: Partial<ExtractionLayer> = {}): ExtractionLayer => ({
+  phase,
+  size,
+  extracted: null,
+  extractStartedAt: null,
+  extractEndedAt: null,
+  ...more,
+});
+
+describe('extractPercent', () => {
+  it('is the share of the bytes extracted, by layer size, rounded down to a tenth', () => {
+    const layers = [layer('complete', 100), layer('extracting', 200, { extracted: 50 }), layer('downloaded', 300), layer('downloading', 400)];
+    expect(extractPercent(layers, 'bytes')).toBe(15); // (100 + 50) of 1000
+    expect(extractPercent([layer('extracting', 3, { extracted: 2 })], 'bytes')).toBe(66.6);
+    expect(extractPercent([layer('complete', 3)], 'bytes')).toBe(100);
+  });
+
+  it('weighs a layer of unknown size as the mean of the known ones', () => {
+    expect(extractPercent([layer('complete', 100), layer('waiting', null)], 'bytes')).toBe(50);
+  });
+
+  it('is null unless the engine counts extraction in bytes, or with nothing to extract', () => {
+    const layers = [layer('extracting', 200, { extracted: 50 })];
+    expect(extractPercent(layers, 'seconds')).toBeNull();
+    expect(extractPercent(layers, null)).toBeNull();
+    expect(extractPercent([], 'bytes')).toBeNull();
+  });
+});
+
+describe('extractSeconds', () => {
+  it('is the whole seconds spent extracting over the layers, timed from the lines, where the engine counts seconds', () => {
+    const layers = [
+      layer('complete', 100, { extractStartedAt: 0, extractEndedAt: 1_300 }),
+      layer('extracting', 100, { extractStartedAt: 1_400 }),
+      layer('downloading', 100),
+    ];
+    expect(extractSeconds(layers, 'seconds', 3_000)).toBe(2); // 1.3 s + 1.6 s
+    expect(extractSeconds(layers, 'seconds', 3_100)).toBe(3);
+    expect(extractSeconds(layers, 'bytes', 3_000)).toBeNull();
+    expect(extractSeconds(layers, null, 3_000)).toBeNull();
+  });
+});
+
+describe('extractionSecondsLeft', () => {
+  it('times the layers left at the pace of those extracted, from their lines (bytes)', () => {
+    const layers = [
+      layer('complete', 1_000, { extractStartedAt: 0, extractEndedAt: 500 }), // 0.5 ms per byte
+      layer('extracting', 2_000, { extracted: 1_000, extractStartedAt: 600 }),
+      layer('downloading', 4_000),
+    ];
+    // With the layer now extracting (1000 bytes in 0.1 s): 2000 bytes in 0.6 s, 0.3 ms per byte, 5000 bytes to go.
+    expect(extractionSecondsLeft(layers, 'bytes', 700)).toBeCloseTo(1.5, 10);
+  });
+
+  it('times the layers left by the time the current one has been extracting, where the engine counts seconds', () => {
+    const layers = [
+      layer('complete', 1_000, { extractStartedAt: 0, extractEndedAt: 2_000 }), // 2 ms per byte
+      layer('extracting', 2_000, { extractStartedAt: 2_500 }),
+      layer('downloaded', 500),
+    ];
+    expect(extractionSecondsLeft(layers, 'seconds', 3_500)).toBe(3 + 1);
+    expect(extractionSecondsLeft(layers, 'seconds', 9_000)).toBe(0 + 1); // overdue: nothing left for it, not less
+  });
+
+  it('is null before a layer was seen extracted from start to end, or where extraction is not reported', () => {
+    expect(extractionSecondsLeft([layer('extracting', 100, { extracted: 0, extractStartedAt: 0 })], 'bytes', 10)).toBeNull();
+    expect(extractionSecondsLeft([layer('complete', 100)], 'bytes', 10)).toBeNull();
+    expect(extractionSecondsLeft([layer('complete', 100, { extractStartedAt: 0, extractEndedAt: 5 })], null, 10)).toBeNull();
+  });
+
+  it('is 0 once every layer is extracted', () => {
+    expect(extractionSecondsLeft([layer('complete', 100, { extractStartedAt: 0, extractEndedAt: 5 })], 'seconds', 10)).toBe(0);
+  });
+});
+
+describe('extractionSecondsLeft, with the layer now extracting', () => {
+  it('takes its pace from the bytes it extracted so far where the engine counts bytes: a one-layer image has an ETA while it unpacks', () => {
+    const layers = [layer('extracting', 1_000, { extracted: 250, extractStartedAt: 0 })];
+    expect(extractionSecondsLeft(layers, 'bytes', 500)).toBe(1.5); // 250 bytes in 0.5 s, 750 to go
+  });
+
+  it('cannot where the engine counts seconds', () => {
+    expect(extractionSecondsLeft([layer('extracting', 1_000, { extractStartedAt: 0 })], 'seconds', 500)).toBeNull();
+  });
+});
