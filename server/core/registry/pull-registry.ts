@@ -14,11 +14,13 @@ import type { ContainerRuntime } from '../runtime.ts';
 import type { ImageStatus } from '../types.ts';
 import { ChangeListeners, type ChangeListener } from './change-listeners.ts';
 import { FrameBeat } from './frame-beat.ts';
+import { STALLED_AFTER_MS } from '../progress/stalled.ts';
 import { createImagePresence, type ImagePresenceCache } from './image-presence.ts';
 import { JobTable } from './job-table.ts';
 import { createPullJob, type JobProgress, type PullJob, type PullJobView } from './pull-job.ts';
 import { runPull } from './pull-loop.ts';
 import { PullQueue } from './pull-queue.ts';
+import { QuietWatch } from './quiet-watch.ts';
 import type { PullRecorder } from './pull-recorder.ts';
 
 export interface PullRegistryOptions {
@@ -61,6 +63,8 @@ export interface ResumedJob {
 export const DEFAULT_RETAIN_FINISHED_MS = 10 * 60 * 1000;
 export const DEFAULT_FRAME_INTERVAL_MS = 200;
 export const DEFAULT_INSPECT_TTL_MS = 2000;
+/** While a pull is quiet past the stalled threshold, a frame this often says how long it has been. */
+export const STALLED_FRAME_EVERY_MS = 5000;
 export const DEFAULT_MAX_CONCURRENT_PULLS = 3;
 
 export class PullRegistry {
@@ -80,6 +84,7 @@ export class PullRegistry {
   readonly #presence: ImagePresenceCache;
   /** Jobs with progress not sent yet: their frames go out together on the next beat. */
   readonly #beat: FrameBeat<PullJob>;
+  readonly #quiet: QuietWatch<PullJob>;
 
   constructor(options: PullRegistryOptions) {
     const { runtime, clock } = options;
@@ -108,6 +113,7 @@ export class PullRegistry {
       changed: (image) => this.#listeners.notify(image.key),
     });
     this.#beat = new FrameBeat({ clock, intervalMs: options.frameIntervalMs ?? DEFAULT_FRAME_INTERVAL_MS, send: (job) => this.#emit(job) });
+    this.#quiet = new QuietWatch({ clock, afterMs: STALLED_AFTER_MS, everyMs: STALLED_FRAME_EVERY_MS, onQuiet: (job) => this.#beat.schedule(job) });
   }
 
   get runtimeName(): string {
@@ -219,6 +225,7 @@ export class PullRegistry {
         job.abort.abort();
         this.#queue.withdraw(job);
         this.#beat.drop(job);
+        this.#quiet.drop(job);
       }
       this.#jobs.forget(job);
     }
@@ -238,6 +245,7 @@ export class PullRegistry {
     this.#jobs.add(job);
     this.#onJobStart?.(job);
     this.#queue.add(job);
+    this.#quiet.touch(job);
     this.#emit(job);
     return job;
   }
@@ -252,8 +260,10 @@ export class PullRegistry {
         tracker: job.tracker,
         onProgress: () => {
           // Progress waits for the beat; an end (an error line) goes out at once.
-          if (job.state === 'pulling') this.#beat.schedule(job);
-          else this.#finish(job);
+          if (job.state === 'pulling') {
+            this.#beat.schedule(job);
+            this.#quiet.touch(job);
+          } else this.#finish(job);
         },
       });
     } finally {
@@ -267,6 +277,7 @@ export class PullRegistry {
   #finish(job: PullJob): void {
     if (this.#closed || !this.#jobs.finish(job)) return;
     this.#beat.drop(job);
+    this.#quiet.drop(job);
     // A completed pull leaves the image present; after any other end the engine is asked again.
     this.#presence.forget(job.image, job.state === 'completed' ? 'present' : undefined);
     this.#recordEnd(job);

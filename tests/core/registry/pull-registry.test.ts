@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { STALLED_AFTER_MS } from '../../../server/core/progress/stalled.ts';
 import { parseImageReference } from '../../../server/core/reference.ts';
 import { PullRegistry } from '../../../server/core/registry/pull-registry.ts';
 import { countingClock, type CountingClock } from '../../helpers/clock.ts';
@@ -67,8 +68,8 @@ describe('PullRegistry', () => {
     registry.start(other);
     for (const pull of runtime.pulls) pull.push(dockerLine('Pulling fs layer', LAYER));
     await settle();
-    // Both pulls' pending frames wait on the registry's one beat timer.
-    expect(clock.liveTimers).toBe(1);
+    // Both pulls' pending frames wait on the registry's one beat timer (the other timer: its one quiet watch, for stalls).
+    expect(clock.liveTimers).toBe(2);
     for (let i = 1; i <= 50; i++) {
       for (const pull of runtime.pulls) pull.push(dockerLine('Downloading', LAYER, { current: i * 1000, total: 200_000 }));
       await settle();
@@ -82,6 +83,21 @@ describe('PullRegistry', () => {
     }
     const [a, b] = [...frames.values()].map((times) => times.slice(1));
     expect(a!.filter((at) => b!.includes(at)).length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('sends a frame when a download goes quiet for the stalled threshold, and every 5 s while it lasts', async () => {
+    const frames: Array<number | null> = [];
+    registry.watch([image.key], () => frames.push(registry.job(image)?.progress().stalled_s ?? null));
+    registry.start(image);
+    await settle();
+    runtime.pulls[0]!.push(dockerLine('Downloading', LAYER, { current: 1000, total: 200_000 }));
+    await settle();
+    await vi.advanceTimersByTimeAsync(1000);
+    const before = frames.length;
+    await vi.advanceTimersByTimeAsync(STALLED_AFTER_MS);
+    expect(frames.slice(before)).toEqual([15]);
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(frames.slice(before)).toEqual([15, 20]);
   });
 
   it('keeps a frame on every beat when its timer fires late', async () => {
