@@ -18,7 +18,7 @@ const EVENTS_PER_SECOND = Number(process.env.BENCH_EVENTS_PER_SECOND ?? 10);
 const PULL_SECONDS = 120;
 
 const names = Array.from({ length: BARS }, (_, i) => `bar${String(i).padStart(3, '0')}`);
-// 2 GB over PULL_SECONDS: the percent (0.8 × the bytes' share while downloading, in tenths) moves at nearly every frame.
+// 2 GB over PULL_SECONDS: the percent (the bytes' share, in tenths) moves at nearly every frame.
 const { slotpull } = syntheticSlotpull(
   names,
   { eventsPerSecond: EVENTS_PER_SECOND, maxEvents: EVENTS_PER_SECOND * PULL_SECONDS, layerBytes: 2e9 },

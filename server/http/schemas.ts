@@ -71,7 +71,7 @@ export const PullSnapshotSchema = z
     queue_position: z.int().min(1).nullable().meta({ description: 'While the concurrent-pull cap holds the job back: 1 = next to start.' }),
     state: z.enum(PULL_STATES),
     phase: z.enum(PULL_PHASES).nullable(),
-    percent: z.number().min(0).max(100).nullable().meta({ description: 'null = indeterminate; never decreases within a job; 100 only when completed.' }),
+    percent: z.number().min(0).max(100).nullable().meta({ description: "Share of the image's bytes downloaded (by layer count while sizes are unknown). null = indeterminate; never decreases within a job; at most 99 until completed, 100 only when completed." }),
     bytes_done: nullableCount,
     bytes_total: nullableCount,
     bytes_total_exact: z.boolean(),
