@@ -54,6 +54,7 @@ export function fanoutTables(part, results) {
 }
 
 export function truthTables(part, results) {
+  if (!Array.isArray(part.targets)) return [header(part, results), '', 'Results of the format before issue 12 (no ETA, one target per engine): run `npm run bench -- truth` again.'].join('\n');
   const name = (engine) => (engine === 'docker' ? 'dockerd' : engine);
   const rows = part.rows.map((r) =>
     `| ${name(r.engine)} | ${r.image} (${r.layers} layer${r.layers > 1 ? 's' : ''}, ${r.size_mib} MiB)${r.state === 'completed' ? '' : ` **${r.state}**`} | ${r.run ?? 1} | ${r.duration_s} | ${r.frames} (${r.frames_with_percent}) | ${v(r.percent_gap.max)} / ${v(r.percent_gap.mean)} | ${v(r.wall_gap?.max)} | ${r.percent_went_down ? 'yes' : 'no'} | ${v(r.eta?.p90_error_percent, ' %')} | ${v(r.eta?.offered_percent, ' %')} (from ${v(r.eta?.first_offered_s, ' s')}) | ${v(r.layer_count_gap.max)} | ${v(r.engine_bytes_gap.max)} |`,
