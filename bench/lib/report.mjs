@@ -53,23 +53,38 @@ export function fanoutTables(part, results) {
   ].join('\n');
 }
 
+const engineName = (engine) => (engine === 'docker' ? 'dockerd' : engine);
+
 export function truthTables(part, results) {
+  const cells = part.summary ?? [];
+  const column = (c) => `${engineName(c.engine)} ${c.image}`;
+  const line = (label, value) => `| ${label} | ${cells.map(value).join(' | ')} |`;
+  const judged = (value, unit, target, met) => `${v(value, unit)} (${target}) ${mark(met)}`;
   const rows = part.rows.map((r) =>
-    `| ${r.engine === 'docker' ? 'dockerd' : r.engine} | ${r.image} (${r.layers} layer${r.layers > 1 ? 's' : ''}, ${r.size_mib} MiB)${r.state === 'completed' ? '' : ` **${r.state}**`} | ${r.rate_mib_s} | ${r.duration_s} | ${r.frames} (${r.frames_with_percent}) | ${v(r.percent_gap.max)} / ${v(r.percent_gap.mean)} | ${r.percent_went_down ? 'yes' : 'no'} | ${v(r.layer_count_gap.max)} / ${v(r.layer_count_gap.mean)} | ${v(r.engine_bytes_gap.max)} / ${v(r.engine_bytes_gap.mean)} | ${v(r.percent_gap_signed_mean)} | ${r.target_pp} |`,
+    `| ${engineName(r.engine)} | ${r.image} (${r.layers} layer${r.layers > 1 ? 's' : ''}, ${r.size_mib} MiB)${r.state === 'completed' ? '' : ` **${r.state}**`} | ${r.run ?? 1} | ${r.rate_mib_s} | ${r.duration_s} | ${r.frames} (${r.frames_with_percent}) | ${v(r.percent_gap.max)} / ${v(r.percent_gap.mean)} | ${v(r.wall_gap_max)} | ${r.percent_went_down ? 'yes' : 'no'} | ${v(r.eta_error_p90)} | ${v(r.eta_share)} | ${v(r.engine_bytes_gap.max)} / ${v(r.engine_bytes_gap.mean)} | ${v(r.percent_gap_signed_mean)} |`,
   );
-  const targets = Object.entries(part.targets).map(
-    ([engine, t]) => `- ${engine === 'docker' ? 'dockerd' : engine}: largest gap ${v(t.largest_gap_pp)} points (target ≤ ${t.target_pp}), percent went down: ${t.went_down ? 'yes' : 'never'} — ${mark(t.met)}${t.failed?.length ? ` (pull failed: ${t.failed.join('; ')})` : ''}.`,
-  );
+  const failed = cells.filter((c) => c.failed.length > 0).map((c) => `- ${column(c)}: pull failed (${c.failed.join('; ')}).`);
   return [
     header(part, results),
     '',
-    'Gaps in percentage points (pp) against the bytes the proxy delivered; max / mean over the frames that carry a percent (in brackets: how many).',
+    `Per engine and image over ${part.parameters.runs ?? 1} runs: the largest gap of any run, and the ETA over the frames of all runs with more than a second left. In brackets: the target.`,
     '',
-    '| engine | image | MiB/s per blob | pull s | frames (with percent) | slotpull percent gap max / mean | went down | layer-count gap max / mean | engine-bytes gap max / mean | percent − truth, mean | target |',
-    '|---|---|---:|---:|---:|---:|---|---:|---:|---:|---:|',
+    `| | ${cells.map(column).join(' | ')} |`,
+    `|---|${cells.map(() => '---').join('|')}|`,
+    line('largest gap, percent vs true bytes (pp)', (c) => judged(c.gap_pp, '', `≤ ${c.targets.gap}`, c.met.gap)),
+    line('largest gap vs share of wall time passed (pp)', (c) => judged(c.wall_gap_pp, '', `≤ ${c.targets.wall}`, c.met.wall)),
+    line('… the true bytes vs wall time (pp)', (c) => v(c.truth_wall_gap_pp)),
+    line('percent went down', (c) => `${c.went_down ? 'yes' : 'never'} ${mark(c.met.never_down)}`),
+    line('ETA error, p90 of frames, relative to the time really left', (c) => judged(c.eta_error_p90_pct, ' %', `≤ ${c.targets.eta_error} %`, c.met.eta_error)),
+    line('frames that offer an ETA', (c) => judged(c.eta_share_pct, ' %', `≥ ${c.targets.eta_share} %`, c.met.eta_share)),
+    line('pull s (each run)', (c) => c.pull_s.join(', ')),
+    ...(failed.length > 0 ? ['', ...failed] : []),
+    '',
+    'Each run:',
+    '',
+    '| engine | image | run | MiB/s per blob | pull s | frames (with percent) | percent gap vs bytes max / mean | gap vs wall time max | went down | ETA error p90 % | ETA on % of frames | engine-bytes gap max / mean | percent − truth, mean |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|',
     ...rows,
-    '',
-    ...targets,
   ].join('\n');
 }
 
@@ -203,11 +218,13 @@ export function summaryTable(results) {
     lines.push(`| fan-out | ≤ 20 kB per idle client | RSS ${v(t.memory_per_idle_client.rss_kb)} kB, heap ${v(t.memory_per_idle_client.heap_kb)} kB | RSS ${mark(t.memory_per_idle_client.met_rss)}, heap ${mark(t.memory_per_idle_client.met_heap)} |`);
   }
   const tr = results.parts.truth;
-  if (tr?.targets) {
-    for (const [engine, t] of Object.entries(tr.targets)) {
-      const lc = tr.rows.filter((r) => r.engine === engine).map((r) => r.layer_count_gap.max);
-      lines.push(`| truthfulness | ${engine === 'docker' ? 'dockerd' : engine}: gap ≤ ${t.target_pp} pp, never down | ${v(t.largest_gap_pp)} pp, ${t.went_down ? 'went down' : 'never down'} (layer count: ${Math.max(...lc)} pp) | ${mark(t.met)} |`);
-    }
+  for (const c of tr?.summary ?? []) {
+    const where = `${engineName(c.engine)} ${c.image}`;
+    const all = Object.values(c.met);
+    const met = all.includes(null) ? null : all.every(Boolean);
+    lines.push(
+      `| truthfulness | ${where}: gap ≤ ${c.targets.gap} pp, wall ≤ ${c.targets.wall} pp, never down, ETA p90 ≤ ${c.targets.eta_error} % on ≥ ${c.targets.eta_share} % | gap ${v(c.gap_pp)} pp, wall ${v(c.wall_gap_pp)} pp, ${c.went_down ? 'went down' : 'never down'}, ETA p90 ${v(c.eta_error_p90_pct)} % on ${v(c.eta_share_pct)} % | ${mark(met)} |`,
+    );
   }
   const o = results.parts.overhead;
   if (o?.rows) {
