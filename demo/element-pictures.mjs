@@ -194,6 +194,35 @@ try {
   // Before any pull: chat's image is missing, rerank's is present and its container crashed, embed is served elsewhere.
   await shoot('pull-bar-missing.png', bar('chat'), BAR, 'state', 'missing');
   await shoot('pull-bar-idle.png', bar('rerank', 'show-idle'), BAR, 'state', 'idle');
+  // Unpacking and a stalled download: FAKE frames of a pull that never ran, offered to the page's hub while chat's
+  // image is missing (no frame of the stream replaces them), as the demo runtime cannot hold a pull in either on demand.
+  const offered = async (file, frame) => {
+    const missing = await pullStatus('chat');
+    const page = await open(bar('chat'));
+    try {
+      await waitFor(page, BAR, 'state', 'missing');
+      const snapshot = { ...missing, ...frame, state: 'pulling', image_status: 'pulling', job_id: 'p_picture', updated_at: new Date().toISOString() };
+      await page.evaluate(
+        async (url, tag, s) => (await import(url)).slotHub().offer(document.querySelector(`#shot ${tag}`).base, s),
+        `${base}/elements/slotpull.js`,
+        BAR,
+        snapshot,
+      );
+      await waitFor(page, BAR, 'state', 'determinate');
+      await snap(page, file);
+    } finally {
+      await page.close();
+    }
+  };
+  const GB = 1e9;
+  await offered('pull-bar-determinate-extracting.png', {
+    phase: 'extracting', percent: 99, bytes_done: 1.4 * GB, bytes_total: 1.4 * GB, bytes_total_exact: true,
+    layer: 2, total_layers: 3, extract_percent: 41, eta_s: 6, speed_bps: null,
+  });
+  await offered('pull-bar-determinate-stalled.png', {
+    phase: 'downloading', percent: 37, bytes_done: 0.52 * GB, bytes_total: 1.4 * GB, bytes_total_exact: true,
+    layer: 2, total_layers: 3, stalled_s: 21, eta_s: null, speed_bps: null,
+  });
   await shoot('status-missing.png', status('chat'), STATUS, 'status', 'missing');
   await shoot('banner-crashed.png', banner('rerank'), BANNER, 'state', 'crashed');
   await shoot('status-present.png', status('rerank'), STATUS, 'status', 'present');

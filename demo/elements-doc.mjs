@@ -15,7 +15,7 @@ const manifest = JSON.parse(await readFile(manifestPath, 'utf8'));
 const PICTURES = {
   'slot-image-pull-bar': {
     prefix: 'pull-bar',
-    states: ['missing', 'idle', 'indeterminate', 'determinate', 'reconnecting', 'completed', 'failed', 'cancelled', 'interrupted'],
+    states: ['missing', 'idle', 'indeterminate', 'determinate', 'determinate extracting', 'determinate stalled', 'reconnecting', 'completed', 'failed', 'cancelled', 'interrupted'],
   },
   'slot-error-banner': { prefix: 'banner', states: ['failed', 'interrupted', 'crashed', 'pulling'] },
   'slot-image-status': {

@@ -31,6 +31,14 @@ export const startFailed = (why: string): string => `Could not start the pull: $
 export const cancelFailed = (why: string): string => `Could not cancel the pull: ${why}`;
 export const unknownError = 'the engine gave no reason';
 
+// The pull bar past the download, or stuck in it (the meta line; the bar adds how far: " · 41%", " · 12 sec").
+export const unpackingLayer = (layer: string, total: string): string => `Unpacking layer ${layer} of ${total}`;
+export const unpackingSo = 'Unpacking';
+export const unpacking = 'Unpacking…';
+export const writing = 'Writing the image…';
+export const stalled = (seconds: string): string => `No data for ${seconds}`;
+export const downloaded = (percent: string): string => `downloaded ${percent}`;
+
 // Words for aria-valuetext.
 export const waitingForData = 'waiting for size information';
 export const stateWords = { completed: 'complete', failed: 'failed', cancelled: 'cancelled', reconnecting: 'reconnecting' } as const;

@@ -108,17 +108,39 @@ const present = (items: readonly (string | null | undefined)[]): string[] => ite
 const percentPhrase = (s: PullSnapshot, f: Formatter): string | null => (s.percent === null ? null : f.percent(s.percent));
 
 /**
- * "41%", bytes, speed, ETA and layers: those the snapshot has. While the
- * connection is down (`reconnecting`) the last speed and ETA are no longer
- * true, so they are left out; percent, bytes and layers are how far it got.
+ * What the pull does that the downloaded share cannot say: waiting for data
+ * ("No data for 20 sec"), unpacking (with what the engine tells of it), or
+ * writing the image once every byte is in, so the bar never sits at a silent 99%.
  */
-const phrases = (state: PullBarState, s: PullSnapshot, f: Formatter, display: Display): string[] =>
-  present([
-    percentPhrase(s, f),
+export function phasePhrase(s: PullSnapshot, f: Formatter, display: Display = 'short'): string | null {
+  const { extract_percent: share, extract_seconds: seconds, layer, total_layers: total } = s;
+  if (s.stalled_s !== null) return messages.stalled(f.duration(s.stalled_s, display));
+  if (s.phase === 'extracting') {
+    const amount = share !== null ? f.percent(share) : seconds !== null ? f.elapsed(seconds, display) : null;
+    if (amount === null) return messages.unpacking;
+    const what = share !== null && layer !== null && total !== null ? messages.unpackingLayer(f.count(layer), f.count(total)) : messages.unpackingSo;
+    return `${what}${display === 'short' ? ' · ' : ', '}${amount}`;
+  }
+  return s.phase === 'finalizing' || (s.percent ?? 0) >= 99 ? messages.writing : null;
+}
+
+/**
+ * "41%", what the pull does past the bytes, bytes, speed, ETA and layers:
+ * those the snapshot has. While the connection is down (`reconnecting`) the
+ * last speed and ETA are no longer true, so they are left out; percent,
+ * bytes and layers are how far it got. A stalled pull promises no ETA.
+ */
+const phrases = (state: PullBarState, s: PullSnapshot, f: Formatter, display: Display): string[] => {
+  const percent = percentPhrase(s, f);
+  const phase = phasePhrase(s, f, display);
+  return present([
+    percent !== null && phase !== null && display === 'long' ? messages.downloaded(percent) : percent,
+    phase,
     bytesPhrase(s, f, display),
-    ...(state === PullBarState.reconnecting ? [] : [speedPhrase(s, f, display), etaPhrase(s, f, display)]),
+    ...(state === PullBarState.reconnecting ? [] : [speedPhrase(s, f, display), s.stalled_s === null ? etaPhrase(s, f, display) : null]),
     layerPhrase(s, f, display),
   ]);
+};
 
 /** The meta line: "41%", "612 MB of ≥1.4 GB", "24.5 MB/s", "about 35 sec left", "layer 3/9" while running; the size once complete. */
 export function metaItems(state: PullBarState, s: PullSnapshot | undefined, f: Formatter): string[] {

@@ -47,18 +47,27 @@ export const pullBarStyles = [
     :host(:dir(rtl)) .track {
       scale: -1 1;
     }
-    .indicator {
+    .indicator,
+    .unpack {
       block-size: 100%;
       border-radius: inherit;
       background: var(--slotpull-color-indicator, #2563eb);
       translate: calc(var(--_value, 0%) - 100%);
+    }
+    .unpack {
+      position: absolute;
+      inset: 0;
+    }
+    .unpacking .indicator {
+      opacity: 0.35;
     }
     @media (prefers-reduced-motion: no-preference) {
       .slide {
         transition: translate 200ms linear;
       }
     }
-    .indeterminate .indicator {
+    .indeterminate .indicator,
+    .unpack:not([style]) {
       inline-size: 30%;
       translate: none;
       animation: sweep 1.4s ease-in-out infinite;
@@ -70,7 +79,8 @@ export const pullBarStyles = [
       background: var(--slotpull-color-danger, #b91c1c);
     }
     .cancelled .indicator,
-    .reconnecting .indicator {
+    .reconnecting .indicator,
+    .stalled .indicator {
       background: var(--slotpull-color-muted, #4b5563);
     }
     .failed .label {
@@ -103,7 +113,8 @@ export const pullBarStyles = [
       }
     }
     @media (prefers-reduced-motion: reduce) {
-      .indeterminate .indicator {
+      .indeterminate .indicator,
+      .unpack:not([style]) {
         animation: none;
         inline-size: 100%;
         opacity: 0.35;
@@ -114,7 +125,8 @@ export const pullBarStyles = [
         border: 1px solid CanvasText;
         background: Canvas;
       }
-      .base .indicator {
+      .base .indicator,
+      .unpack {
         forced-color-adjust: none;
         background: Highlight;
       }

@@ -51,8 +51,9 @@ const WORDS_MAX_AGE_MS = 1100;
  * @csspart base - The wrapper of everything below.
  * @csspart label - "Pulling image <name:tag>…", "Image ready", "Pull failed: <error>", "Reconnecting…", "Image not pulled yet".
  * @csspart track - The bar's track; carries role=progressbar.
- * @csspart indicator - The filled part of the track (a sweep while indeterminate).
- * @csspart meta - Bytes, speed, ETA and "layer 3/9" (speed and ETA not while reconnecting).
+ * @csspart indicator - The filled part of the track (a sweep while indeterminate): the share downloaded; muted while no data arrives.
+ * @csspart unpack-indicator - While unpacking, the second fill over the faded download: the share unpacked where the engine says it, else a sweep.
+ * @csspart meta - Percent, "Unpacking layer 2 of 3 · 41%", "Writing the image…" or "No data for 20 sec", bytes, speed, ETA and "layer 3/9" (speed and ETA not while reconnecting, ETA not while stalled).
  * @csspart actions - Where Pull, Retry and Cancel are.
  * @csspart button - Every button.
  * @csspart pull-button - Pull where the image is missing; Re-pull once it is there (after a pull, or with `show-idle`).
@@ -62,7 +63,7 @@ const WORDS_MAX_AGE_MS = 1100;
  *
  * @cssproperty [--slotpull-font=inherit] - Font shorthand of the element.
  * @cssproperty [--slotpull-color-text=#1f2937] - Text.
- * @cssproperty [--slotpull-color-muted=#4b5563] - Secondary text, and the bar while cancelled or reconnecting.
+ * @cssproperty [--slotpull-color-muted=#4b5563] - Secondary text, and the bar while cancelled, reconnecting or no data arrives.
  * @cssproperty [--slotpull-color-track=#e5e7eb] - The track.
  * @cssproperty [--slotpull-color-indicator=#2563eb] - The bar while pulling; focus rings.
  * @cssproperty [--slotpull-color-success=#15803d] - The bar when complete.
@@ -218,9 +219,13 @@ export class SlotImagePullBar extends SlotElement {
 
   #bar(state: PullBarState, words: PullSnapshot): TemplateResult {
     const percent = this.#shown;
+    const s = isRunning(state) ? this.snapshot : undefined;
+    // Unpacking fills the track again over the faded download; a stalled download is striped.
+    const unpacking = s?.phase === 'extracting';
+    const unpacked = s?.extract_percent ?? null;
     return html`<div
       part="track"
-      class="track"
+      class="track ${unpacking ? 'unpacking' : s?.stalled_s != null ? 'stalled' : ''}"
       role="progressbar"
       aria-labelledby="label"
       aria-valuemin="0"
@@ -229,6 +234,7 @@ export class SlotImagePullBar extends SlotElement {
       aria-valuetext=${valueText(state, words, formatterFor(this))}
     >
       <div part="indicator" class="indicator ${this.#slide ? 'slide' : ''}" style=${percent === null ? nothing : `--_value:${percent}%`}></div>
+      ${unpacking ? html`<div part="unpack-indicator" class="unpack" style=${unpacked === null ? nothing : `--_value:${unpacked}%`}></div>` : nothing}
     </div>`;
   }
 

@@ -385,7 +385,7 @@ describe('<slot-image-pull-bar>', () => {
       expect(stateOf(bar)).to.equal('failed');
       expect(text(part(bar, 'label'))).to.equal(`Pull failed: ${VISION_ERROR}`);
       const percent = Number(valueNow(bar));
-      expect(percent).to.be.within(40, 65); // the demo image fails at about 60 % of its bytes (downloads weigh 80 %)
+      expect(percent).to.be.within(45, 80); // the demo image fails at 60 % of its bytes; its manifest unread, the percent is estimated from the layers seen
       expect(part(bar, 'track').getAttribute('aria-valuetext')).to.equal(`failed, ${percent}%`);
       expect(text(shadow(bar).querySelector('[role=status]') as HTMLElement)).to.equal(`Pull of image ${VISION_IMAGE} failed: ${VISION_ERROR}`);
       expect(hasPart(bar, 'pull-button'), 'Retry, not Retry and Pull').to.equal(false);
