@@ -69,9 +69,9 @@ export class Formatter {
     return this.#format('percent', { style: 'percent', maximumFractionDigits: 0, roundingMode: 'floor' }, value / 100);
   }
 
-  /** "612 MB", "1.5 GB"; `atLeast` rounds down, for totals that may still grow. */
-  bytes(value: number, display: Display = 'short', atLeast = false): string {
-    return this.#scaled(value, '', display, atLeast);
+  /** "612 MB", "1.5 GB"; `atLeast` rounds down, for totals that may still grow; a zero takes the unit of `zeroLike`. */
+  bytes(value: number, display: Display = 'short', atLeast = false, zeroLike?: number): string {
+    return this.#scaled(value, '', display, atLeast, zeroLike);
   }
 
   /** "24.5 MB/s". */
@@ -111,14 +111,16 @@ export class Formatter {
   }
 
   /** Bytes (`per` '') or bytes per second (`per` '-per-second') in the largest unit under 1000. */
-  #scaled(value: number, per: string, display: Display, atLeast = false): string {
-    let scaled = Math.max(0, value);
+  #scaled(value: number, per: string, display: Display, atLeast = false, zeroLike = 0): string {
+    const scaled = Math.max(0, value);
+    let basis = scaled > 0 ? scaled : zeroLike;
     let unit = 0;
-    while (scaled >= 1000 && unit < BYTE_UNITS.length - 1) {
-      scaled /= 1000;
+    while (basis >= 1000 && unit < BYTE_UNITS.length - 1) {
+      basis /= 1000;
       unit += 1;
     }
-    return this.#unit(`${BYTE_UNITS[unit]}${per}`, display, scaled, scaled < 100 && unit > 0 ? 1 : 0, atLeast);
+    const inUnit = scaled / 1000 ** unit;
+    return this.#unit(`${BYTE_UNITS[unit]}${per}`, display, inUnit, inUnit < 100 && unit > 0 ? 1 : 0, atLeast);
   }
 
   #unit(unit: string, unitDisplay: Display, value: number, fractionDigits = 0, floor = false): string {

@@ -112,7 +112,8 @@ export const lastPull = (ago: string | null, took: string): string => `pulled ${
 /** "612 MB of ≥1.4 GB" (short) or "612 megabytes of at least 1.4 gigabytes" (long); null without byte counts. */
 export function bytesPhrase(s: PullSnapshot, f: Formatter, display: Display = 'short'): string | null {
   if (s.bytes_done === null) return null;
-  const done = f.bytes(s.bytes_done, display);
+  // Nothing yet reads "0 MB of 16.8 MB", in the total's unit, not "0 byte".
+  const done = f.bytes(s.bytes_done, display, false, s.bytes_total ?? undefined);
   if (s.bytes_total === null) return done;
   const total = f.bytes(s.bytes_total, display, !s.bytes_total_exact);
   if (s.bytes_total_exact) return `${done} of ${total}`;

@@ -26,6 +26,8 @@ describe('formatting', () => {
     expect(bytesPhrase(s, en, 'long')).to.equal('612 megabytes of at least 1.4 gigabytes');
     expect(bytesPhrase({ ...s, bytes_total_exact: true }, en)).to.equal('612 MB of 1.5 GB');
     expect(bytesPhrase(snap({ bytes_done: 999 }), en)).to.equal('999 byte');
+    // The manifest's total arrives before the first byte: nothing yet is said in the total's unit.
+    expect(bytesPhrase(snap({ bytes_done: 0, bytes_total: 16_800_000, bytes_total_exact: true }), en)).to.equal('0 MB of 16.8 MB');
     expect(bytesPhrase(snap({}), en)).to.equal(null);
   });
 
