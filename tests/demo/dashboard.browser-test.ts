@@ -186,8 +186,10 @@ describe('the demo dashboard, screenshots', () => {
     await world.control('pause-engine');
     const held = (await (await world.api('/api/slots/chat/pull/status')).json()) as { percent: number };
     const wanted = Math.floor(held.percent);
+    // The bar's words follow its fill within a second: the picture waits for both.
+    const bar = () => d.inCard('chat', 'slot-image-pull-bar').shadowRoot;
     await waitFor(
-      () => d.inCard('chat', 'slot-image-pull-bar').shadowRoot?.querySelector('[role="progressbar"]')?.getAttribute('aria-valuenow') === String(wanted),
+      () => bar()?.querySelector('[role="progressbar"]')?.getAttribute('aria-valuenow') === String(wanted) && squash(bar()?.textContent).includes(`${wanted}%`),
       `the page at the held ${wanted}%`,
     );
   }
