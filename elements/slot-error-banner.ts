@@ -2,6 +2,7 @@ import { TaskStatus } from '@lit/task';
 import { html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
 import { startPull } from './api.ts';
 import { defineElement } from './define.ts';
+import { BAR_PARTS } from './export-parts.ts';
 import { SlotErrorActionEvent } from './events/slot-error-action.ts';
 import type { SlotErrorDetail, SlotErrorReason } from './events/slot-error-detail.ts';
 import { SlotErrorDismissEvent } from './events/slot-error-dismiss.ts';
@@ -55,7 +56,7 @@ const view = (state: BannerState, id: string | null, message: string): BannerVie
  * @csspart button - Both buttons.
  * @csspart repull-button - Re-pull (a failed or vanished pull); "Pulling…" and disabled while the pull it started runs.
  * @csspart dismiss-button - Dismiss.
- * @csspart pull-bar - The inline `<slot-image-pull-bar>` while a Re-pull runs, when the page has no pull bar for the slot.
+ * @csspart pull-bar - The inline `<slot-image-pull-bar>` while a Re-pull runs, when the page has no pull bar for the slot; its parts as `bar-base`, `bar-indicator`, `bar-meta`, ….
  * @csspart request-error - Why a Re-pull request failed.
  *
  * @cssproperty [--slotpull-font=inherit] - Font shorthand.
@@ -192,7 +193,7 @@ export class SlotErrorBanner extends SlotElement {
         </button>
       </div>
       ${pulling && this.base !== null
-        ? html`<slot-image-pull-bar part="pull-bar" slot-name=${this.slotName} base-url=${this.base}></slot-image-pull-bar>`
+        ? html`<slot-image-pull-bar part="pull-bar" exportparts=${BAR_PARTS} slot-name=${this.slotName} base-url=${this.base}></slot-image-pull-bar>`
         : nothing}
       ${offersRepull && !this.#repulling ? this.#pull.error() : nothing}
     </div>`;

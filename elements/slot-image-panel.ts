@@ -1,20 +1,17 @@
 import { html, LitElement, type PropertyDeclarations, type TemplateResult } from 'lit';
 import { defineElement } from './define.ts';
+import { BAR_PARTS, forward, PULL_BAR_PART_NAMES } from './export-parts.ts';
 import { panelStyles } from './slot-image-panel.styles.ts';
 import './slot-error-banner.ts';
 import './slot-image-pull-bar.ts';
 import './slot-image-status.ts';
 
-/** `exportparts` that forwards `parts` of an inner element as `<prefix>-<part>`. */
-const forward = (prefix: string, parts: string): string =>
-  parts
-    .split(' ')
-    .map((name) => `${name}:${prefix}-${name}`)
-    .join(',');
-
 const STATUS_PARTS = forward('status', 'base indicator label');
-const BAR_PARTS = forward('bar', 'base label track indicator meta actions button pull-button retry-button cancel-button request-error');
-const BANNER_PARTS = forward('banner', 'base icon message actions button repull-button dismiss-button request-error');
+/** The banner's own parts as `banner-*`; its inline bar's as `bar-*`, the names of the panel's bar, so one `::part(bar-indicator)` styles both. */
+const BANNER_PARTS = [
+  forward('banner', 'base icon message actions button repull-button dismiss-button request-error'),
+  ...PULL_BAR_PART_NAMES.split(' ').map((name) => `bar-${name}`),
+].join(',');
 
 /**
  * A whole slot in one tag: its `<slot-image-status>`, `<slot-image-pull-bar>`
@@ -27,7 +24,7 @@ const BANNER_PARTS = forward('banner', 'base icon message actions button repull-
  *
  * @csspart base - The panel: the chip, then the bar, then the banner.
  * @csspart status - The `<slot-image-status>`; its parts as `status-base`, `status-indicator`, `status-label`.
- * @csspart bar - The `<slot-image-pull-bar>`; its parts as `bar-base`, `bar-label`, `bar-track`, `bar-cancel-button`, ….
+ * @csspart bar - The `<slot-image-pull-bar>`; its parts as `bar-base`, `bar-label`, `bar-track`, `bar-cancel-button`, … (the banner's inline bar forwards the same names: one `::part(bar-indicator)` styles both).
  * @csspart banner - The `<slot-error-banner>`; its parts as `banner-base`, `banner-message`, `banner-repull-button`, ….
  *
  * @cssproperty [--slotpull-panel-gap=0.5rem] - Space between the chip, the bar and the banner.

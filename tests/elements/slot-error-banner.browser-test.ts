@@ -110,6 +110,11 @@ describe('<slot-error-banner>', () => {
       const bar = part<SlotImagePullBar>(banner, 'pull-bar');
       expect(bar.localName).to.equal('slot-image-pull-bar');
       await until(bar, () => ['determinate', 'indeterminate'].includes(bar.getAttribute('state') ?? ''), 'the inline bar pulling');
+      // The inline bar's parts are forwarded as bar-*: a page's ::part rule reaches it.
+      const style = document.head.appendChild(document.createElement('style'));
+      style.textContent = 'slot-error-banner::part(bar-track) { outline: 3px solid rgb(1, 2, 3) }';
+      expect(getComputedStyle(part(bar, 'track')).outlineColor).to.equal('rgb(1, 2, 3)');
+      style.remove();
       expect(part<HTMLButtonElement>(banner, 'repull-button').disabled).to.equal(true);
       expect(messageRole(banner)).to.equal('status');
       await expectAccessible(banner, 'pulling');
