@@ -26,7 +26,13 @@ const others = (slots: readonly string[]): string =>
   new Intl.ListFormat('en').format(slots.length > 3 ? [...slots.slice(0, 2), `${slots.length - 2} more`] : slots);
 /** Cancel stops the one engine pull of an image: the button names the other slots it stops. */
 export const cancelAlso = (slots: readonly string[]): string => `Cancel (also stops ${others(slots)})`;
-export const cancelName = (slot: string, slots: readonly string[]): string => `Cancel the pull of ${slot}, also stopping ${others(slots)}`;
+// Accessible names of the buttons: each says its slot, for a page with many ("Cancel the pull of chat").
+export const cancelName = (slot: string, slots: readonly string[]): string =>
+  slots.length === 0 ? `Cancel the pull of ${slot}` : `Cancel the pull of ${slot}, also stopping ${others(slots)}`;
+export const pullName = (slot: string): string => `Pull the image of ${slot}`;
+export const retryName = (slot: string): string => `Retry the pull of ${slot}`;
+export const rePullName = (slot: string): string => `Re-pull the image of ${slot}`;
+export const dismissName = (slot: string): string => `Dismiss the message about ${slot}`;
 export const startFailed = (why: string): string => `Could not start the pull: ${why}`;
 export const cancelFailed = (why: string): string => `Could not cancel the pull: ${why}`;
 export const unknownError = 'the engine gave no reason';
@@ -89,7 +95,6 @@ export const bannerCrashed = (container: string, error: string | null): string =
 export const rePull = 'Re-pull';
 export const rePulling = 'Pulling…';
 export const dismiss = 'Dismiss';
-export const dismissLabel = 'Dismiss this message';
 
 // The status chip (visible text; the hidden prefix gives it context).
 export const chipPrefix = 'Image status: ';

@@ -20,6 +20,8 @@ export interface PullRequestOptions {
   readonly part: string;
   /** The words on the button, unless `button()` is given others. */
   readonly label: string;
+  /** Its accessible name, which says the slot ("Retry the pull of chat"), unless `button()` is given another. */
+  readonly name: (slot: string) => string;
   readonly busyLabel: string;
   /** The sentence for a request that failed. */
   readonly failed: (why: string) => string;
@@ -54,13 +56,14 @@ export class PullRequest {
 
   /**
    * The button; `busy` also disables it (the banner's, while the pull it
-   * started runs). `label` replaces the words on it, `name` gives it an
-   * accessible name of its own (a Cancel that says whom else it stops).
+   * started runs). `label` replaces the words on it and `name` its
+   * accessible name (a Cancel that says whom else it stops); a busy button
+   * is named by its words.
    */
-  button(busy = false, label = this.#options.label, name?: string): TemplateResult {
+  button(busy = false, label = this.#options.label, name = this.#options.name(this.#host.slotName)): TemplateResult {
     const { part, busyLabel } = this.#options;
     busy ||= this.#task.status === TaskStatus.PENDING;
-    return html`<button part="button ${part}" type="button" aria-label=${busy ? nothing : (name ?? nothing)} ?disabled=${busy} @click=${this.#onClick}>
+    return html`<button part="button ${part}" type="button" aria-label=${busy ? nothing : name} ?disabled=${busy} @click=${this.#onClick}>
       ${busy ? busyLabel : label}
     </button>`;
   }

@@ -98,6 +98,7 @@ export class SlotErrorBanner extends SlotElement {
     send: startPull,
     part: 'repull-button',
     label: messages.rePull,
+    name: messages.rePullName,
     busyLabel: messages.rePulling,
     failed: messages.startFailed,
     showing: () => this.#view.key,
@@ -188,7 +189,7 @@ export class SlotErrorBanner extends SlotElement {
       <div class="message" role=${role}><p part="message" class="message-text">${view.message}</p></div>
       <div part="actions" class="actions">
         ${offersRepull ? this.#pull.button(pulling) : nothing}
-        <button part="button dismiss-button" type="button" aria-label=${messages.dismissLabel} @click=${this.#onDismiss}>
+        <button part="button dismiss-button" type="button" aria-label=${messages.dismissName(this.slotName)} @click=${this.#onDismiss}>
           ${messages.dismiss}
         </button>
       </div>

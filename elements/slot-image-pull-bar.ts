@@ -121,6 +121,7 @@ export class SlotImagePullBar extends SlotElement {
     send: startPull,
     part: 'retry-button',
     label: messages.retry,
+    name: messages.retryName,
     busyLabel: messages.retrying,
     failed: messages.startFailed,
     showing: () => this.#job(),
@@ -130,6 +131,7 @@ export class SlotImagePullBar extends SlotElement {
     send: startPull,
     part: 'pull-button',
     label: messages.pull,
+    name: messages.pullName,
     busyLabel: messages.rePulling,
     failed: messages.startFailed,
     showing: () => this.#job(),
@@ -139,6 +141,7 @@ export class SlotImagePullBar extends SlotElement {
     send: cancelPull,
     part: 'cancel-button',
     label: messages.cancel,
+    name: (slot) => messages.cancelName(slot, []),
     busyLabel: messages.cancelling,
     failed: messages.cancelFailed,
     showing: () => this.#job(),
@@ -211,7 +214,7 @@ export class SlotImagePullBar extends SlotElement {
 
   #button(request: PullRequest | null, start: ReturnType<typeof startControl>): TemplateResult | typeof nothing {
     if (request === null) return nothing;
-    if (request !== this.#cancel) return start === 'repull' ? request.button(false, messages.rePull) : request.button();
+    if (request !== this.#cancel) return start === 'repull' ? request.button(false, messages.rePull, messages.rePullName(this.slotName)) : request.button();
     // Cancel stops the image's one engine pull: when other slots share it, the button says so before it is pressed.
     const others = this.snapshot?.shared_with ?? [];
     return others.length === 0 ? request.button() : request.button(false, messages.cancelAlso(others), messages.cancelName(this.slotName, others));

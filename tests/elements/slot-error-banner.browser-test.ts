@@ -94,6 +94,11 @@ describe('<slot-error-banner>', () => {
       const banner = mountBanner(world, 'vision');
       await until(banner, () => stateOf(banner) === 'failed', 'failed');
       expect(messageRole(banner)).to.equal('status'); // there at load
+      // Each button's name says its slot, for a page with many banners.
+      expect(['repull-button', 'dismiss-button'].map((name) => part(banner, name).getAttribute('aria-label'))).to.deep.equal([
+        'Re-pull the image of vision',
+        'Dismiss the message about vision',
+      ]);
       const action = nextEvent<SlotErrorActionEvent>(banner, 'slot-error-action');
       const completed = nextEvent(document, 'slot-pull-complete');
       part<HTMLButtonElement>(banner, 'repull-button').click();

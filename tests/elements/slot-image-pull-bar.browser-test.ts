@@ -266,7 +266,7 @@ describe('<slot-image-pull-bar>', () => {
         expect(hasPart(bar, name), `part ${name}`).to.equal(true);
       }
       // vision shares its image with no other slot: a plain Cancel.
-      expect([text(part(bar, 'cancel-button')), part(bar, 'cancel-button').hasAttribute('aria-label')]).to.deep.equal(['Cancel', false]);
+      expect([text(part(bar, 'cancel-button')), part(bar, 'cancel-button').getAttribute('aria-label')]).to.deep.equal(['Cancel', 'Cancel the pull of vision']);
       const track = getComputedStyle(part(bar, 'track'));
       expect(getComputedStyle(part(bar, 'indicator')).backgroundColor).to.equal('rgb(1, 2, 3)');
       expect(track.backgroundColor).to.equal('rgb(4, 5, 6)');
