@@ -45,7 +45,10 @@ let bare: Sshd;
 beforeAll(async () => {
   await resetEngineEnv(env);
   dir = await mkdtemp(join(tmpdir(), 'slotpull-remote-'));
-  [sshd, bare] = await Promise.all([startSshd({ environment: { DOCKER_HOST: env.docker?.socket ?? fail('no dockerd') } }), startSshd({ environment: { PATH: '/nonexistent' } })]);
+  // One after the other: each picks a free port, and two picking at once can pick the same one (the second
+  // then fails to bind, and its banner check is answered by the first).
+  sshd = await startSshd({ environment: { DOCKER_HOST: env.docker?.socket ?? fail('no dockerd') } });
+  bare = await startSshd({ environment: { PATH: '/nonexistent' } });
   // Contexts as an operator makes them, with the real CLI, into a DOCKER_CONFIG of our own.
   const { ca, cert, key, address } = tls();
   await runTracked(DOCKER_CLI, ['context', 'create', 'tls-ctx', '--docker', `host=${address},ca=${ca},cert=${cert},key=${key}`], { env: { ...process.env, DOCKER_CONFIG: join(dir, 'docker') } });
