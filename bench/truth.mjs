@@ -20,23 +20,16 @@ export const TRUTH_DEFAULTS = {
    * bed's rate, 25 s); `multi` at 1.25 MiB/s per blob, so that it lasts the
    * bed's 6.5 s (at 8 MiB/s it would be over in 1 s, too short for an ETA).
    */
-  rates: { multi: 1.25 * MiB, big: 8 * MiB, 'multi-link': 0 },
-  /**
-   * Bytes/s all blobs share, as one link. `multi-link` is `multi` on a
-   * shared 2.5 MiB/s link instead of per-blob pacing (the same 6.5 s):
-   * there the bytes keep pace with the clock, where per-blob pacing makes
-   * the small blobs finish first.
-   */
-  linkRates: { 'multi-link': 2.5 * MiB },
-  images: ['multi', 'big', 'multi-link'],
+  rates: { multi: 1.25 * MiB, big: 8 * MiB },
+  images: ['multi', 'big'],
   runs: 3,
   /** Issue 12's targets: largest gap vs true bytes (pp), per engine and image. */
-  gapTargets: { docker: { big: 3, multi: 3, 'multi-link': 3 }, podman: { big: 8, multi: 12, 'multi-link': 12 } },
+  gapTargets: { docker: { big: 3, multi: 3 }, podman: { big: 8, multi: 12 } },
   /** Largest gap vs the share of wall time passed (pp). */
   wallTarget: 8,
   /** ETA: p90 relative error (%), and share of frames with more than a second left that offer one (%). */
-  etaErrorTargets: { big: 20, multi: 30, 'multi-link': 30 },
-  etaShareTargets: { big: 80, multi: 60, 'multi-link': 60 },
+  etaErrorTargets: { big: 20, multi: 30 },
+  etaShareTargets: { big: 80, multi: 60 },
 };
 
 /** Frames with less time left than this are not asked for an ETA. */
@@ -50,7 +43,7 @@ export async function runTruth(overrides = {}) {
   for (const engineName of p.engines) {
     const info = env[engineName];
     const { runtime } = await countedEngine(info);
-    const slots = await slotsFrom({ slots: p.images.map((name) => ({ name, provider: 'container', image: seeded(env, name).proxyRef })) }, 'truth');
+    const slots = await slotsFrom({ slots: p.images.map((name) => ({ name, provider: 'container', image: env.images[name].proxyRef })) }, 'truth');
     const http = await slotpullServer(runtime, slots);
     try {
       for (const imageName of p.images) {
@@ -58,11 +51,10 @@ export async function runTruth(overrides = {}) {
       }
     } finally {
       env.proxy.setRate(0);
-      env.proxy.setLinkRate(0);
       await http.close();
     }
     // What was pulled is removed again (the overhead and listing parts need a known state).
-    for (const imageName of p.images) await env.run(engineName, ['rmi', '-f', seeded(env, imageName).proxyRef], { allowFailure: true });
+    for (const imageName of p.images) await env.run(engineName, ['rmi', '-f', env.images[imageName].proxyRef], { allowFailure: true });
   }
   return {
     parameters: { ...p, rates_note: 'bytes/s per response body (each blob), proxy in front of docker-registry on 127.0.0.1' },
@@ -72,17 +64,11 @@ export async function runTruth(overrides = {}) {
   };
 }
 
-/** The seeded image a bed pulls: `multi-link` is `multi` on a shared link. */
-function seeded(env, imageName) {
-  return env.images[imageName.replace(/-link$/, '')];
-}
-
 /** One pull of `imageName` on `engineName`, the image removed first: its frames, analysed. */
 async function pullOnce(env, http, engineName, imageName, run, p) {
-  const image = seeded(env, imageName);
+  const image = env.images[imageName];
   await env.run(engineName, ['rmi', '-f', image.proxyRef], { allowFailure: true });
   env.proxy.setRate(p.rates[imageName]);
-  env.proxy.setLinkRate(p.linkRates[imageName] ?? 0);
   env.proxy.resetStats();
   log(`truth: ${engineName} pulls ${imageName} (${(image.totalSize / MiB).toFixed(1)} MiB) at ${(p.rates[imageName] / MiB).toFixed(2)} MiB/s per blob, run ${run}/${p.runs}`);
   const delivered = () => {

@@ -30,8 +30,6 @@ export interface ProxyStats {
   openSockets: number;
   /** Current rate in bytes/s (0 = unthrottled). */
   rate: number;
-  /** Bytes/s all bodies share (0 = no shared limit). */
-  linkRate: number;
   /** True while connections are refused. */
   down: boolean;
   /** True while every body is held where it is (connections stay open). */
@@ -45,15 +43,13 @@ export interface ThrottleProxy {
   address: string;
   /**
    * Base URL of the control endpoints (`http://127.0.0.1:<port>/__proxy/`):
-   * `GET stats`, `POST rate?bps=N`, `POST link-rate?bps=N`, `POST break`, `POST down?on=1|0`, `POST pause?on=1|0`, `POST reset`.
+   * `GET stats`, `POST rate?bps=N`, `POST break`, `POST down?on=1|0`, `POST pause?on=1|0`, `POST reset`.
    */
   controlUrl: string;
   /** Current rate in bytes/s. */
   readonly rate: number;
   /** Paces every response body, running ones included, to `bps` (0 = unthrottled). */
   setRate(bps: number): void;
-  /** Limits all bodies together to `bps`, shared among them, as one link (0 = no shared limit); `setRate` still limits each. */
-  setLinkRate(bps: number): void;
   /** `true`: no body byte is sent, connections stay open (a stalled download); `false`: bodies go on at the rate. */
   setPaused(on: boolean): void;
   stats(): ProxyStats;

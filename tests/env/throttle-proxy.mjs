@@ -34,9 +34,6 @@ export async function startThrottleProxy(options) {
   const { target, rate: initialRate = DEFAULT_RATE_BPS, host = '127.0.0.1' } = options;
   checkRate(initialRate);
   let rate = initialRate;
-  /** Bytes/s all bodies share (a link, where `rate` is each connection's own limit); 0 = no shared limit. */
-  let linkRate = 0;
-  const link = { budget: 0, last: performance.now() };
   let down = false;
   let paused = false;
   let closed = false;
@@ -144,17 +141,14 @@ export async function startThrottleProxy(options) {
       last = now;
       // Write in slices of a tick's worth (or the rest), not in dribbles.
       if (queued > 0 && budget < Math.min(queued, slice)) return schedule(TICK_MS);
-      let allowed = Math.min(budget, linkAllowance(now));
-      while (queue.length > 0 && allowed >= 1) {
+      while (queue.length > 0 && budget >= 1) {
         const head = /** @type {Buffer} */ (queue[0]);
-        const size = Math.min(head.length, Math.floor(Math.min(allowed, Number.MAX_SAFE_INTEGER)));
+        const size = Math.min(head.length, Math.floor(Math.min(budget, Number.MAX_SAFE_INTEGER)));
         const part = head.subarray(0, size);
         if (size === head.length) queue.shift();
         else queue[0] = head.subarray(size);
         queued -= size;
         budget -= size;
-        allowed -= size;
-        link.budget -= size;
         const flushed = res.write(part, (err) => {
           if (!err) countBytes(key, size);
         });
@@ -175,20 +169,6 @@ export async function startThrottleProxy(options) {
         schedule(TICK_MS);
       }
     }
-  }
-
-  /**
-   * What the shared link lets one body send now: its bytes in hand, refilled
-   * at `linkRate`, at most this body's share of them, so that the bodies
-   * split the link as TCP flows roughly do.
-   * @param {number} now
-   */
-  function linkAllowance(now) {
-    if (linkRate === 0) return Infinity;
-    const slice = (linkRate * TICK_MS) / 1000;
-    link.budget = Math.min(link.budget + (linkRate * (now - link.last)) / 1000, slice * MAX_BURST_TICKS);
-    link.last = now;
-    return Math.max(0, Math.min(link.budget, (slice * MAX_BURST_TICKS) / Math.max(1, pacers.size)));
   }
 
   /** @param {string} key @param {number} size */
@@ -232,12 +212,6 @@ export async function startThrottleProxy(options) {
     rate = bps;
   }
 
-  /** @param {number} bps */
-  function setLinkRate(bps) {
-    checkRate(bps);
-    linkRate = bps;
-  }
-
   /** @returns {import('./throttle-proxy.d.mts').ProxyStats} */
   function snapshot() {
     return {
@@ -246,7 +220,6 @@ export async function startThrottleProxy(options) {
       activeRequests: upstreams.size,
       openSockets: sockets.size,
       rate,
-      linkRate,
       down,
       paused,
     };
@@ -265,10 +238,6 @@ export async function startThrottleProxy(options) {
         case `POST ${CONTROL_PREFIX}rate`: {
           const bps = Number(url.searchParams.get('bps'));
           setRate(bps);
-          return reply(200, snapshot());
-        }
-        case `POST ${CONTROL_PREFIX}link-rate`: {
-          setLinkRate(Number(url.searchParams.get('bps')));
           return reply(200, snapshot());
         }
         case `POST ${CONTROL_PREFIX}break`:
@@ -305,7 +274,6 @@ export async function startThrottleProxy(options) {
       return rate;
     },
     setRate,
-    setLinkRate,
     setPaused,
     stats: snapshot,
     resetStats() {
