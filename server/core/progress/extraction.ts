@@ -7,6 +7,7 @@
  * how long the rest will take.
  */
 import type { Layer } from './layer.ts';
+import { layerWeights } from './layer-weights.ts';
 
 /** How the engine counts extraction: unknown (null) until its first `Extracting` line with a count. */
 export type ExtractionUnits = 'bytes' | 'seconds' | null;
@@ -14,12 +15,8 @@ export type ExtractionUnits = 'bytes' | 'seconds' | null;
 /** The layers that need extracting (not cached), as extraction sees them. */
 export type ExtractionLayer = Pick<Layer, 'phase' | 'size' | 'extracted' | 'extractStartedAt' | 'extractEndedAt'>;
 
-/** Weight of each layer: its size, or the mean of the known sizes (1 each when none is known). */
-function weights(layers: readonly ExtractionLayer[]): number[] {
-  const sizes = layers.flatMap((layer) => (layer.size === null ? [] : [layer.size]));
-  const mean = sizes.length > 0 ? sizes.reduce((a, b) => a + b, 0) / sizes.length : 1;
-  return layers.map((layer) => layer.size ?? mean);
-}
+/** Weight of each layer (layer-weights.ts). */
+const weights = (layers: readonly ExtractionLayer[]): number[] => layerWeights(layers.map((layer) => layer.size));
 
 /** Bytes of a layer extracted, 0..weight. */
 function extractedBytes(layer: ExtractionLayer, weight: number): number {

@@ -7,6 +7,7 @@
  * Extraction is not part of it: it has its own measure (extraction.ts).
  */
 import type { JobState, LayerPhase } from '../types.ts';
+import { layerWeights } from './layer-weights.ts';
 
 /** Highest percent shown before the pull has completed. */
 export const MAX_PULLING_PERCENT = 99;
@@ -31,22 +32,18 @@ export interface PercentInput {
 
 /**
  * The share of the image's bytes downloaded, 0..100, unrounded; null while
- * unknown. A layer weighs its size; a layer whose size is not known yet
- * weighs the mean of the known sizes (one each when none is known), so that
- * many layers announced late (dockerd names a size when a layer starts)
- * neither run the percent ahead nor freeze it.
+ * unknown. Layers weigh by size, a size not known yet by the mean of the
+ * known ones (layer-weights.ts): dockerd names a size when a layer starts.
  */
 export function rawPercent({ layers, sawBytes }: PercentInput): number | null {
   if (!sawBytes || layers.length === 0) return null;
-  const sizes = layers.flatMap((layer) => (layer.size === null ? [] : [layer.size]));
-  const unknownWeight = sizes.length > 0 ? sizes.reduce((a, b) => a + b, 0) / sizes.length : 1;
+  const weights = layerWeights(layers.map((layer) => layer.size));
   let done = 0;
   let total = 0;
-  for (const layer of layers) {
-    const weight = layer.size ?? unknownWeight;
-    done += weight * downloadShare(layer);
-    total += weight;
-  }
+  layers.forEach((layer, i) => {
+    done += weights[i]! * downloadShare(layer);
+    total += weights[i]!;
+  });
   return total > 0 ? (done / total) * 100 : null;
 }
 

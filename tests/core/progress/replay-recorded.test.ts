@@ -80,6 +80,20 @@ const COMPLETED_BIG = {
   percentAtEnd: 99,
 } as const satisfies RecordedExpected;
 
+/** A completed pull of `multi` on dockerd, recorded or (containerd store) built from the format. */
+const COMPLETED_MULTI = {
+  http: 200,
+  outcome: 'completed',
+  layers: [done('multi3'), done('multi5'), done('multi8')],
+  layer: 3,
+  total_layers: 3,
+  layers_cached: 0,
+  bytes_done: 16_780_489,
+  bytes_total: 16_780_489,
+  bytes_total_exact: true,
+  percentAtEnd: 99,
+} as const satisfies RecordedExpected;
+
 const RECORDED: Record<string, RecordedExpected> = {
   'podman-4.3-compat-create-multi-4MBps.timed.txt': {
     http: 200,
@@ -148,18 +162,7 @@ const RECORDED: Record<string, RecordedExpected> = {
     ...PODMAN_BROKEN_BIG,
     outcome: { error_code: 'pull.interrupted', error: podmanEof('storage3763887908') },
   },
-  'dockerd-20.10-create-multi-4MBps.timed.txt': {
-    http: 200,
-    outcome: 'completed',
-    layers: [done('multi3'), done('multi5'), done('multi8')],
-    layer: 3,
-    total_layers: 3,
-    layers_cached: 0,
-    bytes_done: 16_780_489,
-    bytes_total: 16_780_489,
-    bytes_total_exact: true,
-    percentAtEnd: 99,
-  },
+  'dockerd-20.10-create-multi-4MBps.timed.txt': COMPLETED_MULTI,
   'dockerd-20.10-create-multi-present.timed.txt': {
     http: 200,
     outcome: 'completed', // dockerd names no layer of an image it has: Digest and "Image is up to date" only
@@ -223,18 +226,7 @@ const RECORDED: Record<string, RecordedExpected> = {
   // Broken once, retried with a Range request, then completed: no error line.
   'dockerd-20.10-create-break-1MBps.timed.txt': COMPLETED_BIG,
   // Built from the published format (see the README), not recorded.
-  'docker-29-containerd-format-create-multi-4MBps.timed.txt': {
-    http: 200,
-    outcome: 'completed',
-    layers: [done('multi3'), done('multi5'), done('multi8')],
-    layer: 3,
-    total_layers: 3,
-    layers_cached: 0,
-    bytes_done: 16_780_489,
-    bytes_total: 16_780_489,
-    bytes_total_exact: true,
-    percentAtEnd: 99,
-  },
+  'docker-29-containerd-format-create-multi-4MBps.timed.txt': COMPLETED_MULTI,
 };
 
 /** Replays a recorded stream and ends it as runPull (server/core/registry/pull-loop.ts) does: complete() when it ended without an error. */
