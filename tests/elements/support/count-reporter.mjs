@@ -1,5 +1,5 @@
 // A web-test-runner reporter that writes the run's counts to a JSON file for
-// tests/run.sh's closing line: {passed, failed}. A skipped test counts as
+// tests/run.sh's closing line: {passed, failed, names of the failures}. A skipped test counts as
 // failed, and so does a test file whose errors are not any test's (a file
 // that failed to load, a failing hook).
 import { writeFileSync } from 'node:fs';
@@ -14,16 +14,23 @@ export function countReporter(file) {
     stop({ sessions }) {
       let passed = 0;
       let failed = 0;
+      const names = [];
       for (const session of sessions) {
         const tests = testsOf(session.testResults);
         for (const test of tests) {
           if (test.passed && !test.skipped) passed += 1;
-          else failed += 1;
+          else {
+            failed += 1;
+            names.push(`${session.testFile}: ${test.name}${test.skipped ? ' (skipped)' : ''}`);
+          }
         }
         const testFailed = tests.some((test) => !test.passed || test.skipped);
-        if ((session.errors.length > 0 || session.passed === false || tests.length === 0) && !testFailed) failed += 1;
+        if ((session.errors.length > 0 || session.passed === false || tests.length === 0) && !testFailed) {
+          failed += 1;
+          names.push(`${session.testFile}: the file failed outside its tests`);
+        }
       }
-      writeFileSync(file, `${JSON.stringify({ passed, failed, files: sessions.length })}\n`);
+      writeFileSync(file, `${JSON.stringify({ passed, failed, files: sessions.length, names })}\n`);
     },
   };
 }
