@@ -10,7 +10,7 @@
  */
 import type { JobState, LayerPlan, ProgressEvent, PullErrorCode, PullPhase, PullProgressFields } from '../types.ts';
 import { errorCodeFor } from './error-code.ts';
-import { EtaCountdown, ETA_RATE_WINDOW_MS, MIN_ETA_HISTORY_MS, secondsToReady } from './eta.ts';
+import { EtaCountdown, ETA_RATE_WINDOW_MS, MIN_ETA_HISTORY_MS, secondsToReady, slowestLayerSeconds } from './eta.ts';
 import { extractionSecondsLeft, extractPercent, extractSeconds, type ExtractionUnits } from './extraction.ts';
 import { ImageIds } from './image-ids.ts';
 import { canMove, inHand, isDownloaded, LAYER_RANK, layerSnapshot, vouchedFor, type Layer, type LayerEvent } from './layer.ts';
@@ -192,7 +192,7 @@ export class PullProgress {
         phase === 'extracting'
           ? extractionLeft
           : this.#etaRate.historyMs(now) >= MIN_ETA_HISTORY_MS
-            ? secondsToReady(bytesTotal - bytesDone, this.#etaRate.bytesPerSecond(now), extractionLeft)
+            ? secondsToReady(bytesTotal - bytesDone, this.#etaRate.bytesPerSecond(now), extractionLeft, slowestLayerSeconds(fetched, now))
             : null;
     }
     const eta = this.#eta.show(estimate, now);
@@ -255,6 +255,7 @@ export class PullProgress {
       case 'downloading':
         if (current !== undefined) {
           this.#layers.receive(layer, current);
+          layer.pace = { firstAt: layer.pace?.firstAt ?? now, firstReceived: layer.pace?.firstReceived ?? layer.received, lastAt: now };
           layer.hasBytes = true;
           layer.reported = Math.max(layer.reported, layer.offset + current);
           layer.mayBeConfigBlob = false; // bytes: a real layer
@@ -291,6 +292,7 @@ export class PullProgress {
     if (event.current === undefined) return;
     this.#extractionUnits = extractionUnitsOf(event);
     layer.extractStartedAt ??= now;
+    layer.extractReportedAt = now;
   }
 
   /**

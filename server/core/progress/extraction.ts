@@ -13,7 +13,7 @@ import { layerWeights } from './layer-weights.ts';
 export type ExtractionUnits = 'bytes' | 'seconds' | null;
 
 /** The layers that need extracting (not cached), as extraction sees them. */
-export type ExtractionLayer = Pick<Layer, 'phase' | 'size' | 'extracted' | 'extractStartedAt' | 'extractEndedAt'>;
+export type ExtractionLayer = Pick<Layer, 'phase' | 'size' | 'extracted' | 'extractStartedAt' | 'extractEndedAt' | 'extractReportedAt'>;
 
 /** Weight of each layer (layer-weights.ts). */
 const weights = (layers: readonly ExtractionLayer[]): number[] => layerWeights(layers.map((layer) => layer.size));
@@ -55,18 +55,21 @@ export function extractSeconds(layers: readonly ExtractionLayer[], units: Extrac
 }
 
 /**
- * What a layer tells of the extraction pace at `now`: the seconds it took (or
- * has taken) for the bytes it extracted, timed from its lines. A layer still
+ * What a layer tells of the extraction pace: the seconds it took (or has
+ * taken) for the bytes it extracted, timed from its lines. A layer still
  * extracting counts where the engine counts bytes (dockerd), so that a
- * one-layer image has a pace before its end.
+ * one-layer image has a pace before its end; timed to its latest count, not
+ * to now (a frame between two counts is no slowdown: taken as one, a layer
+ * a frame after its first count promised a minute for a second's work).
  */
-function extractionSample(layer: ExtractionLayer, units: ExtractionUnits, now: number): { seconds: number; bytes: number } | null {
-  if (layer.extractStartedAt === null || layer.size === null) return null;
+function extractionSample(layer: ExtractionLayer, units: ExtractionUnits): { seconds: number; bytes: number } | null {
+  const { extractStartedAt: startedAt, extractReportedAt: reportedAt } = layer;
+  if (startedAt === null || layer.size === null) return null;
   if (layer.phase === 'complete' && layer.extractEndedAt !== null) {
-    return { seconds: (layer.extractEndedAt - layer.extractStartedAt) / 1000, bytes: layer.size };
+    return { seconds: (layer.extractEndedAt - startedAt) / 1000, bytes: layer.size };
   }
-  if (units === 'bytes' && layer.phase === 'extracting' && (layer.extracted ?? 0) > 0 && now > layer.extractStartedAt) {
-    return { seconds: (now - layer.extractStartedAt) / 1000, bytes: Math.min(layer.size, layer.extracted!) };
+  if (units === 'bytes' && layer.phase === 'extracting' && (layer.extracted ?? 0) > 0 && reportedAt !== null && reportedAt > startedAt) {
+    return { seconds: (reportedAt - startedAt) / 1000, bytes: Math.min(layer.size, layer.extracted!) };
   }
   return null;
 }
@@ -82,7 +85,7 @@ export function extractionSecondsLeft(layers: readonly ExtractionLayer[], units:
   let seconds = 0;
   let bytes = 0;
   for (const layer of layers) {
-    const sample = extractionSample(layer, units, now);
+    const sample = extractionSample(layer, units);
     if (sample === null) continue;
     seconds += sample.seconds;
     bytes += sample.bytes;

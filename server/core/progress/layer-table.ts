@@ -63,7 +63,9 @@ export class LayerTable {
     layer.offset = 0;
     layer.received = 0;
     layer.extracted = null;
+    layer.pace = null;
     layer.extractStartedAt = null;
+    layer.extractReportedAt = null;
     return true;
   }
 

@@ -28,9 +28,13 @@ export interface Layer {
   planned: boolean;
   /** Named by the engine (a planned layer the engine never names was not fetched). */
   named: boolean;
+  /** The layer's first and latest byte reports of the current attempt: its own download rate (see eta.ts). */
+  pace: { firstAt: number; firstReceived: number; lastAt: number } | null;
   /** When the engine first reported this layer extracting, and when it reported it complete (ms). */
   extractStartedAt: number | null;
   extractEndedAt: number | null;
+  /** When the engine last reported this layer's extraction count (its pace is timed up to then, not to now). */
+  extractReportedAt: number | null;
 }
 
 /** Order of a layer's life; an update never moves a layer to a lower rank. */
@@ -57,8 +61,10 @@ export function newLayer(id: string, mayBeConfigBlob: boolean): Layer {
     reported: 0,
     planned: false,
     named: false,
+    pace: null,
     extractStartedAt: null,
     extractEndedAt: null,
+    extractReportedAt: null,
   };
 }
 

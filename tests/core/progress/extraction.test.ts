@@ -49,11 +49,13 @@ describe('extractionSecondsLeft', () => {
   it('times the layers left at the pace of those extracted, from their lines (bytes)', () => {
     const layers = [
       layer('complete', 1_000, { extractStartedAt: 0, extractEndedAt: 500 }), // 0.5 ms per byte
-      layer('extracting', 2_000, { extracted: 1_000, extractStartedAt: 600 }),
+      layer('extracting', 2_000, { extracted: 1_000, extractStartedAt: 600, extractReportedAt: 700 }),
       layer('downloading', 4_000),
     ];
     // With the layer now extracting (1000 bytes in 0.1 s): 2000 bytes in 0.6 s, 0.3 ms per byte, 5000 bytes to go.
     expect(extractionSecondsLeft(layers, 'bytes', 700)).toBeCloseTo(1.5, 10);
+    // A frame later, with no new count: the same pace, not a slower one.
+    expect(extractionSecondsLeft(layers, 'bytes', 900)).toBeCloseTo(1.5, 10);
   });
 
   it('times the layers left by the time the current one has been extracting, where the engine counts seconds', () => {
@@ -79,8 +81,13 @@ describe('extractionSecondsLeft', () => {
 
 describe('extractionSecondsLeft, with the layer now extracting', () => {
   it('takes its pace from the bytes it extracted so far where the engine counts bytes: a one-layer image has an ETA while it unpacks', () => {
-    const layers = [layer('extracting', 1_000, { extracted: 250, extractStartedAt: 0 })];
+    const layers = [layer('extracting', 1_000, { extracted: 250, extractStartedAt: 0, extractReportedAt: 500 })];
     expect(extractionSecondsLeft(layers, 'bytes', 500)).toBe(1.5); // 250 bytes in 0.5 s, 750 to go
+  });
+
+  it('has no pace from its first count alone', () => {
+    // dockerd's first count comes with the first chunk: timed to a later frame, 0.1 % in 200 ms promised a minute.
+    expect(extractionSecondsLeft([layer('extracting', 1_000, { extracted: 1, extractStartedAt: 0, extractReportedAt: 0 })], 'bytes', 200)).toBeNull();
   });
 
   it('cannot where the engine counts seconds', () => {
