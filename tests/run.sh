@@ -7,9 +7,9 @@
 # Runners: vitest on this machine's node (projects unit and engines, npm run
 # test:unit / test:engines), the unit project again on Node 22, Node 24 and
 # Deno (tests/unit-on.sh, npm run test:unit:node22 / :node24 / :deno), and
-# web-test-runner (npm run test:elements). The other runtimes' passes run in
-# the background at a lower priority while the engine and element tests
-# mostly wait on real engines, a throttled registry and a browser.
+# web-test-runner (npm run test:elements). The other runtimes' passes, then
+# the element tests, run in the background beside the vitest run, whose
+# engine tests mostly wait on real engines and a throttled registry.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -62,36 +62,43 @@ other_runtimes() {
     local started=$SECONDS
     nice -n 19 bash tests/unit-on.sh "$runtime" --reporter=dot --reporter=json --outputFile.json="$results/unit-$runtime.json" \
       >"$results/unit-$runtime.log" 2>&1
-    local status=$?
-    echo "$status $((SECONDS - started))" >"$results/unit-$runtime.status"
+    record "vitest unit on $runtime" vitest "$results/unit-$runtime.json" $? $((SECONDS - started))
   done
 }
-other_runtimes &
-others=$!
+
+# Element tests (web-test-runner in Chromium, against the built server) when
+# there are any; a runner with no tests is left out of the closing line. Into
+# a log (printed at the end), as they run beside the vitest run.
+element_tests() {
+  [ -n "$(find tests/elements -name '*.browser-test.ts' 2>/dev/null | head -n 1)" ] || return 0
+  local started=$SECONDS
+  SLOTPULL_WTR_COUNTS="$results/wtr.json" npx web-test-runner >"$results/wtr.log" 2>&1
+  record web-test-runner wtr "$results/wtr.json" $? $((SECONDS - started))
+}
+
+# Both in the background, one after the other: the element tests start once
+# the other runtimes' CPU-bound passes are done (about 6 minutes in), beside
+# the last minute or so of the vitest run, whose engine and system tests
+# mostly wait on real engines and a throttled registry; run after it, they
+# made npm test a minute longer.
+{ other_runtimes; element_tests; } &
+background=$!
 
 started=$SECONDS
 npx vitest run --config tests/vitest.config.ts --reporter=default --reporter=json --outputFile.json="$results/vitest.json"
-status=$?
-record "vitest on node $(node --version) (unit, processes, engines, system)" vitest "$results/vitest.json" $status $((SECONDS - started))
-
-# Element tests (web-test-runner in Chromium, against the built server) when
-# there are any; a runner with no tests is left out of the closing line.
-if [ -n "$(find tests/elements -name '*.browser-test.ts' 2>/dev/null | head -n 1)" ]; then
-  started=$SECONDS
-  SLOTPULL_WTR_COUNTS="$results/wtr.json" npx web-test-runner
-  status=$?
-  record web-test-runner wtr "$results/wtr.json" $status $((SECONDS - started))
-fi
+record "vitest on node $(node --version) (unit, processes, engines, system)" vitest "$results/vitest.json" $? $((SECONDS - started))
 
 waited=$SECONDS
-wait "$others"
-echo "waited $((SECONDS - waited)) s for the other runtimes after the element tests"
+wait "$background"
+echo "waited $((SECONDS - waited)) s for the other runtimes and the element tests after vitest"
 for runtime in "${OTHER_RUNTIMES[@]}"; do
   echo "--- vitest unit on $runtime (tests/unit-on.sh $runtime)"
   cat "$results/unit-$runtime.log"
-  read -r status seconds <"$results/unit-$runtime.status" 2>/dev/null || { status=1 seconds=0; }
-  record "vitest unit on $runtime" vitest "$results/unit-$runtime.json" "$status" "$seconds"
 done
+if [ -f "$results/wtr.log" ]; then
+  echo "--- web-test-runner"
+  cat "$results/wtr.log"
+fi
 
 echo "npm test took $SECONDS s"
 node tests/tally.mjs "$results"
