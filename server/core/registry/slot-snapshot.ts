@@ -1,11 +1,11 @@
 /** A slot's PullSnapshot (docs/api.md, PullSnapshot), from its job or, with no job, from its image's presence; with the slot's facts. */
 import type { ContainerSlot } from '../slot.ts';
 import type { ImagePresence, PullSnapshot, SlotFacts } from '../types.ts';
-import type { PullJobView } from './pull-job.ts';
+import type { JobProgress, PullJobView } from './pull-job.ts';
 
-/** The snapshot of the slot's job as it is now. */
-export function jobSnapshot(slot: ContainerSlot, job: PullJobView, facts: SlotFacts): PullSnapshot {
-  return { slot_name: slot.name, image: slot.image.raw, job_id: job.id, runtime: job.runtime, ...job.progress(), server_restarts: job.serverRestarts, ...facts };
+/** The snapshot of the slot's job, with the job's `progress` (default: as it is now). */
+export function jobSnapshot(slot: ContainerSlot, job: PullJobView, facts: SlotFacts, progress: JobProgress = job.progress()): PullSnapshot {
+  return { slot_name: slot.name, image: slot.image.raw, job_id: job.id, runtime: job.runtime, ...progress, server_restarts: job.serverRestarts, ...facts };
 }
 
 /** The snapshot of a slot no job has touched lately: its image's presence, and its facts. */

@@ -107,6 +107,25 @@ describe('SlotFeed', () => {
       expect(next.data).toBe(JSON.stringify(next.snapshot));
     });
 
+    it('gives the slots of one job the same progress in a frame, though each is built at its own moment', async () => {
+      registryOf(null).start(chat.image);
+      await Promise.all([feed.frame(chat), feed.frame(code)]);
+      // A second and more of history, for a speed.
+      for (let frame = 1; frame <= 7; frame += 1) {
+        local.pulls[0]!.push(dockerLine('Downloading', LAYER, { current: frame * 1_000_000, total: 9_000_000 }));
+        await settle();
+        await vi.advanceTimersByTimeAsync(FRAME_INTERVAL_MS);
+      }
+      const chatNow = feed.frameNow(chat)!.snapshot;
+      // code's frame is asked 50 ms later in the same beat: its speed would have been lower.
+      await vi.advanceTimersByTimeAsync(50);
+      const codeNow = feed.frameNow(code)!.snapshot;
+      expect(chatNow.speed_bps).not.toBeNull();
+      const { slot_name: _chat, shared_with: _chatShared, ...chatProgress } = chatNow;
+      const { slot_name: _code, shared_with: _codeShared, ...codeProgress } = codeNow;
+      expect(codeProgress).toEqual(chatProgress);
+    });
+
     it('keeps a frame per slot: two slots on one job each get their own name, and name each other as sharing it', async () => {
       registryOf(null).start(chat.image);
       const [chatFrame, codeFrame, gpuFrame, tinyFrame] = await Promise.all([chat, code, gpu, tiny].map((slot) => feed.frame(slot)));
