@@ -162,13 +162,14 @@ describe('load on loopback', () => {
     /**
      * The bound on RSS growth over the window, with 100 stalled clients on
      * /api/events for 100 slots: above the noise of a Node process whose
-     * heap is capped (see OLD_SPACE_MB; −1 to +9 MB seen), and far below what a
-     * server that queued frames for its readers would hold after 5 s
-     * (100 × a reader's byte rate × 5 s, asserted below to be at least 10
-     * times this bound). slotpull holds at most one pending frame per
-     * stream plus the socket's write buffer (16 kB): about 2 MB for 100.
+     * heap is capped (see OLD_SPACE_MB; −1 to +9 MB seen on a quiet machine,
+     * up to 22 MB at load 14), and far below what a server that queued
+     * frames for its readers would hold after 5 s (100 × a reader's byte
+     * rate × 5 s, asserted below to be at least 5 times this bound; 175 MB
+     * and more seen). slotpull holds at most one pending frame per stream
+     * plus the socket's write buffer (16 kB): about 2 MB for 100.
      */
-    const RSS_GROWTH_BOUND = 16 * MiB;
+    const RSS_GROWTH_BOUND = 32 * MiB;
     /**
      * V8's old space is capped so that RSS shows what the server holds, not
      * GC slack: uncapped, its RSS climbs about 30 MB in 10 s as V8 grows the
@@ -178,11 +179,17 @@ describe('load on loopback', () => {
      * die of OOM on the JS side.
      */
     const OLD_SPACE_MB = 32;
+    /**
+     * And its young generation: V8 grows the semi-spaces (up to 16 MB each)
+     * when the process allocates fast, as a server on a loaded machine
+     * catching up does: RSS grew 22 MB with the same frames held (CI, load 14).
+     */
+    const SEMI_SPACE_MB = 2;
     const dir = await mkdtemp(join(tmpdir(), 'slotpull-load-'));
     const config = join(dir, 'slots.json');
     const names = Array.from({ length: SLOTS }, (_, i) => `n${String(i).padStart(3, '0')}`);
     await writeFile(config, JSON.stringify({ slots: names.map((name) => ({ name, provider: 'container', image: DEMO_IMAGE })) }));
-    const server = spawn(process.execPath, [`--max-old-space-size=${OLD_SPACE_MB}`, ENTRY, '--runtime', 'demo', '--demo-seed', '7', '--config', config, '--port', '0', '--state-dir', 'none'], {
+    const server = spawn(process.execPath, [`--max-old-space-size=${OLD_SPACE_MB}`, `--max-semi-space-size=${SEMI_SPACE_MB}`, ENTRY, '--runtime', 'demo', '--demo-seed', '7', '--config', config, '--port', '0', '--state-dir', 'none'], {
       env: { PATH: process.env.PATH ?? '' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -219,7 +226,7 @@ describe('load on loopback', () => {
           `n000 frames/s ${baseline.map((w) => w.framesPerSecond.toFixed(1)).join(',')} → ${during.map((w) => w.framesPerSecond.toFixed(1)).join(',')}, ` +
           `max gap ${baseline.map((w) => w.maxGapMs).join(',')} → ${during.map((w) => w.maxGapMs).join(',')} ms`,
       );
-      expect(wouldQueue).toBeGreaterThan(10 * RSS_GROWTH_BOUND);
+      expect(wouldQueue).toBeGreaterThan(5 * RSS_GROWTH_BOUND);
       expect(rssAfter - rssBefore).toBeLessThan(RSS_GROWTH_BOUND);
       // Readers are not held up by the stalled ones: they keep getting the pull's frames (a change about every
       // 250 ms, at most 5 a second). Loose bounds: a loaded 2-core machine slows them, a blocked stream stops them.
