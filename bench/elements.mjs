@@ -150,7 +150,8 @@ async function oneRun(browser, p, motions) {
     await page.evaluateOnNewDocument(probes);
     await page.setViewport({ width: p.width, height: 900 });
     await page.goto(serverChild.ready.page, { waitUntil: 'load' });
-    await barsIn(page, 'idle', p);
+    // Every image missing: each bar says so and offers Pull (the `missing` state, issue 13).
+    await barsIn(page, 'missing', p);
     // Every bar on screen: a bar outside the viewport would not be painted.
     await page.setViewport({ width: p.width, height: await page.evaluate(() => document.documentElement.scrollHeight) });
     const cdp = await page.createCDPSession();
