@@ -131,6 +131,25 @@ on the page — from the slot's bar, else its banner, else its chip — so a
 
 ![The demo dashboard mid-pull: the three elements in each card](dashboard.png)
 
+## One voice, one set of numbers
+
+However many elements show a slot, a screen reader hears it once: the
+slot's first pull bar on the page (else the banner's inline bar) carries
+its progressbar and its one polite region — the start, each quarter, the
+end —; the other bars show the same to the eye only (their track
+\`aria-hidden\`), and another takes over when it leaves. A failure or a pull
+the server lost is said by the banner's \`role=alert\` alone where the page
+has a banner for the slot. Every button's accessible name says its slot
+("Cancel the pull of chat", "Retry the pull of chat", "Dismiss the message
+about chat").
+
+The numbers in words — the chip's percent, the bar's percent, bytes,
+speed, ETA and layers, \`aria-valuenow\` and \`aria-valuetext\` — change
+once a second, at one beat for the whole page, from the snapshot each slot
+has then: two elements of one slot, or of two slots sharing a pull, never
+disagree. The fills move with every frame, drawn for all bars in one
+animation frame, and only when they move by a pixel.
+
 ${sections.join('\n')}
 ${functions.join('\n')}`;
 

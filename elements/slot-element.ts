@@ -83,7 +83,7 @@ export abstract class SlotElement extends LitElement {
   protected snapshotChanged_(_next: PullSnapshot, _previous: PullSnapshot | undefined): void {}
 
   /** What element this is for the hub, when it subscribes (see SlotStreamController). */
-  protected abstract kind_(): ElementKind | undefined;
+  protected abstract kind_(): ElementKind;
 
   /** Whether this element shows anything now, for the slot's other elements (a change: `stream_.showsChanged()`). */
   protected shows_(): boolean {

@@ -51,7 +51,7 @@ const view = (state: BannerState, id: string | null, message: string): BannerVie
  *
  * @csspart base - The banner (absent while hidden).
  * @csspart icon - The "!" mark.
- * @csspart message - The sentence; carries role=alert (an error that appeared while the page was open) or role=status (one present at load).
+ * @csspart message - The sentence; carries role=alert (an error that appeared while the page was open) or role=status (one present at load); while pulling, the inline bar speaks instead.
  * @csspart actions - Where Re-pull and Dismiss are.
  * @csspart button - Both buttons.
  * @csspart repull-button - Re-pull (a failed or vanished pull); "Pulling…" and disabled while the pull it started runs.
@@ -182,8 +182,8 @@ export class SlotErrorBanner extends SlotElement {
     const view = this.#view;
     const pulling = state === BannerState.pulling;
     const offersRepull = pulling || state === BannerState.failed || state === BannerState.interrupted;
-    // An error present when the slot was first known is a status; one that appears later is an alert.
-    const role = pulling || view.key === this.#loadKey ? 'status' : 'alert';
+    // An error present when the slot was first known is a status; one that appears later is an alert. A pull is its inline bar's to say.
+    const role = pulling ? nothing : view.key === this.#loadKey ? 'status' : 'alert';
     return html`<div part="base" class="base ${state}">
       <span part="icon" class="icon" aria-hidden="true">!</span>
       <div class="message" role=${role}><p part="message" class="message-text">${view.message}</p></div>

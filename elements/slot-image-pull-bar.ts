@@ -1,6 +1,6 @@
 import { html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
 import { cancelPull, startPull } from './api.ts';
-import { cancelRun, runAt } from './controllers/shared-timer.ts';
+import { cancelPaint, paintNextFrame } from './controllers/frame-painter.ts';
 import { defineElement } from './define.ts';
 import { formatterFor } from './format.ts';
 import type { ElementKind } from './hub/hub.ts';
@@ -28,23 +28,19 @@ export const DEFAULT_HIDE_AFTER_S = 4;
 const SLIDE_MIN_PERCENT = 1;
 
 /**
- * While a pull runs, the words under the bar (bytes, speed, ETA, layer) and
- * its aria-valuetext change about once a second; the bar itself moves with
- * every frame. Text that changes 5 times a second cannot be read, and
- * re-laying it out in every bar of a page is most of what the page does.
- * The words take the first frame at least WORDS_MIN_AGE_MS after they last
- * changed (the server's frames come on a 200 ms beat, a little early or
- * late); a refresh at WORDS_MAX_AGE_MS catches up when no frame comes.
- */
-const WORDS_MIN_AGE_MS = 900;
-const WORDS_MAX_AGE_MS = 1100;
-
-/**
  * The progress of a slot's image pull, live from the server, and the control
  * to start one. Beside a `<slot-error-banner>` of the same slot, a problem (a
  * failed or vanished pull, a server out of reach) is the banner's to say:
  * the bar hides while the banner shows it (`deferred`), so nothing shows
  * twice, and says it itself, with Retry, once the banner is dismissed.
+ *
+ * While a pull runs, the fill moves with every frame; the words under it
+ * (percent, bytes, speed, ETA, layer), aria-valuenow and aria-valuetext
+ * change once a second, at the page's beat, from the snapshot every element
+ * of the page shows then: text that changes 5 times a second cannot be
+ * read, and laying it out again in every bar is most of a page's work.
+ * Where several bars show one slot, the first carries its progressbar and
+ * polite announcements; the others show the same to the eye only.
  *
  * @summary A progress bar for one slot's image pull: percent, bytes, speed, ETA and layers, with Pull, Retry and Cancel.
  *
@@ -111,11 +107,8 @@ export class SlotImagePullBar extends SlotElement {
   #hideTimer: ReturnType<typeof setTimeout> | null = null;
   /** The percent the indicator shows (0–100), null without one. */
   #shown: number | null = null;
-  /** Whether the indicator slides to `#shown` (kept until the percent moves again, so a re-render cannot cut a slide short). */
-  #slide = false;
-  /** The snapshot the words show: changed about once a second, at once for another job or state, or a percent found or lost. */
-  #worded: PullSnapshot | undefined;
-  #wordedAt = -Infinity;
+  /** Where the fills end, in pixels of the track, as last drawn at a frame; null after an update (not measured). */
+  #drawnAt: string | null = null;
 
   readonly #retry = new PullRequest(this, {
     send: startPull,
@@ -157,22 +150,28 @@ export class SlotImagePullBar extends SlotElement {
     this.deferred = false;
   }
 
-  /** A bar in a banner's shadow root is the banner's inline bar: no bar of the page's own. */
-  protected override kind_(): ElementKind | undefined {
-    return (this.getRootNode() as Partial<ShadowRoot>).host?.localName === 'slot-error-banner' ? undefined : 'bar';
+  /** A bar in a banner's shadow root is the banner's inline bar: no bar of the page's own (it may still be the slot's voice). */
+  protected override kind_(): ElementKind {
+    return (this.getRootNode() as Partial<ShadowRoot>).host?.localName === 'slot-error-banner' ? 'inline' : 'bar';
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.#clearHideTimer();
-    cancelRun(this.#refreshWords);
+    cancelPaint(this.#paint);
   }
 
   protected override snapshotChanged_(next: PullSnapshot, previous: PullSnapshot | undefined): void {
-    this.#announcement = milestone(next, previous, formatterFor(this)) ?? this.#announcement;
+    // Only the slot's voice says milestones; a failure is the banner's to say where the page has one.
+    const said = this.stream_.voices() ? milestone(next, previous, formatterFor(this), this.stream_.has('banner', false)) : null;
+    if (said !== null) {
+      this.#announcement = said;
+      this.requestUpdate();
+    }
     if (next.state === 'completed' && (previous?.state !== 'completed' || previous.job_id !== next.job_id)) {
       this.#scheduleHide(next.job_id);
     }
+    paintNextFrame(this.#paint);
   }
 
   protected override willUpdate(): void {
@@ -185,20 +184,19 @@ export class SlotImagePullBar extends SlotElement {
       !this.sticky && s !== undefined && this.#expiredJob === s.job_id,
     );
     this.deferred = isProblem(this.state) && this.stream_.has('banner');
-    this.#updateWords(s);
-    const shown = s?.percent == null || !hasTrack(this.state) ? null : Math.max(0, Math.min(100, s.percent));
-    if (shown !== this.#shown) {
-      this.#slide = shown !== null && this.#shown !== null && Math.abs(shown - this.#shown) >= SLIDE_MIN_PERCENT;
-      this.#shown = shown;
-    }
+  }
+
+  protected override updated(): void {
+    this.#drawFills();
+    this.#drawnAt = null;
   }
 
   protected override render(): TemplateResult {
     const state = this.state;
     const s = this.snapshot;
     const problem = this.problem_();
-    // The words under the bar and its aria-valuetext, from a snapshot up to a second old.
-    const words = this.#worded;
+    // The words under the bar and its aria-valuetext: the page's snapshot for words, up to a second old.
+    const words = this.stream_.worded;
     // Cancel while a pull runs (with `cancelable`); else Retry, Pull or Re-pull where one can start.
     const start = startControl(state, s, problem);
     const request = isRunning(state) ? (this.cancelable ? this.#cancel : null) : start === 'retry' ? this.#retry : start === null ? null : this.#pull;
@@ -208,7 +206,7 @@ export class SlotImagePullBar extends SlotElement {
       ${words !== undefined && hasTrack(state) ? this.#bar(state, words) : nothing}
       <span part="meta" class="meta">${metaItems(state, words, formatterFor(this)).map((item) => html`<span>${item}</span> `)}</span>
       ${request?.error() ?? nothing}
-      <span class="sr-only" role="status" aria-live="polite">${this.#announcement}</span>
+      ${this.stream_.voices() ? html`<span class="sr-only" role="status" aria-live="polite">${this.#announcement}</span>` : nothing}
     </div>`;
   }
 
@@ -220,43 +218,59 @@ export class SlotImagePullBar extends SlotElement {
     return others.length === 0 ? request.button() : request.button(false, messages.cancelAlso(others), messages.cancelName(this.slotName, others));
   }
 
+  /**
+   * The track: the slot's progressbar where this bar is its voice, else a
+   * picture of it hidden from assistive technology. The fills are drawn by
+   * #drawFills, not here.
+   */
   #bar(state: PullBarState, words: PullSnapshot): TemplateResult {
-    const percent = this.#shown;
     const s = isRunning(state) ? this.snapshot : undefined;
     // Unpacking fills the track again over the faded download; a stalled download is striped.
     const unpacking = s?.phase === 'extracting';
-    const unpacked = s?.extract_percent ?? null;
+    const percent = words.percent;
     return html`<div
       part="track"
       class="track ${unpacking ? 'unpacking' : s?.stalled_s != null ? 'stalled' : ''}"
       role="progressbar"
+      aria-hidden=${this.stream_.voices() ? nothing : 'true'}
       aria-labelledby="label"
       aria-valuemin="0"
       aria-valuemax="100"
-      aria-valuenow=${percent === null ? nothing : Math.floor(percent)}
+      aria-valuenow=${percent === null ? nothing : Math.floor(Math.max(0, Math.min(100, percent)))}
       aria-valuetext=${valueText(state, words, formatterFor(this))}
     >
-      <div part="indicator" class="indicator ${this.#slide ? 'slide' : ''}" style=${percent === null ? nothing : `--_value:${percent}%`}></div>
-      ${unpacking ? html`<div part="unpack-indicator" class="unpack" style=${unpacked === null ? nothing : `--_value:${unpacked}%`}></div>` : nothing}
+      <div part="indicator" class="indicator"></div>
+      ${unpacking ? html`<div part="unpack-indicator" class="unpack"></div>` : nothing}
     </div>`;
   }
 
-  #updateWords(s: PullSnapshot | undefined): void {
-    const worded = this.#worded;
-    if (s === worded) return;
-    const now = performance.now();
-    const news = s?.state !== worded?.state || s?.job_id !== worded?.job_id || (s?.percent == null) !== (worded?.percent == null);
-    if (news || now - this.#wordedAt >= WORDS_MIN_AGE_MS) {
-      this.#worded = s;
-      this.#wordedAt = now;
-      cancelRun(this.#refreshWords);
-    } else {
-      runAt(this.#refreshWords, this.#wordedAt + WORDS_MAX_AGE_MS);
-    }
-  }
+  /**
+   * A frame of a running pull, which updates nothing else (one callback for
+   * the page's bars, see frame-painter.ts): the fills are drawn once their
+   * end moves by a pixel of the track — at 5 frames a second, most frames
+   * of a pull move it by less.
+   */
+  readonly #paint = (): (() => void) | undefined => {
+    const s = this.snapshot;
+    const width = this.renderRoot.querySelector<HTMLElement>('.indicator')?.offsetWidth ?? 0;
+    const at = [s?.percent, s?.extract_percent].map((percent) => (percent == null ? '-' : Math.round((percent * width) / 100))).join();
+    if (at === this.#drawnAt) return undefined;
+    this.#drawnAt = at;
+    return () => this.#drawFills();
+  };
 
-  /** The held snapshot's time is up: render, and the words take the newest. */
-  readonly #refreshWords = (): void => this.requestUpdate();
+  /** Draws the fills from the newest snapshot. A fill without a share carries no style: the unpacking one then sweeps. */
+  #drawFills(): void {
+    const s = this.snapshot;
+    const root = this.renderRoot;
+    const indicator = root.querySelector<HTMLElement>('.indicator');
+    const shown = s?.percent == null || indicator === null ? null : Math.max(0, Math.min(100, s.percent));
+    // A big step slides; the class stays until the percent moves again, so a re-render cannot cut a slide short.
+    if (shown !== this.#shown) indicator?.classList.toggle('slide', shown !== null && this.#shown !== null && Math.abs(shown - this.#shown) >= SLIDE_MIN_PERCENT);
+    this.#shown = shown;
+    fill(indicator, shown);
+    fill(root.querySelector<HTMLElement>('.unpack'), s?.extract_percent ?? null);
+  }
 
   /** The job on screen, which a Retry or Cancel is pressed for. */
   #job(): string | null {
@@ -276,6 +290,12 @@ export class SlotImagePullBar extends SlotElement {
     if (this.#hideTimer !== null) clearTimeout(this.#hideTimer);
     this.#hideTimer = null;
   }
+}
+
+/** Sets a fill's share, or takes its style away. */
+function fill(element: HTMLElement | null, percent: number | null): void {
+  if (percent === null) element?.removeAttribute('style');
+  else element?.style.setProperty('--_value', `${percent}%`);
 }
 
 defineElement('slot-image-pull-bar', SlotImagePullBar);

@@ -119,8 +119,9 @@ export class SlotImageStatus extends SlotElement {
   protected override render(): TemplateResult {
     const status = this.status;
     const s = this.snapshot;
-    const label =
-      status === ImageStatus.pulling && s?.percent != null ? messages.chipPercent(formatterFor(this).percent(s.percent)) : messages.chip[status];
+    // The percent of the page's snapshot for words: the same as the bar's beside it, changed at the same beat.
+    const percent = this.stream_.worded?.percent;
+    const label = status === ImageStatus.pulling && percent != null ? messages.chipPercent(formatterFor(this).percent(percent)) : messages.chip[status];
     return html`<span part="base" class="base ${status}" title=${this.problem_()?.message ?? s?.error ?? ''}>
       <span part="indicator" class="indicator"></span><span class="sr-only">${messages.chipPrefix}</span><span part="label">${label}</span>
     </span>${this.#lastPullText(status)}`;

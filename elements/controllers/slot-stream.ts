@@ -1,14 +1,19 @@
 /**
  * Owns one element's subscription to the page's hub: subscribes when the
  * host connects (and again when its server or slot changes), releases when
- * it disconnects, and asks the host to update on every snapshot, transport
- * change, or another element of the slot coming or going.
+ * it disconnects, and asks the host to update on a snapshot, the page's
+ * beat for words, a transport change, or another element of the slot coming
+ * or going. A snapshot that only moves the pull on (percent, bytes, speed…)
+ * updates no host: its numbers reach the screen as words at the next beat,
+ * and the pull bar draws its fill itself (issue 15: 100 bars at 5 frames a
+ * second re-rendered 500 times a second for a fill).
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { slotHub, type ElementKind, type SlotListener } from '../hub/hub.ts';
 import { Transport } from '../hub/transport.ts';
 import type { ApiProblem } from '../api.ts';
 import type { PullSnapshot } from '../../wire/types.ts';
+import { onlyMoved } from './only-moved.ts';
 
 export interface SlotTarget {
   readonly base: string | null;
@@ -16,7 +21,7 @@ export interface SlotTarget {
 }
 
 export interface SlotStreamCallbacks {
-  /** Runs before the host updates; `previous` is undefined for the first snapshot (the baseline). */
+  /** Runs for every snapshot, before the host updates (if it does); `previous` is undefined for the first snapshot (the baseline). */
   snapshot?(next: PullSnapshot, previous: PullSnapshot | undefined): void;
   transport?(state: Transport): void;
   /**
@@ -34,6 +39,8 @@ export class SlotStreamController implements ReactiveController {
   snapshot: PullSnapshot | undefined;
   /** The last snapshot of a pull that vanished without an end, until another job shows up. */
   interrupted: PullSnapshot | null = null;
+  /** The snapshot the words are told from, shared by every element of the page (see SlotChannel.worded). */
+  worded: PullSnapshot | undefined;
   transport: Transport = Transport.connecting;
   readonly #host: ReactiveControllerHost & EventTarget;
   /** While `transport` is `refused`: the server's answer (its reason and words). */
@@ -69,10 +76,16 @@ export class SlotStreamController implements ReactiveController {
     this.#unsubscribe();
   }
 
-  /** Whether an element of `kind` shows the slot on this page now. */
-  has(kind: ElementKind): boolean {
+  /** Whether an element of `kind` shows the slot on this page now (`showing` false: is on it at all). */
+  has(kind: ElementKind, showing?: boolean): boolean {
     const { base, slot } = this.#target();
-    return base !== null && slotHub().has(base, slot, kind);
+    return base !== null && slotHub().has(base, slot, kind, showing);
+  }
+
+  /** Whether the host is its slot's voice on this page: the one element with the slot's progress bar and announcements. */
+  voices(): boolean {
+    const subscribed = this.#subscribed;
+    return subscribed !== null && slotHub().voices(subscribed.base, subscribed.slot, subscribed.listener);
   }
 
   /** The host changed whether it shows anything: the slot's other elements look again. */
@@ -93,12 +106,19 @@ export class SlotStreamController implements ReactiveController {
       if (live) this.#host.requestUpdate();
     };
     const listener: SlotListener = {
-      snapshot: (next, interrupted) => {
+      snapshot: (next, interrupted, worded) => {
         if (!live) return;
         const previous = this.snapshot;
+        const moved = previous !== undefined && interrupted === this.interrupted && worded === this.worded && onlyMoved(previous, next);
         this.snapshot = next;
         this.interrupted = interrupted;
+        this.worded = worded;
         this.#callbacks.snapshot?.(next, previous);
+        if (!moved) update();
+      },
+      words: (worded) => {
+        if (!live) return;
+        this.worded = worded;
         update();
       },
       transport: (state, refusal) => {
@@ -128,6 +148,7 @@ export class SlotStreamController implements ReactiveController {
     this.#key = null;
     this.snapshot = undefined;
     this.interrupted = null;
+    this.worded = undefined;
     this.transport = Transport.connecting;
     this.refusal = null;
   }

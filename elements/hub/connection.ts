@@ -64,7 +64,7 @@ export class HubConnection {
     this.#subscriptions += 1;
     channel.add(listener);
     listener.transport(this.#transport, this.#refusal);
-    if (channel.snapshot !== undefined) listener.snapshot(channel.snapshot, channel.interrupted);
+    if (channel.snapshot !== undefined) listener.snapshot(channel.snapshot, channel.interrupted, channel.worded as PullSnapshot);
     let released = false;
     return () => {
       if (released) return;
@@ -76,9 +76,14 @@ export class HubConnection {
     };
   }
 
-  /** Whether an element of `kind` shows the slot on this page now. */
-  has(slot: string, kind: ElementKind): boolean {
-    return this.#channels.get(slot)?.has(kind) ?? false;
+  /** Whether an element of `kind` shows the slot on this page now (`showing` false: is on it at all). */
+  has(slot: string, kind: ElementKind, showing?: boolean): boolean {
+    return this.#channels.get(slot)?.has(kind, showing) ?? false;
+  }
+
+  /** Whether `listener` is the slot's voice: it carries the slot's progress bar and announcements. */
+  voices(slot: string, listener: SlotListener): boolean {
+    return this.#channels.get(slot)?.voice() === listener;
   }
 
   /** `listener` changed whether it shows anything: the slot's other elements look again. */

@@ -16,8 +16,10 @@ export interface SlotHub {
   subscribe(base: string, slot: string, listener: SlotListener): () => void;
   /** Offers the answer of a POST or DELETE; it replaces the held snapshot only if newer. */
   offer(base: string, snapshot: PullSnapshot): void;
-  /** Whether an element of `kind` shows `slot` of the server at `base` on this page now. */
-  has(base: string, slot: string, kind: ElementKind): boolean;
+  /** Whether an element of `kind` shows `slot` of the server at `base` on this page now (`showing` false: is on the page at all). */
+  has(base: string, slot: string, kind: ElementKind, showing?: boolean): boolean;
+  /** Whether `listener` is the slot's voice on this page: the one element that carries its progress bar and announcements. */
+  voices(base: string, slot: string, listener: SlotListener): boolean;
   /** A subscribed `listener` changed whether it shows anything: the slot's other elements look again. */
   changed(base: string, slot: string, listener: SlotListener): void;
   /** Opens the connection to `base` again, if there is one (configureServer() changed how to authenticate). */
@@ -27,7 +29,8 @@ export interface SlotHub {
 }
 
 // v3: restart() and listeners told why a server refuses; elements counted by kind, so they share a slot (issue 13).
-const HUB_KEY = Symbol.for('slotpull.hub.v3');
+// v4: one voice per slot (voices()), and the words' snapshot and beat shared by the page (issue 15).
+const HUB_KEY = Symbol.for('slotpull.hub.v4');
 
 type HubGlobal = typeof globalThis & { [HUB_KEY]?: SlotHub };
 
@@ -55,8 +58,11 @@ function createHub(): SlotHub {
     offer(base, snapshot) {
       connections.get(base)?.offer(snapshot, offerSupersedes);
     },
-    has(base, slot, kind) {
-      return connections.get(base)?.has(slot, kind) ?? false;
+    has(base, slot, kind, showing) {
+      return connections.get(base)?.has(slot, kind, showing) ?? false;
+    },
+    voices(base, slot, listener) {
+      return connections.get(base)?.voices(slot, listener) ?? false;
     },
     changed(base, slot, listener) {
       connections.get(base)?.changed(slot, listener);

@@ -3,7 +3,7 @@ import { slotHub, type PullSnapshot, type SlotImagePullBar } from '../../element
 import { installFakeClock, type FakeClock } from './support/fake-clock.ts';
 import { cleanup, fixture, newWorld, part, text, until } from './support/harness.ts';
 
-/** The words under a bar take the newest frame at most this long after they last changed (the element's WORDS_MAX_AGE_MS). */
+/** The words under a bar take the newest frame at the page's next beat: within this, whenever it is asked (WORDS_INTERVAL_MS and a little). */
 const WORDS_CATCH_UP_MS = 1100;
 /** --slotpull-color-muted's default. */
 const MUTED = 'rgb(75, 85, 99)';

@@ -121,7 +121,10 @@ describe('<slot-error-banner>', () => {
       expect(getComputedStyle(part(bar, 'track')).outlineColor).to.equal('rgb(1, 2, 3)');
       style.remove();
       expect(part<HTMLButtonElement>(banner, 'repull-button').disabled).to.equal(true);
-      expect(messageRole(banner)).to.equal('status');
+      // One voice: the inline bar carries the progressbar and the polite region, the banner's sentence none.
+      expect(messageRole(banner)).to.equal(null);
+      expect(part(bar, 'track').getAttribute('role')).to.equal('progressbar');
+      expect(shadow(bar).querySelectorAll('[aria-live]')).to.have.length(1);
       await expectAccessible(banner, 'pulling');
 
       // The demo's failing image fails its first pull only: the Re-pull recovers.

@@ -179,6 +179,9 @@ export function until(elements: Element | Element[], check: () => boolean, what:
   });
 }
 
+/** Resolves once the browser is about to paint the next frame (after the page's callbacks for it, e.g. the bars' fills). */
+export const nextFrame = (): Promise<void> => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve())));
+
 /** The next `type` event on `target` (optionally one that passes `accept`); fails after `ms`. */
 export function nextEvent<E extends Event = Event>(target: EventTarget, type: string, ms = 20_000, accept: (event: E) => boolean = () => true): Promise<E> {
   return new Promise((resolve, reject) => {
