@@ -24,6 +24,7 @@ const merged = new Map<string, Phrases>();
 const requested = new Set<string>();
 /** The connected elements, rendered again when a language changes or arrives. */
 const following = new Set<ReactiveElement>();
+/** The page's one observer of `lang` attributes, made when the first element connects (it costs nothing while no `lang` changes). */
 let langObserver: MutationObserver | undefined;
 
 /** The language that applies to `element`: the nearest `lang`, looking through shadow roots, else the browser's. */
@@ -60,22 +61,13 @@ export function phrasesFor(lang: string): Phrases {
   return phrases;
 }
 
-/** Renders `element` again whenever a language changes; the page's one observer of `lang` runs while any element follows. */
+/** Renders `element` again whenever a language changes, until unfollowLanguage(). */
 export function followLanguage(element: ReactiveElement): void {
   following.add(element);
-  if (langObserver === undefined) {
-    langObserver = new MutationObserver(changed);
-    langObserver.observe(document.documentElement, { subtree: true, attributeFilter: ['lang'] });
-  }
+  if (langObserver === undefined) (langObserver = new MutationObserver(changed)).observe(document.documentElement, { subtree: true, attributeFilter: ['lang'] });
 }
 
-export function unfollowLanguage(element: ReactiveElement): void {
-  following.delete(element);
-  if (following.size === 0) {
-    langObserver?.disconnect();
-    langObserver = undefined;
-  }
-}
+export const unfollowLanguage = (element: ReactiveElement): boolean => following.delete(element);
 
 /** `under`: a built-in table, which leaves the phrases registered before it in place. */
 function add(translation: Translation, under: boolean): void {
@@ -98,6 +90,6 @@ function load(code: string): void {
       changed();
     },
     // Served without its translations (another host, a copied bundle): the elements go on in English.
-    () => console.warn(`slotpull: no ${code} translation at ${url}; the elements speak English`),
+    () => console.warn(`slotpull: ${url} did not load; English stays`),
   );
 }

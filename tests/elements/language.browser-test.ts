@@ -3,6 +3,7 @@
 // real app), a `lang` change re-renders at once, registerTranslation() adds
 // a language or a phrase. Each test file has its page: what a test registers
 // stays for the tests after it, so the override of a built-in phrase comes last.
+import { visualDiff } from '@web/test-runner-visual-regression';
 import { expect } from 'chai';
 import { registerTranslation, SlotImagePullBar, SlotImageStatus } from '../../elements/index.ts';
 import { cleanup, expectAccessible, fixture, newWorld, part, text, until, type World } from './support/harness.ts';
@@ -120,4 +121,30 @@ describe('the language of the elements', () => {
     await until(bar, () => text(part(bar, 'label')) === 'Kein Image da', 'the phrase registered later');
     expect(text(part(bar, 'pull-button'))).to.equal('Holen');
   });
+});
+
+describe('the language of the elements, pictures', () => {
+  afterEach(cleanup);
+
+  /** chat missing (chip and bar) and vision after its failed first pull (chip and banner), in `lang`, on a plain white card. */
+  for (const lang of ['de', 'ja']) {
+    it(`${lang}: chip, bar and banner match the baseline`, async () => {
+      const world = await newWorld({ speed: 10 });
+      const response = await world.api('/api/slots/vision/pull', { method: 'POST' });
+      expect(response.status).to.equal(202);
+      const card = fixture(`<div lang="${lang}" style="width: 560px; padding: 16px; background: #fff; color: #1f2937; font: 14px/1.4 sans-serif; display: grid; gap: 12px">
+        <slot-image-status slot-name="chat" base-url="${world.base}"></slot-image-status>
+        <slot-image-pull-bar slot-name="chat" base-url="${world.base}"></slot-image-pull-bar>
+        <slot-image-status slot-name="vision" base-url="${world.base}"></slot-image-status>
+        <slot-error-banner slot-name="vision" base-url="${world.base}"></slot-error-banner></div>`);
+      const [chat, bar, vision, banner] = [...card.children] as HTMLElement[];
+      const words = { de: ['fehlt', 'Laden', 'fehlgeschlagen', 'Neu laden'], ja: ['なし', '取得', '失敗', '再取得'] }[lang]!;
+      await until([chat!, bar!, vision!, banner!], () =>
+        text(part(chat!, 'label')) === words[0] && bar!.shadowRoot?.querySelector('[part~="pull-button"]')?.textContent?.trim() === words[1] &&
+        text(part(vision!, 'label')) === words[2] && banner!.shadowRoot?.querySelector('[part~="repull-button"]')?.textContent?.trim() === words[3],
+        `the ${lang} words`, 25_000);
+      await expectAccessible(card, lang);
+      await visualDiff(card, `elements-lang-${lang}`);
+    });
+  }
 });
