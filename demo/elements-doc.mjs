@@ -165,9 +165,7 @@ are modules beside it, \`translations/<code>.js\` (the server serves
 \`dist/elements/translations/\`), imported the first time an element needs
 one: English shows for that moment.
 
-| German | Japanese |
-|---|---|
-| ![chip, bar and banner in German](elements/lang-de.png) | ![chip, bar and banner in Japanese](elements/lang-ja.png) |
+![chip and bar of a missing image, chip and banner of a failed pull, in German](elements/lang-de.png)
 
 Another language, or other words for a few phrases, with
 \`registerTranslation()\` (exported by \`slotpull/elements\` and the bundle):
