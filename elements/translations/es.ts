@@ -75,7 +75,7 @@ const es: CompleteTranslation = {
   chip_missing: 'falta',
   chip_failed: 'fallida',
   chip_cancelled: 'cancelada',
-  chip_unknown: 'desconocido',
+  chip_unknown: 'desconocida',
   chip_interrupted: 'interrumpida',
   chip_external: 'servida en otro lugar',
   chip_unreachable: 'inalcanzable',

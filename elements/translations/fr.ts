@@ -75,7 +75,7 @@ const fr: CompleteTranslation = {
   chip_missing: 'absente',
   chip_failed: 'échec',
   chip_cancelled: 'annulée',
-  chip_unknown: 'inconnu',
+  chip_unknown: 'inconnue',
   chip_interrupted: 'interrompue',
   chip_external: 'servie ailleurs',
   chip_unreachable: 'injoignable',
