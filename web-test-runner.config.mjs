@@ -9,7 +9,7 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher, defaultReporter } from '@web/test-runner';
 import { countReporter } from './tests/elements/support/count-reporter.mjs';
 import { createRealEngine } from './tests/elements/support/real-engine.mjs';
-import { createWorlds } from './tests/elements/support/worlds.mjs';
+import { createWorlds, isElementsAsset } from './tests/elements/support/worlds.mjs';
 import { requestLogPlugin } from './tests/elements/support/request-log.mjs';
 import { voiceCommandsPlugin } from './tests/elements/support/voice-commands.mjs';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './tests/helpers/chromium.mjs';
@@ -66,7 +66,7 @@ export default {
   testFramework: { config: { timeout: TEST_TIMEOUT_MS } },
   middleware: [
     (ctx, next) => {
-      if (!ctx.path.startsWith('/__test/') && ctx.path !== '/elements/slotpull.js') return next();
+      if (!ctx.path.startsWith('/__test/') && !isElementsAsset(ctx.path)) return next();
       ctx.respond = false;
       ctx.status = 200; // what koa logs; the world writes the real status itself
       worlds.handle(ctx.req, ctx.res);

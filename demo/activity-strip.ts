@@ -7,7 +7,8 @@
  */
 import { css, html, LitElement, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
 import { defineElement } from '../elements/define.ts';
-import { Formatter, langOf } from '../elements/format.ts';
+import { Formatter } from '../elements/format.ts';
+import { langOf } from '../elements/language.ts';
 import type { ActivityJob } from './activity.ts';
 import { shortImageName } from './image-name.ts';
 

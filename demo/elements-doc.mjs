@@ -150,6 +150,42 @@ has then: two elements of one slot, or of two slots sharing a pull, never
 disagree. The fills move with every frame, drawn for all bars in one
 animation frame, and only when they move by a pixel.
 
+## Languages
+
+Every sentence an element shows or says — labels, buttons and their
+accessible names, the meta line, \`aria-valuetext\`, announcements, problems —
+is in the language of the element's \`lang\`, else its nearest ancestor's
+(through shadow roots), else the browser's; numbers, plurals and lists
+follow the same language through \`Intl\`. A \`lang\` changed at run time
+re-renders the page's elements at once. English is in the bundle; German
+(\`de\`), Spanish (\`es\`), French (\`fr\`), Japanese (\`ja\`) and Simplified
+Chinese (\`zh\`, also for \`zh-TW\` until a table of its own is registered)
+are modules beside it, \`translations/<code>.js\` (the server serves
+\`/elements/translations/<code>.js\`; the package has them in
+\`dist/elements/translations/\`), imported the first time an element needs
+one: English shows for that moment.
+
+![chip and bar of a missing image, chip and banner of a failed pull, in German](elements/lang-de.png)
+
+Another language, or other words for a few phrases, with
+\`registerTranslation()\` (exported by \`slotpull/elements\` and the bundle):
+
+\`\`\`js
+import { registerTranslation } from '/elements/slotpull.js';
+registerTranslation(
+  { $code: 'pt', pull: 'Baixar', missing: 'Imagem ainda não baixada', pullName: (slot) => \`Baixar a imagem de \${slot}\` },
+  { $code: 'de', rePull: 'Erneut laden' }, // one phrase of a built-in language
+);
+\`\`\`
+
+A phrase a table leaves out comes from the language of its tag's first
+part (\`pt\` for \`pt-BR\`), else from English; the keys, and the arguments
+of the phrases that are functions, are those of the English table in
+\`elements/messages.ts\` (TypeScript: \`Translation\`). A count that a noun
+agrees with is a \`Plural\`, by \`Intl.PluralRules\` category:
+\`more: { one: '# outro', other: '# outros' }\`. Why a table and not
+\`@lit/localize\`: [elements/README.md](../elements/README.md#languages).
+
 ${sections.join('\n')}
 ${functions.join('\n')}`;
 

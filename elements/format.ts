@@ -1,17 +1,10 @@
 /**
- * Numbers, bytes, speeds, durations and "… ago" through `Intl`, in the
- * element's language. Bytes are decimal (1 MB = 10^6 B), as container engines print them.
+ * An element's language: its phrases (language.ts), and numbers, bytes,
+ * speeds, durations, "… ago", plurals and lists through `Intl`. Bytes are
+ * decimal (1 MB = 10^6 B), as container engines print them.
  */
-
-/** The language that applies to `element`: the nearest `lang`, looking through shadow roots, else the browser's. */
-export function langOf(element: Element): string {
-  let node: Node | null = element;
-  while (node !== null) {
-    if (node instanceof HTMLElement && node.lang !== '') return node.lang;
-    node = node.parentNode ?? (node instanceof ShadowRoot ? node.host : null);
-  }
-  return navigator.language;
-}
+import { langOf, phrasesFor } from './language.ts';
+import type { Phrases, Plural } from './messages.ts';
 
 const BYTE_UNITS = ['byte', 'kilobyte', 'megabyte', 'gigabyte', 'terabyte'] as const;
 const SECONDS_PER_MINUTE = 60;
@@ -32,21 +25,12 @@ const AGO_UNITS: ReadonlyArray<readonly [Intl.RelativeTimeFormatUnit, number, nu
 /** Short forms for the screen ("612 MB"), long forms for words ("612 megabytes"). */
 export type Display = 'short' | 'long';
 
-/** Intl.NumberFormat for `options` in `lang`; a `lang` Intl does not accept (e.g. "xx-") falls back to the browser's language rather than throw in render. */
-function numberFormat(lang: string, options: Intl.NumberFormatOptions): Intl.NumberFormat {
+/** `make(lang)`; a `lang` Intl does not accept (e.g. "xx-") falls back to the browser's language rather than throw in render. */
+function inLang<T>(make: (lang?: string) => T, lang: string): T {
   try {
-    return new Intl.NumberFormat(lang, options);
+    return make(lang);
   } catch {
-    return new Intl.NumberFormat(undefined, options);
-  }
-}
-
-/** Intl.RelativeTimeFormat in `lang` ("yesterday" rather than "1 day ago"), falling back like {@link numberFormat}. */
-function relativeTimeFormat(lang: string): Intl.RelativeTimeFormat {
-  try {
-    return new Intl.RelativeTimeFormat(lang, { numeric: 'auto' });
-  } catch {
-    return new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
+    return make();
   }
 }
 
@@ -55,8 +39,27 @@ export class Formatter {
   /** Each NumberFormat is made once: a pull bar formats some fourteen numbers per frame. */
   readonly #formats = new Map<string, Intl.NumberFormat>();
   #relative: Intl.RelativeTimeFormat | undefined;
+  #plurals: Intl.PluralRules | undefined;
+  #list: Intl.ListFormat | undefined;
   constructor(lang: string) {
     this.lang = lang;
+  }
+
+  /** The phrases of this language (English until its table has loaded). */
+  get phrases(): Phrases {
+    return phrasesFor(this.lang);
+  }
+
+  /** The words for `count` in the form its plural category takes: "2 more". */
+  plural(forms: Plural, count: number): string {
+    this.#plurals ??= inLang((lang) => new Intl.PluralRules(lang), this.lang);
+    return (forms[this.#plurals.select(count)] ?? forms.other).replace('#', this.count(count));
+  }
+
+  /** "code, vision and chat". */
+  list(items: readonly string[]): string {
+    this.#list ??= inLang((lang) => new Intl.ListFormat(lang), this.lang);
+    return this.#list.format(items);
   }
 
   /** A count: "9". */
@@ -106,7 +109,7 @@ export class Formatter {
     const seconds = Math.max(0, milliseconds) / 1000;
     if (seconds < SECONDS_PER_MINUTE) return null;
     const [unit, size] = AGO_UNITS.find(([, size, below]) => seconds < below) ?? AGO_UNITS[AGO_UNITS.length - 1]!;
-    this.#relative ??= relativeTimeFormat(this.lang);
+    this.#relative ??= inLang((lang) => new Intl.RelativeTimeFormat(lang, { numeric: 'auto' }), this.lang);
     return this.#relative.format(-Math.floor(seconds / size), unit);
   }
 
@@ -131,7 +134,7 @@ export class Formatter {
   /** `value` through the NumberFormat for `options`, which `key` names. */
   #format(key: string, options: Intl.NumberFormatOptions, value: number): string {
     let format = this.#formats.get(key);
-    if (format === undefined) this.#formats.set(key, (format = numberFormat(this.lang, options)));
+    if (format === undefined) this.#formats.set(key, (format = inLang((lang) => new Intl.NumberFormat(lang, options), this.lang)));
     return format.format(value);
   }
 }

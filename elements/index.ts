@@ -1,7 +1,8 @@
 /**
  * slotpull's elements: importing this module defines <slot-image-pull-bar>,
  * <slot-error-banner>, <slot-image-status> and <slot-image-panel> (unless a
- * copy already did); configureServer() tells them how to authenticate.
+ * copy already did); configureServer() tells them how to authenticate;
+ * registerTranslation() adds a language or replaces phrases.
  */
 export { SlotImagePullBar, PullBarState } from './slot-image-pull-bar.ts';
 export { SlotErrorBanner, BannerState } from './slot-error-banner.ts';
@@ -19,4 +20,6 @@ export type { SlotErrorDetail, SlotErrorReason } from './events/slot-error-detai
 export { Transport } from './hub/transport.ts';
 export { slotHub, type SlotHub } from './hub/hub.ts';
 export { configureServer, type ServerOptions } from './configure-server.ts';
+export { registerTranslation } from './language.ts';
+export type { Phrases, Plural, Translation } from './messages.ts';
 export type { PullSnapshot, PullState, PullPhase, PullErrorCode, LayerSnapshot, SlotInfo } from '../wire/types.ts';

@@ -8,7 +8,6 @@
  */
 import type { Formatter } from './format.ts';
 import { vanished } from './hub/pull-events.ts';
-import * as messages from './messages.ts';
 import type { PullSnapshot } from '../wire/types.ts';
 
 const QUARTER = 25;
@@ -17,22 +16,23 @@ const quarter = (s: PullSnapshot): number => (s.percent === null ? 0 : Math.min(
 
 export function milestone(next: PullSnapshot, previous: PullSnapshot | undefined, f: Formatter, bannerSaysProblems = false): string | null {
   if (previous === undefined) return null;
-  if (vanished(next, previous) && next.job_id === null) return bannerSaysProblems ? null : messages.announceInterrupted(previous.image);
+  const t = f.phrases;
+  if (vanished(next, previous) && next.job_id === null) return bannerSaysProblems ? null : t.announceInterrupted(previous.image);
   const newJob = next.job_id !== null && next.job_id !== previous.job_id;
   const image = next.image;
   switch (next.state) {
     case 'pulling': {
-      if (newJob || previous.state !== 'pulling') return messages.announceStart(image);
+      if (newJob || previous.state !== 'pulling') return t.announceStart(image);
       const reached = quarter(next);
-      return reached > quarter(previous) ? messages.announcePercent(image, f.percent(reached * QUARTER)) : null;
+      return reached > quarter(previous) ? t.announcePercent(image, f.percent(reached * QUARTER)) : null;
     }
     case 'completed':
     case 'failed':
     case 'cancelled':
       if (!newJob && previous.state === next.state) return null;
-      if (next.state === 'completed') return messages.announceDone(image);
-      if (next.state === 'failed') return bannerSaysProblems ? null : messages.imageFailed(image, next.error ?? messages.unknownError);
-      return messages.announceCancelled(image);
+      if (next.state === 'completed') return t.announceDone(image);
+      if (next.state === 'failed') return bannerSaysProblems ? null : t.imageFailed(image, next.error ?? t.unknownError);
+      return t.announceCancelled(image);
     case 'present':
     case 'missing':
     case 'unknown':

@@ -3,8 +3,7 @@
  * snapshot: its state, label, meta line and the words for aria-valuetext.
  */
 import type { Display, Formatter } from './format.ts';
-import * as messages from './messages.ts';
-import { bytesPhrase, etaPhrase, layerPhrase, speedPhrase } from './messages.ts';
+import type { PhraseKey } from './messages.ts';
 import type { Problem } from './slot-element.ts';
 import type { PullSnapshot } from '../wire/types.ts';
 
@@ -85,22 +84,24 @@ export function startControl(state: PullBarState, s: PullSnapshot | undefined, p
 }
 
 /** The label; `problem` says why for the `problem` state, and what the slot is when it has no image. */
-export function label(state: PullBarState, s: PullSnapshot | undefined, problem: Problem | null): string {
+export function label(state: PullBarState, s: PullSnapshot | undefined, problem: Problem | null, f: Formatter): string {
+  const t = f.phrases;
   if (problem !== null) return problem.message;
-  if (s === undefined || state === PullBarState.connecting) return messages.connecting;
+  if (s === undefined || state === PullBarState.connecting) return t.connecting;
   // "Image present" also after a pull has completed and hidden.
-  if (state === PullBarState.idle) return messages.idle[s.state === 'unknown' ? s.state : 'present'];
-  if (state === PullBarState.failed) return messages.pullFailed(s.error ?? messages.unknownError);
-  return LABELS[state] ?? messages.pulling(s.image); // determinate, indeterminate
+  if (state === PullBarState.idle) return t[s.state === 'unknown' ? s.state : 'present'];
+  if (state === PullBarState.failed) return t.pullFailed(s.error ?? t.unknownError);
+  const key = LABELS[state];
+  return key === undefined ? t.pulling(s.image) : t[key]; // determinate, indeterminate
 }
 
 /** The labels that need nothing from the snapshot. */
-const LABELS: Partial<Record<PullBarState, string>> = {
-  missing: messages.idle.missing,
-  reconnecting: messages.reconnecting,
-  completed: messages.ready,
-  cancelled: messages.cancelled,
-  interrupted: messages.interrupted,
+const LABELS: Partial<Record<PullBarState, PhraseKey<string>>> = {
+  missing: 'missing',
+  reconnecting: 'reconnecting',
+  completed: 'ready',
+  cancelled: 'cancelled',
+  interrupted: 'interrupted',
 };
 
 const present = (items: readonly (string | null | undefined)[]): string[] => items.filter((item): item is string => item != null);
@@ -114,14 +115,15 @@ const percentPhrase = (s: PullSnapshot, f: Formatter): string | null => (s.perce
  */
 export function phasePhrase(s: PullSnapshot, f: Formatter, display: Display = 'short'): string | null {
   const { extract_percent: share, extract_seconds: seconds, layer, total_layers: total } = s;
-  if (s.stalled_s !== null) return messages.stalled(f.duration(s.stalled_s, display));
+  const t = f.phrases;
+  if (s.stalled_s !== null) return t.stalled(f.duration(s.stalled_s, display));
   if (s.phase === 'extracting') {
     const amount = share !== null ? f.percent(share) : seconds !== null ? f.elapsed(seconds, display) : null;
-    if (amount === null) return messages.unpacking;
-    const what = share !== null && layer !== null && total !== null ? messages.unpackingLayer(f.count(layer), f.count(total)) : messages.unpackingSo;
-    return `${what}${display === 'short' ? ' · ' : ', '}${amount}`;
+    if (amount === null) return t.unpacking;
+    const what = share !== null && layer !== null && total !== null ? t.unpackingLayer(f.count(layer), f.count(total)) : t.unpackingSo;
+    return `${what}${display === 'short' ? ' · ' : t.comma}${amount}`;
   }
-  return s.phase === 'finalizing' || (s.percent ?? 0) >= 99 ? messages.writing : null;
+  return s.phase === 'finalizing' || (s.percent ?? 0) >= 99 ? t.writing : null;
 }
 
 /**
@@ -134,7 +136,7 @@ const phrases = (state: PullBarState, s: PullSnapshot, f: Formatter, display: Di
   const percent = percentPhrase(s, f);
   const phase = phasePhrase(s, f, display);
   return present([
-    percent !== null && phase !== null && display === 'long' ? messages.downloaded(percent) : percent,
+    percent !== null && phase !== null && display === 'long' ? f.phrases.downloaded(percent) : percent,
     phase,
     bytesPhrase(s, f, display),
     ...(state === PullBarState.reconnecting ? [] : [speedPhrase(s, f, display), s.stalled_s === null ? etaPhrase(s, f, display) : null]),
@@ -149,11 +151,42 @@ export function metaItems(state: PullBarState, s: PullSnapshot | undefined, f: F
   return isRunning(state) ? phrases(state, s, f, 'short') : [];
 }
 
-const STATE_WORDS: Partial<Record<PullBarState, string>> = messages.stateWords;
+const STATE_WORDS: Partial<Record<PullBarState, PhraseKey<string>>> = {
+  completed: 'completeWord',
+  failed: 'failedWord',
+  cancelled: 'cancelledWord',
+  reconnecting: 'reconnectingWord',
+};
 
 /** The bar in words, for aria-valuetext: "41%, 612 megabytes of at least 1.4 gigabytes, …". */
 export function valueText(state: PullBarState, s: PullSnapshot, f: Formatter): string {
-  const words = [STATE_WORDS[state], ...(isRunning(state) ? phrases(state, s, f, 'long') : [percentPhrase(s, f)])];
-  const text = present(words).join(', ');
-  return text === '' ? messages.waitingForData : text;
+  const t = f.phrases;
+  const stateWords = STATE_WORDS[state];
+  const words = [stateWords && t[stateWords], ...(isRunning(state) ? phrases(state, s, f, 'long') : [percentPhrase(s, f)])];
+  const text = present(words).join(t.comma);
+  return text === '' ? t.waitingForData : text;
+}
+
+/** "612 MB of ≥1.4 GB" (short) or "612 megabytes of at least 1.4 gigabytes" (long); null without byte counts. */
+export function bytesPhrase(s: PullSnapshot, f: Formatter, display: Display = 'short'): string | null {
+  if (s.bytes_done === null) return null;
+  // Nothing yet reads "0 MB of 16.8 MB", in the total's unit, not "0 byte".
+  const done = f.bytes(s.bytes_done, display, false, s.bytes_total ?? undefined);
+  if (s.bytes_total === null) return done;
+  const total = f.bytes(s.bytes_total, display, !s.bytes_total_exact);
+  return f.phrases[s.bytes_total_exact ? 'bytesOf' : 'bytesOfAtLeast'](done, total, display === 'long');
+}
+
+/** "24.5 MB/s"; null while the server has no speed. */
+export const speedPhrase = (s: PullSnapshot, f: Formatter, display: Display = 'short'): string | null =>
+  s.speed_bps === null ? null : f.speed(s.speed_bps, display);
+
+/** "about 35 sec left"; null without an ETA. */
+export const etaPhrase = (s: PullSnapshot, f: Formatter, display: Display = 'short'): string | null =>
+  s.eta_s === null ? null : f.phrases.eta(f.duration(s.eta_s, display));
+
+/** "layer 3/9" or "layer 3 of 9"; null while the layer count is unknown. */
+export function layerPhrase(s: PullSnapshot, f: Formatter, display: Display = 'short'): string | null {
+  if (s.layer === null || s.total_layers === null || s.total_layers === 0) return null;
+  return f.phrases.layer(f.count(s.layer), f.count(s.total_layers), display === 'long');
 }

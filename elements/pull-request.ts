@@ -10,6 +10,8 @@ import { Task, TaskStatus } from '@lit/task';
 import { html, nothing, type TemplateResult } from 'lit';
 import { slotHub } from './hub/hub.ts';
 import { failureMessage } from './failure-message.ts';
+import { formatterFor } from './format.ts';
+import type { PhraseKey } from './messages.ts';
 import type { SlotElement } from './slot-element.ts';
 import type { PullSnapshot } from '../wire/types.ts';
 
@@ -18,13 +20,13 @@ export interface PullRequestOptions {
   readonly send: (base: string, slot: string, signal: AbortSignal) => Promise<PullSnapshot & { readonly resumed?: boolean }>;
   /** The button's own part name (it has `button` too). */
   readonly part: string;
-  /** The words on the button, unless `button()` is given others. */
-  readonly label: string;
+  /** The phrase on the button, unless `button()` is given other words. */
+  readonly label: PhraseKey<string>;
   /** Its accessible name, which says the slot ("Retry the pull of chat"), unless `button()` is given another. */
-  readonly name: (slot: string) => string;
-  readonly busyLabel: string;
+  readonly name: PhraseKey<(slot: string) => string>;
+  readonly busyLabel: PhraseKey<string>;
   /** The sentence for a request that failed. */
-  readonly failed: (why: string) => string;
+  readonly failed: PhraseKey<(why: string) => string>;
   /** What the host shows now (a job, an error): a failure shows only while it is the same. */
   readonly showing: () => string | null;
   /** Runs on a press, before the request; false stops it. */
@@ -60,11 +62,12 @@ export class PullRequest {
    * accessible name (a Cancel that says whom else it stops); a busy button
    * is named by its words.
    */
-  button(busy = false, label = this.#options.label, name = this.#options.name(this.#host.slotName)): TemplateResult {
-    const { part, busyLabel } = this.#options;
+  button(busy = false, label?: string, name?: string): TemplateResult {
+    const { part, ...phrase } = this.#options;
+    const t = formatterFor(this.#host).phrases;
     busy ||= this.#task.status === TaskStatus.PENDING;
-    return html`<button part="button ${part}" type="button" aria-label=${busy ? nothing : name} ?disabled=${busy} @click=${this.#onClick}>
-      ${busy ? busyLabel : label}
+    return html`<button part="button ${part}" type="button" aria-label=${busy ? nothing : (name ?? t[phrase.name](this.#host.slotName))} ?disabled=${busy} @click=${this.#onClick}>
+      ${busy ? t[phrase.busyLabel] : (label ?? t[phrase.label])}
     </button>`;
   }
 
@@ -72,8 +75,9 @@ export class PullRequest {
   error(): TemplateResult | typeof nothing {
     const error = this.#task.error;
     if (this.#task.status !== TaskStatus.ERROR || this.#pressedFor !== this.#options.showing()) return nothing;
-    const why = failureMessage(this.#host.base ?? '', error);
-    return html`<p part="request-error" class="request-error" role="alert">${this.#options.failed(why)}</p>`;
+    const t = formatterFor(this.#host).phrases;
+    const why = failureMessage(t, this.#host.base ?? '', error);
+    return html`<p part="request-error" class="request-error" role="alert">${t[this.#options.failed](why)}</p>`;
   }
 
   #onClick = (): void => {

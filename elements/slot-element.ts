@@ -17,7 +17,8 @@ import { resolveBase } from './base-url.ts';
 import { SlotStreamController } from './controllers/slot-stream.ts';
 import type { ElementKind } from './hub/hub.ts';
 import { Transport } from './hub/transport.ts';
-import * as messages from './messages.ts';
+import { formatterFor } from './format.ts';
+import { followLanguage, unfollowLanguage } from './language.ts';
 import type { PullSnapshot, SlotInfo } from '../wire/types.ts';
 
 export type ProblemKind = 'config' | 'not-found' | 'external' | 'unreachable' | 'refused' | 'lookup';
@@ -79,6 +80,16 @@ export abstract class SlotElement extends LitElement {
     return this.stream_.snapshot;
   }
 
+  override connectedCallback(): void {
+    super.connectedCallback();
+    followLanguage(this);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    unfollowLanguage(this);
+  }
+
   /** Runs for every snapshot, before the update it causes; `previous` undefined marks the baseline. */
   protected snapshotChanged_(_next: PullSnapshot, _previous: PullSnapshot | undefined): void {}
 
@@ -98,25 +109,26 @@ export abstract class SlotElement extends LitElement {
   /** Why this element cannot show its slot, or null when it can. */
   protected problem_(): Problem | null {
     const slot = this.slotName;
-    if (slot === '') return problem('config', messages.noSlotName);
+    const t = formatterFor(this).phrases;
+    if (slot === '') return problem('config', t.noSlotName);
     const base = this.base;
-    if (base === null) return problem('config', messages.badBaseUrl(this.baseUrl));
-    const unreachable = problem('unreachable', messages.unreachable(base));
+    if (base === null) return problem('config', t.badBaseUrl(this.baseUrl));
+    const unreachable = problem('unreachable', t.unreachable(base));
     if (this.stream_.transport === Transport.unreachable) return unreachable;
     const refusal = this.stream_.refusal;
-    if (this.stream_.transport === Transport.refused && refusal !== null) return problem('refused', failureMessage(base, refusal));
+    if (this.stream_.transport === Transport.refused && refusal !== null) return problem('refused', failureMessage(t, base, refusal));
     if (this.lookup_.status === TaskStatus.ERROR) {
       const error = this.lookup_.error;
       if (error instanceof ApiProblem) {
-        if (isRefusal(error)) return problem('refused', failureMessage(base, error));
-        return error.code === 'slot.not_found' ? problem('not-found', messages.notFound(slot)) : problem('lookup', messages.lookupFailed(error.message));
+        if (isRefusal(error)) return problem('refused', failureMessage(t, base, error));
+        return error.code === 'slot.not_found' ? problem('not-found', t.notFound(slot)) : problem('lookup', t.lookupFailed(error.message));
       }
       if (this.stream_.snapshot === undefined) {
         return error instanceof ServerUnreachable
           ? unreachable
-          : problem('lookup', messages.lookupFailed(String((error as Error | undefined)?.message ?? error)));
+          : problem('lookup', t.lookupFailed(String((error as Error | undefined)?.message ?? error)));
       }
     }
-    return this.lookup_.value?.provider === 'external' ? problem('external', messages.external(slot)) : null;
+    return this.lookup_.value?.provider === 'external' ? problem('external', t.external(slot)) : null;
   }
 }

@@ -7,7 +7,7 @@ import { SlotErrorActionEvent } from './events/slot-error-action.ts';
 import type { SlotErrorDetail, SlotErrorReason } from './events/slot-error-detail.ts';
 import { SlotErrorDismissEvent } from './events/slot-error-dismiss.ts';
 import type { ElementKind } from './hub/hub.ts';
-import * as messages from './messages.ts';
+import { formatterFor } from './format.ts';
 import { PullRequest } from './pull-request.ts';
 import { SlotElement } from './slot-element.ts';
 import { bannerStyles } from './slot-error-banner.styles.ts';
@@ -97,10 +97,10 @@ export class SlotErrorBanner extends SlotElement {
   readonly #pull = new PullRequest(this, {
     send: startPull,
     part: 'repull-button',
-    label: messages.rePull,
-    name: messages.rePullName,
-    busyLabel: messages.rePulling,
-    failed: messages.startFailed,
+    label: 'rePull',
+    name: 'rePullName',
+    busyLabel: 'rePulling',
+    failed: 'startFailed',
     showing: () => this.#view.key,
     press: () => {
       if (!this.dispatchEvent(new SlotErrorActionEvent(this.#detail()))) return false;
@@ -160,18 +160,19 @@ export class SlotErrorBanner extends SlotElement {
     }
     const s = this.snapshot;
     if (s === undefined || !this.#settled()) return HIDDEN;
+    const t = formatterFor(this).phrases;
     const lost = this.stream_.interrupted;
     if (s.state === 'pulling') {
-      if (this.#repulling && !this.stream_.has('bar')) return view(BannerState.pulling, s.job_id, messages.pulling(s.image));
+      if (this.#repulling && !this.stream_.has('bar')) return view(BannerState.pulling, s.job_id, t.pulling(s.image));
     } else if (lost !== null) {
-      return view(BannerState.interrupted, lost.job_id, messages.bannerInterrupted(lost.image));
+      return view(BannerState.interrupted, lost.job_id, t.bannerInterrupted(lost.image));
     } else if (s.state === 'failed') {
-      return view(BannerState.failed, s.job_id, messages.imageFailed(s.image, s.error ?? messages.unknownError));
+      return view(BannerState.failed, s.job_id, t.imageFailed(s.image, s.error ?? t.unknownError));
     }
     // The container's state is live on the stream: a crash shows within a few seconds, and goes when it runs again.
     if (s.container_status === 'crashed') {
       const container = this.lookup_.value?.provider === 'container' ? this.lookup_.value.container : this.slotName;
-      return view(BannerState.crashed, s.container_error ?? '', messages.bannerCrashed(container, s.container_error));
+      return view(BannerState.crashed, s.container_error ?? '', s.container_error === null ? t.bannerCrashed(container) : t.bannerCrashedWhy(container, s.container_error));
     }
     return HIDDEN;
   }
@@ -180,6 +181,7 @@ export class SlotErrorBanner extends SlotElement {
     const state = this.state;
     if (state === BannerState.hidden) return nothing;
     const view = this.#view;
+    const t = formatterFor(this).phrases;
     const pulling = state === BannerState.pulling;
     const offersRepull = pulling || state === BannerState.failed || state === BannerState.interrupted;
     // An error present when the slot was first known is a status; one that appears later is an alert. A pull is its inline bar's to say.
@@ -189,8 +191,8 @@ export class SlotErrorBanner extends SlotElement {
       <div class="message" role=${role}><p part="message" class="message-text">${view.message}</p></div>
       <div part="actions" class="actions">
         ${offersRepull ? this.#pull.button(pulling) : nothing}
-        <button part="button dismiss-button" type="button" aria-label=${messages.dismissName(this.slotName)} @click=${this.#onDismiss}>
-          ${messages.dismiss}
+        <button part="button dismiss-button" type="button" aria-label=${t.dismissName(this.slotName)} @click=${this.#onDismiss}>
+          ${t.dismiss}
         </button>
       </div>
       ${pulling && this.base !== null

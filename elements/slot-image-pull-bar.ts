@@ -5,7 +5,6 @@ import { defineElement } from './define.ts';
 import { formatterFor } from './format.ts';
 import type { ElementKind } from './hub/hub.ts';
 import { Transport } from './hub/transport.ts';
-import * as messages from './messages.ts';
 import { milestone } from './milestones.ts';
 import { hasTrack, isProblem, isRunning, label, metaItems, PullBarState, pullBarState, startControl, valueText } from './pull-bar-view.ts';
 import { PullRequest } from './pull-request.ts';
@@ -113,30 +112,30 @@ export class SlotImagePullBar extends SlotElement {
   readonly #retry = new PullRequest(this, {
     send: startPull,
     part: 'retry-button',
-    label: messages.retry,
-    name: messages.retryName,
-    busyLabel: messages.retrying,
-    failed: messages.startFailed,
+    label: 'retry',
+    name: 'retryName',
+    busyLabel: 'retrying',
+    failed: 'startFailed',
     showing: () => this.#job(),
   });
 
   readonly #pull = new PullRequest(this, {
     send: startPull,
     part: 'pull-button',
-    label: messages.pull,
-    name: messages.pullName,
-    busyLabel: messages.rePulling,
-    failed: messages.startFailed,
+    label: 'pull',
+    name: 'pullName',
+    busyLabel: 'rePulling',
+    failed: 'startFailed',
     showing: () => this.#job(),
   });
 
   readonly #cancel = new PullRequest(this, {
     send: cancelPull,
     part: 'cancel-button',
-    label: messages.cancel,
-    name: (slot) => messages.cancelName(slot, []),
-    busyLabel: messages.cancelling,
-    failed: messages.cancelFailed,
+    label: 'cancel',
+    name: 'cancelName',
+    busyLabel: 'cancelling',
+    failed: 'cancelFailed',
     showing: () => this.#job(),
   });
 
@@ -195,16 +194,17 @@ export class SlotImagePullBar extends SlotElement {
     const state = this.state;
     const s = this.snapshot;
     const problem = this.problem_();
+    const f = formatterFor(this);
     // The words under the bar and its aria-valuetext: the page's snapshot for words, up to a second old.
     const words = this.stream_.worded;
     // Cancel while a pull runs (with `cancelable`); else Retry, Pull or Re-pull where one can start.
     const start = startControl(state, s, problem);
     const request = isRunning(state) ? (this.cancelable ? this.#cancel : null) : start === 'retry' ? this.#retry : start === null ? null : this.#pull;
     return html`<div part="base" class="base ${state}">
-      <span part="label" class="label" id="label">${label(state, s, problem)}</span>
+      <span part="label" class="label" id="label">${label(state, s, problem, f)}</span>
       <span part="actions" class="actions">${this.#button(request, start)}</span>
       ${words !== undefined && hasTrack(state) ? this.#bar(state, words) : nothing}
-      <span part="meta" class="meta">${metaItems(state, words, formatterFor(this)).map((item) => html`<span>${item}</span> `)}</span>
+      <span part="meta" class="meta">${metaItems(state, words, f).map((item) => html`<span>${item}</span> `)}</span>
       ${request?.error() ?? nothing}
       ${this.stream_.voices() ? html`<span class="sr-only" role="status" aria-live="polite">${this.#announcement}</span>` : nothing}
     </div>`;
@@ -212,10 +212,14 @@ export class SlotImagePullBar extends SlotElement {
 
   #button(request: PullRequest | null, start: ReturnType<typeof startControl>): TemplateResult | typeof nothing {
     if (request === null) return nothing;
-    if (request !== this.#cancel) return start === 'repull' ? request.button(false, messages.rePull, messages.rePullName(this.slotName)) : request.button();
+    const f = formatterFor(this);
+    const t = f.phrases;
+    if (request !== this.#cancel) return start === 'repull' ? request.button(false, t.rePull, t.rePullName(this.slotName)) : request.button();
     // Cancel stops the image's one engine pull: when other slots share it, the button says so before it is pressed.
-    const others = this.snapshot?.shared_with ?? [];
-    return others.length === 0 ? request.button() : request.button(false, messages.cancelAlso(others), messages.cancelName(this.slotName, others));
+    const slots = this.snapshot?.shared_with ?? [];
+    // "code", "code and vision", "code, vision and 2 more".
+    const others = f.list(slots.length > 3 ? [...slots.slice(0, 2), f.plural(t.more, slots.length - 2)] : slots);
+    return slots.length === 0 ? request.button() : request.button(false, t.cancelAlso(others), t.cancelNameAlso(this.slotName, others));
   }
 
   /**

@@ -5,7 +5,6 @@ import { cancelRun, runAt } from './controllers/shared-timer.ts';
 import { defineElement } from './define.ts';
 import { formatterFor } from './format.ts';
 import type { ElementKind } from './hub/hub.ts';
-import * as messages from './messages.ts';
 import { SlotElement } from './slot-element.ts';
 import { statusStyles } from './slot-image-status.styles.ts';
 import type { PullSnapshot } from '../wire/types.ts';
@@ -121,9 +120,11 @@ export class SlotImageStatus extends SlotElement {
     const s = this.snapshot;
     // The percent of the page's snapshot for words: the same as the bar's beside it, changed at the same beat.
     const percent = this.stream_.worded?.percent;
-    const label = status === ImageStatus.pulling && percent != null ? messages.chipPercent(formatterFor(this).percent(percent)) : messages.chip[status];
+    const f = formatterFor(this);
+    const t = f.phrases;
+    const label = status === ImageStatus.pulling && percent != null ? t.chipPercent(f.percent(percent)) : t[`chip_${status}`];
     return html`<span part="base" class="base ${status}" title=${this.problem_()?.message ?? s?.error ?? ''}>
-      <span part="indicator" class="indicator"></span><span class="sr-only">${messages.chipPrefix}</span><span part="label">${label}</span>
+      <span part="indicator" class="indicator"></span><span class="sr-only">${t.chipPrefix}</span><span part="label">${label}</span>
     </span>${this.#lastPullText(status)}`;
   }
 
@@ -135,7 +136,8 @@ export class SlotImageStatus extends SlotElement {
     if (last === null) return nothing;
     runAt(this.#refresh, performance.now() + LAST_PULL_REFRESH_MS);
     const f = formatterFor(this);
-    return html`<span part="last-pull" class="last-pull">${messages.lastPull(f.ago(Date.now() - last.finishedAt), f.elapsed(last.durationS))}</span>`;
+    const [ago, took] = [f.ago(Date.now() - last.finishedAt), f.elapsed(last.durationS)];
+    return html`<span part="last-pull" class="last-pull">${ago === null ? f.phrases.lastPullNow(took) : f.phrases.lastPull(ago, took)}</span>`;
   }
 
   /** A pull that has just completed is its own last pull: no need to wait for the history. */

@@ -37,7 +37,7 @@ import { slotRoutes } from './routes/slots.ts';
 import { streamRoutes } from './routes/streams.ts';
 import { streamTicketRoutes } from './routes/stream-ticket.ts';
 import { streamTickets } from './stream-ticket.ts';
-import { ELEMENTS_BUNDLE_PATH, elementRoutes } from './routes/elements.ts';
+import { ELEMENTS_BUNDLE_PATH, elementRoutes, TRANSLATION_PATHS } from './routes/elements.ts';
 import type { Services } from './services.ts';
 
 export interface SlotpullOptions {
@@ -156,10 +156,16 @@ export function createSlotpull(options: SlotpullOptions): Slotpull {
   const openApiJson = JSON.stringify(openApi);
   const routes = routeTable({
     openApi,
-    pages: { '/': ['GET'], [ELEMENTS_BUNDLE_PATH]: ['GET'], [DASHBOARD_BUNDLE_PATH]: ['GET'], [METRICS_PATH]: ['GET'] },
+    pages: {
+      '/': ['GET'],
+      [ELEMENTS_BUNDLE_PATH]: ['GET'],
+      ...Object.fromEntries(TRANSLATION_PATHS.map((path) => [path, ['GET']])),
+      [DASHBOARD_BUNDLE_PATH]: ['GET'],
+      [METRICS_PATH]: ['GET'],
+    },
   });
   const app = new Hono();
-  const publicPaths = [ELEMENTS_BUNDLE_PATH, DASHBOARD_BUNDLE_PATH];
+  const publicPaths = [ELEMENTS_BUNDLE_PATH, ...TRANSLATION_PATHS, DASHBOARD_BUNDLE_PATH];
   const allowOrigins = options.access?.allowOrigins ?? [];
   const tickets = streamTickets({ now: () => clock.now() });
   app.use('*', httpMetrics({ registry: metrics, routes }));

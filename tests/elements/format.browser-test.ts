@@ -1,7 +1,8 @@
 import { expect } from 'chai';
-import { Formatter, formatterFor, langOf } from '../../elements/format.ts';
+import { Formatter, formatterFor } from '../../elements/format.ts';
+import { langOf } from '../../elements/language.ts';
 import { offerSupersedes, supersedes } from '../../elements/hub/snapshot-order.ts';
-import { bytesPhrase, etaPhrase, layerPhrase, speedPhrase } from '../../elements/messages.ts';
+import { bytesPhrase, etaPhrase, layerPhrase, speedPhrase } from '../../elements/pull-bar-view.ts';
 import { milestone } from '../../elements/milestones.ts';
 import type { PullSnapshot } from '../../wire/types.ts';
 

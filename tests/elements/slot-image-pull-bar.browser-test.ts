@@ -239,13 +239,14 @@ describe('<slot-image-pull-bar>', () => {
       expect(words()[2]).to.equal(String(Math.floor(at + 10)));
     });
 
-    it('formats numbers in the language of the page around it', async () => {
+    it('says its words and numbers in the language of the page around it', async () => {
       const world = await newWorld({ speed: 1 });
       const holder = fixture<HTMLDivElement>(`<div lang="de"><slot-image-pull-bar slot-name="vision" base-url="${world.base}"></slot-image-pull-bar></div>`);
       const bar = holder.querySelector('slot-image-pull-bar') as SlotImagePullBar;
       await heldDeterminate(world, bar, clock);
-      // German: a space before %, a decimal comma when a decimal shows (31.0 shows none), "Sek." for seconds.
-      expect(text(part(bar, 'meta'))).to.match(/^\d+ % .* \d+(,\d)? MB\/s about \d+ Sek\. left layer \d\/5$/);
+      // German: a space before %, a decimal comma when a decimal shows (31.0 shows none), "Sek." for seconds, German words around them.
+      await until(bar, () => text(part(bar, 'meta')).includes('noch etwa'), 'the German table');
+      expect(text(part(bar, 'meta'))).to.match(/^\d+ % \d+(,\d)? MB von ≥?\d+(,\d)? [GM]B \d+(,\d)? MB\/s noch etwa \d+ Sek\. Schicht \d\/5$/);
     });
 
     it('exposes its parts, styled by the --slotpull-* custom properties', async () => {

@@ -39,4 +39,23 @@ describe('the elements bundle route', () => {
     expect(response.status).toBe(404);
     expect(await response.text()).toContain('npm run build');
   });
+
+  it('serves each built-in translation beside the bundle, to any origin, and nothing else under translations/', async () => {
+    const asked: string[] = [];
+    const withTranslations = elementRoutes({
+      readTranslation: async (code) => {
+        asked.push(code);
+        return new TextEncoder().encode(`export default { $code: '${code}' };\n`);
+      },
+    });
+    const response = await withTranslations.request('http://127.0.0.1/elements/translations/ja.js');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(response.headers.get('access-control-allow-origin')).toBe('*');
+    expect(await response.text()).toBe("export default { $code: 'ja' };\n");
+    withTranslations.onError((error, c) => c.text(error.message, 500));
+    expect((await withTranslations.request('http://127.0.0.1/elements/translations/pt.js')).status).toBe(404);
+    expect((await withTranslations.request('http://127.0.0.1/elements/translations/..%2Fslotpull.js')).status).toBe(404);
+    expect(asked).toEqual(['ja']);
+  });
 });

@@ -142,6 +142,7 @@ describe('the commands of README.md and docs/, run as written', () => {
       'dist/elements/index.js',
       'dist/elements/index.d.ts',
       'dist/elements/configure-server.js',
+      'dist/elements/translations/de.js',
       'dist/demo/dashboard.js',
       'custom-elements.json',
     ]) {

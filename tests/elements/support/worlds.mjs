@@ -31,6 +31,8 @@ const { demoSlotsFile } = await import(new URL('config/demo.js', dist).href);
 const { systemClock } = await import(new URL('runtimes/system-clock.js', dist).href);
 const { PullHistory } = await import(new URL('core/history/pull-history.js', dist).href);
 
+/** The bundle and the translations it imports, served by the real app (also to element tests that load the sources: language.ts asks beside itself, at /elements/). */
+export const isElementsAsset = (path) => path === '/elements/slotpull.js' || path.startsWith('/elements/translations/');
 const WORLD_PATH = /^\/__test\/worlds\/(\d+)(\/.*)?$/;
 const EVENT_STREAM_PATH = /^\/api\/(events|slots\/[^/]+\/pull\/stream)(\?|$)/;
 const DEFAULT_SEED = 7;
@@ -179,10 +181,10 @@ export function createWorlds({ realEngine = null } = {}) {
     return world.listener(req, res);
   }
 
-  /** Handles /__test/… and /elements/slotpull.js; returns false for anything else. */
+  /** Handles /__test/…, /elements/slotpull.js and the translations beside it; returns false for anything else. */
   function handle(req, res) {
     const url = new URL(req.url, 'http://test.invalid');
-    if (url.pathname === '/elements/slotpull.js') {
+    if (isElementsAsset(url.pathname)) {
       serveWorld(defaultWorld, req.url, req, res);
       return true;
     }
