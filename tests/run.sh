@@ -16,8 +16,9 @@ cd "$(dirname "$0")/.."
 # System packages the tests drive for real: engines, registry, busybox for a
 # container that runs, Chromium for the elements, openssl for certificates
 # (the token issuer's, TLS engines'), sshd for engines over ssh, nginx for
-# the reverse-proxy recipe. Installed when run as root.
-SYSTEM_PACKAGES=(podman docker.io docker-registry busybox-static chromium openssl openssh-server nginx)
+# the reverse-proxy recipe, a Japanese font for the pictures in Japanese
+# (without one Chromium draws empty boxes). Installed when run as root.
+SYSTEM_PACKAGES=(podman docker.io docker-registry busybox-static chromium openssl openssh-server nginx fonts-ipafont-gothic)
 missing=()
 for package in "${SYSTEM_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")

@@ -8,6 +8,7 @@ const layer = (phase: LayerPhase, size: number | null, more: Partial<ExtractionL
   extracted: null,
   extractStartedAt: null,
   extractEndedAt: null,
+  extractReportedAt: null,
   ...more,
 });
 
