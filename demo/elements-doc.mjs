@@ -166,6 +166,7 @@ are modules beside it, \`translations/<code>.js\` (the server serves
 one: English shows for that moment.
 
 ![chip and bar of a missing image, chip and banner of a failed pull, in German](elements/lang-de.png)
+![the same in Japanese](elements/lang-ja.png)
 
 Another language, or other words for a few phrases, with
 \`registerTranslation()\` (exported by \`slotpull/elements\` and the bundle):
