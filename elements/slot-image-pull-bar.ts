@@ -10,6 +10,7 @@ import { milestone } from './milestones.ts';
 import { hasTrack, isProblem, isRunning, label, metaItems, PullBarState, pullBarState, startControl, valueText } from './pull-bar-view.ts';
 import { PullRequest } from './pull-request.ts';
 import { SlotElement } from './slot-element.ts';
+import { askToNotify, notifyEnd, showInTitle } from './tab-signals.ts';
 import { pullBarStyles } from './slot-image-pull-bar.styles.ts';
 import type { PullSnapshot } from '../wire/types.ts';
 
@@ -83,6 +84,8 @@ export class SlotImagePullBar extends SlotElement {
     showIdle: { type: Boolean, reflect: true, attribute: 'show-idle' },
     sticky: { type: Boolean, reflect: true },
     hideAfter: { type: Number, attribute: 'hide-after' },
+    notify: { type: Boolean },
+    titleProgress: { type: Boolean, attribute: 'title-progress' },
     state: { reflect: true },
     deferred: { type: Boolean, reflect: true },
   };
@@ -95,6 +98,19 @@ export class SlotImagePullBar extends SlotElement {
   declare sticky: boolean;
   /** Seconds "Image ready" stays; default 4. */
   declare hideAfter: number;
+  /**
+   * A system notification when the pull completes or fails while the tab is
+   * hidden, one per pull for the page; clicking it brings the tab back. The
+   * browser asks the person's permission when they press this bar's Pull,
+   * Re-pull or Retry, never before.
+   */
+  declare notify: boolean;
+  /**
+   * The pull's percent before the page's title while it runs ("41% · Dashboard");
+   * with several pulls, the lowest. The page's title (or the one it set
+   * meanwhile) comes back when none runs.
+   */
+  declare titleProgress: boolean;
   /** What the bar shows (read it; setting it has no effect). */
   declare state: PullBarState;
   /** A `<slot-error-banner>` of the slot shows this problem, so the bar hides (read it; setting it has no effect). */
@@ -118,6 +134,7 @@ export class SlotImagePullBar extends SlotElement {
     busyLabel: messages.retrying,
     failed: messages.startFailed,
     showing: () => this.#job(),
+    press: () => this.#pressed(),
   });
 
   readonly #pull = new PullRequest(this, {
@@ -128,6 +145,7 @@ export class SlotImagePullBar extends SlotElement {
     busyLabel: messages.rePulling,
     failed: messages.startFailed,
     showing: () => this.#job(),
+    press: () => this.#pressed(),
   });
 
   readonly #cancel = new PullRequest(this, {
@@ -146,6 +164,8 @@ export class SlotImagePullBar extends SlotElement {
     this.showIdle = false;
     this.sticky = false;
     this.hideAfter = DEFAULT_HIDE_AFTER_S;
+    this.notify = false;
+    this.titleProgress = false;
     this.state = PullBarState.connecting;
     this.deferred = false;
   }
@@ -159,6 +179,7 @@ export class SlotImagePullBar extends SlotElement {
     super.disconnectedCallback();
     this.#clearHideTimer();
     cancelPaint(this.#paint);
+    showInTitle(this, undefined);
   }
 
   protected override snapshotChanged_(next: PullSnapshot, previous: PullSnapshot | undefined): void {
@@ -167,6 +188,10 @@ export class SlotImagePullBar extends SlotElement {
     if (said !== null) {
       this.#announcement = said;
       this.requestUpdate();
+    }
+    // An end this page saw happen (not one it found on connecting); notifyEnd says each job's once.
+    if (this.notify && previous !== undefined && previous.state !== next.state && (next.state === 'completed' || next.state === 'failed')) {
+      notifyEnd(next.job_id, next.state === 'completed' ? messages.announceDone(next.image) : messages.imageFailed(next.image, next.error ?? messages.unknownError));
     }
     if (next.state === 'completed' && (previous?.state !== 'completed' || previous.job_id !== next.job_id)) {
       this.#scheduleHide(next.job_id);
@@ -189,6 +214,8 @@ export class SlotImagePullBar extends SlotElement {
   protected override updated(): void {
     this.#drawFills();
     this.#drawnAt = null;
+    // In step with the bar's words: the page's snapshot of the beat.
+    showInTitle(this, this.titleProgress && isRunning(this.state) ? (this.stream_.worded?.percent ?? null) : undefined);
   }
 
   protected override render(): TemplateResult {
@@ -270,6 +297,12 @@ export class SlotImagePullBar extends SlotElement {
     this.#shown = shown;
     fill(indicator, shown);
     fill(root.querySelector<HTMLElement>('.unpack'), s?.extract_percent ?? null);
+  }
+
+  /** A press of Pull, Re-pull or Retry: with `notify`, the moment to ask for the permission. */
+  #pressed(): boolean {
+    if (this.notify) askToNotify();
+    return true;
   }
 
   /** The job on screen, which a Retry or Cancel is pressed for. */
