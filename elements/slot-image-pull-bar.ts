@@ -134,7 +134,8 @@ export class SlotImagePullBar extends SlotElement {
     busyLabel: messages.retrying,
     failed: messages.startFailed,
     showing: () => this.#job(),
-    press: () => this.#pressed(),
+    // A press of Pull, Re-pull or Retry: the moment to ask for the permission to notify.
+    press: () => askToNotify(this.notify),
   });
 
   readonly #pull = new PullRequest(this, {
@@ -145,7 +146,7 @@ export class SlotImagePullBar extends SlotElement {
     busyLabel: messages.rePulling,
     failed: messages.startFailed,
     showing: () => this.#job(),
-    press: () => this.#pressed(),
+    press: () => askToNotify(this.notify),
   });
 
   readonly #cancel = new PullRequest(this, {
@@ -297,12 +298,6 @@ export class SlotImagePullBar extends SlotElement {
     this.#shown = shown;
     fill(indicator, shown);
     fill(root.querySelector<HTMLElement>('.unpack'), s?.extract_percent ?? null);
-  }
-
-  /** A press of Pull, Re-pull or Retry: with `notify`, the moment to ask for the permission. */
-  #pressed(): boolean {
-    if (this.notify) askToNotify();
-    return true;
   }
 
   /** The job on screen, which a Retry or Cancel is pressed for. */

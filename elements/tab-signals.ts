@@ -13,9 +13,14 @@ const running = new Map<object, number | null>();
 /** The prefix written before the page's title; '' while none is. */
 let written = '';
 
-/** Asks for the permission to notify, unless the person has answered already: call it only from their click. */
-export function askToNotify(): void {
-  if (self.Notification?.permission === 'default') void Notification.requestPermission();
+/**
+ * With `notify`, asks for the permission to notify (the browser asks the
+ * person only if they have not answered yet): call it only from their press.
+ * True: the press goes on.
+ */
+export function askToNotify(notify: boolean): true {
+  if (notify) void self.Notification?.requestPermission();
+  return true;
 }
 
 /** `text` as a system notification, once per job for the page, and only while the tab is hidden. */
