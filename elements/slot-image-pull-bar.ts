@@ -10,8 +10,8 @@ import { milestone } from './milestones.ts';
 import { hasTrack, isProblem, isRunning, label, metaItems, PullBarState, pullBarState, startControl, valueText } from './pull-bar-view.ts';
 import { PullRequest } from './pull-request.ts';
 import { SlotElement } from './slot-element.ts';
-import { askToNotify, notifyEnd, showInTitle } from './tab-signals.ts';
 import { pullBarStyles } from './slot-image-pull-bar.styles.ts';
+import { askToNotify, notifyEnd, showInTitle } from './tab-signals.ts';
 import type { PullSnapshot } from '../wire/types.ts';
 
 export { PullBarState } from './pull-bar-view.ts';
