@@ -11,6 +11,7 @@ import { countReporter } from './tests/elements/support/count-reporter.mjs';
 import { createRealEngine } from './tests/elements/support/real-engine.mjs';
 import { createWorlds, isElementsAsset } from './tests/elements/support/worlds.mjs';
 import { requestLogPlugin } from './tests/elements/support/request-log.mjs';
+import { tabCommandsPlugin } from './tests/elements/support/tab-commands.mjs';
 import { voiceCommandsPlugin } from './tests/elements/support/voice-commands.mjs';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './tests/helpers/chromium.mjs';
 import { demoPlugins } from './tests/demo/support/plugins.mjs';
@@ -75,7 +76,7 @@ export default {
   ],
   // tests/run.sh sets SLOTPULL_WTR_COUNTS to add this runner's counts to its closing line.
   reporters: [defaultReporter(), ...(process.env.SLOTPULL_WTR_COUNTS ? [countReporter(process.env.SLOTPULL_WTR_COUNTS)] : [])],
-  plugins: [esbuildPlugin({ ts: true, target: 'es2022' }), forcedColorsPlugin, requestLogPlugin(), voiceCommandsPlugin(), worldsPlugin, ...demoPlugins()],
+  plugins: [esbuildPlugin({ ts: true, target: 'es2022' }), forcedColorsPlugin, requestLogPlugin(), voiceCommandsPlugin(), tabCommandsPlugin(), worldsPlugin, ...demoPlugins()],
   browsers: [
     chromeLauncher({
       launchOptions: {

@@ -187,6 +187,27 @@ agrees with is a \`Plural\`, by \`Intl.PluralRules\` category:
 \`more: { one: '# outro', other: '# outros' }\`. Why a table and not
 \`@lit/localize\`: [elements/README.md](../elements/README.md#languages).
 
+## A "done" a person notices
+
+Two opt-in attributes of \`<slot-image-pull-bar>\` (and of
+\`<slot-image-panel>\`, which gives them to its bar), for a person who
+started a long pull and went to another tab:
+
+- \`notify\`: when the pull completes or fails while the tab is hidden
+  (\`document.visibilityState\`), a system notification says so ("Image
+  ghcr.io/acme/llama-server:vulkan is ready", "Pull of image … failed: …");
+  one per pull for the page, however many bars show it (or share its pull);
+  a click on it brings the tab back. None while the tab is seen: the page
+  says it itself. The browser asks the person's permission when they press
+  that bar's Pull, Re-pull or Retry, never on load; a pull started elsewhere
+  notifies once the permission was given.
+- \`title-progress\`: while a pull runs, its percent goes before the page's
+  title ("41% · Dashboard"), in step with the bar's words. With several
+  pulls, one prefix: the lowest percent (the page is done when the last one
+  is), "…" while none is known. When none runs, the title comes back exactly
+  — the page's own, or the one it set meanwhile (the prefix is kept out of
+  it, never written twice).
+
 ${sections.join('\n')}
 ${functions.join('\n')}`;
 

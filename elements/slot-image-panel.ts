@@ -37,6 +37,8 @@ export class SlotImagePanel extends LitElement {
     baseUrl: { attribute: 'base-url' },
     cancelable: { type: Boolean },
     showIdle: { type: Boolean, attribute: 'show-idle' },
+    notify: { type: Boolean },
+    titleProgress: { type: Boolean, attribute: 'title-progress' },
   };
 
   /** The slot's name in the server's slots file. */
@@ -47,6 +49,10 @@ export class SlotImagePanel extends LitElement {
   declare cancelable: boolean;
   /** The bar also when no pull runs ("Image present", with Re-pull). */
   declare showIdle: boolean;
+  /** The bar's `notify`: a system notification when the pull ends while the tab is hidden. */
+  declare notify: boolean;
+  /** The bar's `title-progress`: the pull's percent before the page's title while it runs. */
+  declare titleProgress: boolean;
 
   constructor() {
     super();
@@ -54,6 +60,8 @@ export class SlotImagePanel extends LitElement {
     this.baseUrl = '';
     this.cancelable = false;
     this.showIdle = false;
+    this.notify = false;
+    this.titleProgress = false;
   }
 
   protected override render(): TemplateResult {
@@ -67,6 +75,8 @@ export class SlotImagePanel extends LitElement {
         base-url=${baseUrl}
         ?cancelable=${this.cancelable}
         ?show-idle=${this.showIdle}
+        ?notify=${this.notify}
+        ?title-progress=${this.titleProgress}
       ></slot-image-pull-bar>
       <slot-error-banner part="banner" exportparts=${BANNER_PARTS} slot-name=${slotName} base-url=${baseUrl}></slot-error-banner>
     </div>`;

@@ -10,6 +10,7 @@ import { hasTrack, isProblem, isRunning, label, metaItems, PullBarState, pullBar
 import { PullRequest } from './pull-request.ts';
 import { SlotElement } from './slot-element.ts';
 import { pullBarStyles } from './slot-image-pull-bar.styles.ts';
+import { askToNotify, notifyEnd, showInTitle } from './tab-signals.ts';
 import type { PullSnapshot } from '../wire/types.ts';
 
 export { PullBarState } from './pull-bar-view.ts';
@@ -82,6 +83,8 @@ export class SlotImagePullBar extends SlotElement {
     showIdle: { type: Boolean, reflect: true, attribute: 'show-idle' },
     sticky: { type: Boolean, reflect: true },
     hideAfter: { type: Number, attribute: 'hide-after' },
+    notify: { type: Boolean },
+    titleProgress: { type: Boolean, attribute: 'title-progress' },
     state: { reflect: true },
     deferred: { type: Boolean, reflect: true },
   };
@@ -94,6 +97,19 @@ export class SlotImagePullBar extends SlotElement {
   declare sticky: boolean;
   /** Seconds "Image ready" stays; default 4. */
   declare hideAfter: number;
+  /**
+   * A system notification when the pull completes or fails while the tab is
+   * hidden, one per pull for the page; clicking it brings the tab back. The
+   * browser asks the person's permission when they press this bar's Pull,
+   * Re-pull or Retry, never before.
+   */
+  declare notify: boolean;
+  /**
+   * The pull's percent before the page's title while it runs ("41% · Dashboard");
+   * with several pulls, the lowest. The page's title (or the one it set
+   * meanwhile) comes back when none runs.
+   */
+  declare titleProgress: boolean;
   /** What the bar shows (read it; setting it has no effect). */
   declare state: PullBarState;
   /** A `<slot-error-banner>` of the slot shows this problem, so the bar hides (read it; setting it has no effect). */
@@ -117,6 +133,8 @@ export class SlotImagePullBar extends SlotElement {
     busyLabel: 'retrying',
     failed: 'startFailed',
     showing: () => this.#job(),
+    // A press of Pull, Re-pull or Retry: the moment to ask for the permission to notify.
+    press: () => askToNotify(this.notify),
   });
 
   readonly #pull = new PullRequest(this, {
@@ -127,6 +145,7 @@ export class SlotImagePullBar extends SlotElement {
     busyLabel: 'rePulling',
     failed: 'startFailed',
     showing: () => this.#job(),
+    press: () => askToNotify(this.notify),
   });
 
   readonly #cancel = new PullRequest(this, {
@@ -145,6 +164,8 @@ export class SlotImagePullBar extends SlotElement {
     this.showIdle = false;
     this.sticky = false;
     this.hideAfter = DEFAULT_HIDE_AFTER_S;
+    this.notify = false;
+    this.titleProgress = false;
     this.state = PullBarState.connecting;
     this.deferred = false;
   }
@@ -158,6 +179,7 @@ export class SlotImagePullBar extends SlotElement {
     super.disconnectedCallback();
     this.#clearHideTimer();
     cancelPaint(this.#paint);
+    showInTitle(this, undefined);
   }
 
   protected override snapshotChanged_(next: PullSnapshot, previous: PullSnapshot | undefined): void {
@@ -166,6 +188,11 @@ export class SlotImagePullBar extends SlotElement {
     if (said !== null) {
       this.#announcement = said;
       this.requestUpdate();
+    }
+    // An end this page saw happen (not one it found on connecting); notifyEnd says each job's once.
+    if (this.notify && previous !== undefined && previous.state !== next.state && (next.state === 'completed' || next.state === 'failed')) {
+      const t = formatterFor(this).phrases;
+      notifyEnd(next.job_id, next.state === 'completed' ? t.announceDone(next.image) : t.imageFailed(next.image, next.error ?? t.unknownError));
     }
     if (next.state === 'completed' && (previous?.state !== 'completed' || previous.job_id !== next.job_id)) {
       this.#scheduleHide(next.job_id);
@@ -188,6 +215,8 @@ export class SlotImagePullBar extends SlotElement {
   protected override updated(): void {
     this.#drawFills();
     this.#drawnAt = null;
+    // In step with the bar's words: the page's snapshot of the beat.
+    showInTitle(this, this.titleProgress && isRunning(this.state) ? (this.stream_.worded?.percent ?? null) : undefined);
   }
 
   protected override render(): TemplateResult {
