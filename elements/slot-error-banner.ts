@@ -2,6 +2,7 @@ import { TaskStatus } from '@lit/task';
 import { html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
 import { startPull } from './api.ts';
 import { defineElement } from './define.ts';
+import { withImageRef } from './image-ref.ts';
 import { BAR_PARTS } from './export-parts.ts';
 import { SlotErrorActionEvent } from './events/slot-error-action.ts';
 import type { SlotErrorDetail, SlotErrorReason } from './events/slot-error-detail.ts';
@@ -35,12 +36,19 @@ interface BannerView {
   /** Identifies one error: dismissing hides it until the key changes. */
   readonly key: string | null;
   readonly message: string;
+  /** The image reference in the message, shown isolated (image-ref.ts). */
+  readonly image: string | null;
 }
 
-const HIDDEN: BannerView = { state: BannerState.hidden, key: null, message: '' };
+const HIDDEN: BannerView = { state: BannerState.hidden, key: null, message: '', image: null };
 
 /** A shown error; its key is the state and `id` (the job, the container's error, the sentence). */
-const view = (state: BannerState, id: string | null, message: string): BannerView => ({ state, key: `${state}|${id}`, message });
+const view = (state: BannerState, id: string | null, message: string, image: string | null = null): BannerView => ({
+  state,
+  key: `${state}|${id}`,
+  message,
+  image,
+});
 
 /**
  * Says what is wrong with a slot, and offers the fix. It speaks only of
@@ -162,11 +170,11 @@ export class SlotErrorBanner extends SlotElement {
     if (s === undefined || !this.#settled()) return HIDDEN;
     const lost = this.stream_.interrupted;
     if (s.state === 'pulling') {
-      if (this.#repulling && !this.stream_.has('bar')) return view(BannerState.pulling, s.job_id, messages.pulling(s.image));
+      if (this.#repulling && !this.stream_.has('bar')) return view(BannerState.pulling, s.job_id, messages.pulling(s.image), s.image);
     } else if (lost !== null) {
-      return view(BannerState.interrupted, lost.job_id, messages.bannerInterrupted(lost.image));
+      return view(BannerState.interrupted, lost.job_id, messages.bannerInterrupted(lost.image), lost.image);
     } else if (s.state === 'failed') {
-      return view(BannerState.failed, s.job_id, messages.imageFailed(s.image, s.error ?? messages.unknownError));
+      return view(BannerState.failed, s.job_id, messages.imageFailed(s.image, s.error ?? messages.unknownError), s.image);
     }
     // The container's state is live on the stream: a crash shows within a few seconds, and goes when it runs again.
     if (s.container_status === 'crashed') {
@@ -186,7 +194,7 @@ export class SlotErrorBanner extends SlotElement {
     const role = pulling ? nothing : view.key === this.#loadKey ? 'status' : 'alert';
     return html`<div part="base" class="base ${state}">
       <span part="icon" class="icon" aria-hidden="true">!</span>
-      <div class="message" role=${role}><p part="message" class="message-text">${view.message}</p></div>
+      <div class="message" role=${role}><p part="message" class="message-text">${withImageRef(view.message, view.image)}</p></div>
       <div part="actions" class="actions">
         ${offersRepull ? this.#pull.button(pulling) : nothing}
         <button part="button dismiss-button" type="button" aria-label=${messages.dismissName(this.slotName)} @click=${this.#onDismiss}>

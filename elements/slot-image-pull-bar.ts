@@ -2,6 +2,7 @@ import { html, nothing, type PropertyDeclarations, type TemplateResult } from 'l
 import { cancelPull, startPull } from './api.ts';
 import { cancelPaint, paintNextFrame } from './controllers/frame-painter.ts';
 import { defineElement } from './define.ts';
+import { withImageRef } from './image-ref.ts';
 import { formatterFor } from './format.ts';
 import type { ElementKind } from './hub/hub.ts';
 import { Transport } from './hub/transport.ts';
@@ -201,7 +202,7 @@ export class SlotImagePullBar extends SlotElement {
     const start = startControl(state, s, problem);
     const request = isRunning(state) ? (this.cancelable ? this.#cancel : null) : start === 'retry' ? this.#retry : start === null ? null : this.#pull;
     return html`<div part="base" class="base ${state}">
-      <span part="label" class="label" id="label">${label(state, s, problem)}</span>
+      <span part="label" class="label" id="label">${withImageRef(label(state, s, problem), s?.image)}</span>
       <span part="actions" class="actions">${this.#button(request, start)}</span>
       ${words !== undefined && hasTrack(state) ? this.#bar(state, words) : nothing}
       <span part="meta" class="meta">${metaItems(state, words, formatterFor(this)).map((item) => html`<span>${item}</span> `)}</span>
