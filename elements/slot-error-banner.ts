@@ -54,6 +54,8 @@ const view = (state: BannerState, id: string | null, message: string, image: str
  * Says what is wrong with a slot, and offers the fix. It speaks only of
  * problems: hidden while the slot is healthy, while its image is simply not
  * pulled yet and while a pull runs normally (that is the pull bar's to show).
+ * Its colors are light or dark by the page's `color-scheme`; in a container
+ * narrower than 32rem the buttons go under the message.
  *
  * @summary An error banner for one slot: a failed or vanished pull, a crashed container, a server out of reach; with Re-pull and Dismiss.
  *
@@ -68,12 +70,12 @@ const view = (state: BannerState, id: string | null, message: string, image: str
  * @csspart request-error - Why a Re-pull request failed.
  *
  * @cssproperty [--slotpull-font=inherit] - Font shorthand.
- * @cssproperty [--slotpull-color-danger=#b91c1c] - Border of an error.
- * @cssproperty [--slotpull-color-danger-surface=#fef2f2] - Background of an error.
- * @cssproperty [--slotpull-color-danger-text=#7f1d1d] - Text of an error.
- * @cssproperty [--slotpull-color-indicator=#2563eb] - Border while pulling or unreachable; focus rings.
- * @cssproperty [--slotpull-color-info-surface=#eff6ff] - Background while pulling or unreachable.
- * @cssproperty [--slotpull-color-text=#1f2937] - Text while pulling or unreachable.
+ * @cssproperty [--slotpull-color-danger=light-dark(#b91c1c, #f87171)] - Border of an error.
+ * @cssproperty [--slotpull-color-danger-surface=light-dark(#fef2f2, #3b0d0d)] - Background of an error.
+ * @cssproperty [--slotpull-color-danger-text=light-dark(#7f1d1d, #fecaca)] - Text of an error.
+ * @cssproperty [--slotpull-color-indicator=light-dark(#2563eb, #60a5fa)] - Border while pulling or unreachable; focus rings.
+ * @cssproperty [--slotpull-color-info-surface=light-dark(#eff6ff, #102a4c)] - Background while pulling or unreachable.
+ * @cssproperty [--slotpull-color-text=light-dark(#1f2937, #e5e7eb)] - Text while pulling or unreachable.
  * @cssproperty [--slotpull-banner-padding=0.75rem 1rem] - Padding.
  * @cssproperty [--slotpull-banner-radius=0.375rem] - Corner radius.
  *
