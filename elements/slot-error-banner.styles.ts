@@ -10,7 +10,7 @@ export const bannerStyles = [
   sharedStyles,
   css`
     :host {
-      container: slotpull-banner / inline-size;
+      container-type: inline-size;
     }
     :host([state='hidden']) {
       display: none;
@@ -34,7 +34,7 @@ export const bannerStyles = [
       background: var(--slotpull-color-info-surface, light-dark(#eff6ff, #102a4c));
       color: var(--slotpull-color-text, light-dark(#1f2937, #e5e7eb));
     }
-    @container slotpull-banner (inline-size < 32rem) {
+    @container (inline-size < 32rem) {
       .base {
         grid-template-columns: auto 1fr;
         grid-template-areas: 'icon message' '. actions';

@@ -3,7 +3,7 @@ import { css, sharedStyles } from './shared.styles.ts';
 /**
  * The label and the buttons share the first line while there is room (the
  * label keeps at least 12em; a long Cancel goes under it); in a container
- * narrower than 22rem the buttons always go under the label. The track and
+ * narrower than 22rem the buttons always go under the label (at its end). The track and
  * the words under it take a line each; the words wrap between their items
  * ("612 MB of ≥1.4 GB" stays whole). The host is the container.
  *
@@ -22,7 +22,7 @@ export const pullBarStyles = [
       display: none;
     }
     :host {
-      container: slotpull-bar / inline-size;
+      container-type: inline-size;
     }
     .base {
       display: flex;
@@ -35,12 +35,9 @@ export const pullBarStyles = [
       min-inline-size: 0;
       overflow-wrap: anywhere;
     }
-    @container slotpull-bar (inline-size < 22rem) {
+    @container (inline-size < 22rem) {
       .label {
         flex-basis: 100%;
-      }
-      .actions {
-        margin-inline-start: 0;
       }
     }
     .actions {
