@@ -146,7 +146,7 @@ wins over both values; in forced-colors mode the system's colors are used.
 
 The bar and the banner are \`inline-size\` containers and fit theirs from
 280 px up: in one narrower than 32rem the banner's buttons go under its
-sentence, and in one narrower than 22rem the bar's buttons go under its
+sentence, and in one narrower than 20rem the bar's buttons go under its
 label; the words under the track wrap between items, never inside "612 MB
 of ≥1.4 GB". Being containers, they take the width they are given (as
 blocks do), not the width of their text. An image reference breaks only

@@ -3,9 +3,10 @@ import { css, sharedStyles } from './shared.styles.ts';
 /**
  * The label and the buttons share the first line while there is room (the
  * label keeps at least 12em; a long Cancel goes under it); in a container
- * narrower than 22rem the buttons always go under the label (at its end). The track and
- * the words under it take a line each; the words wrap between their items
- * ("612 MB of ≥1.4 GB" stays whole). The host is the container.
+ * narrower than 20rem (a phone's column) the buttons always go under the
+ * label, at its end. The track and the words under it take a line each;
+ * the words wrap between their items ("612 MB of ≥1.4 GB" stays whole).
+ * The host is the container.
  *
  * The indicator is as wide as the track and moved in from the left until
  * `--_value` of it shows, its rounded end where a bar of that width would
@@ -35,7 +36,7 @@ export const pullBarStyles = [
       min-inline-size: 0;
       overflow-wrap: anywhere;
     }
-    @container (inline-size < 22rem) {
+    @container (inline-size < 20rem) {
       .label {
         flex-basis: 100%;
       }

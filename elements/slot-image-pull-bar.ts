@@ -44,7 +44,7 @@ const SLIDE_MIN_PERCENT = 1;
  * polite announcements; the others show the same to the eye only.
  *
  * Its text is the page's; its colors are light or dark by the page's
- * `color-scheme`. In a container narrower than 22rem the buttons go under
+ * `color-scheme`. In a container narrower than 20rem the buttons go under
  * the label; an image reference breaks only after `/`, `:` or `@`.
  *
  * @summary A progress bar for one slot's image pull: percent, bytes, speed, ETA and layers, with Pull, Retry and Cancel.
