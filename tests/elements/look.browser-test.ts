@@ -15,6 +15,7 @@ import { cleanup, expectAccessible, fixture, newWorld, part, shadow, until, type
 
 /** Not in the demo registry: its pull fails, and the banner says the reference twice ("manifest for … not found"). */
 const REF = 'ghcr.io/acme/llama-server:0.9';
+const NOT_FOUND = `manifest for ${REF} not found: manifest unknown: manifest unknown`;
 const SLOTS = {
   slots: [
     { name: 'chat', provider: 'container', image: 'ghcr.io/acme/llama-server:vulkan' },
@@ -301,6 +302,9 @@ describe('the look of the elements on any page', () => {
     expect([...bdis[0]!.querySelectorAll('span')].map((span) => span.textContent)).to.deep.equal(['ghcr.io/', 'acme/', 'llama-server:', '0.9']);
     expect(bdis[0]!.querySelectorAll('wbr').length).to.equal(3);
     for (const ref of refCharacters(bar)) for (const line of breaksOf(ref)) expect(line).to.match(/[/:@]$/);
+    // Assistive technology reads the reference whole: no space at a <wbr>.
+    const tree = (await executeServerCommand('a11y-tree')) as { role: string; name: string }[];
+    expect(tree.filter((node) => node.role === 'progressbar').map((node) => node.name)).to.deep.equal([`Pull failed: ${NOT_FOUND}`]);
   });
 
   it('keeps the order of an image reference on a right-to-left page', async () => {
