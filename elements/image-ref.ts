@@ -13,8 +13,9 @@ export const imageRef = (ref: string): TemplateResult =>
   html`<bdi class="ref">${ref.split(/(?<=[/:@])/).map((piece, i) => (i === 0 ? html`<span>${piece}</span>` : html`<wbr aria-hidden="true"><span>${piece}</span>`))}</bdi>`;
 
 /**
- * A sentence with every occurrence of `ref` in it shown by imageRef. The sentence stays one string
- * (messages.ts), whatever its language puts around the reference.
+ * A sentence with every occurrence of `ref` in it shown by imageRef. The
+ * sentence stays one string (messages.ts), whatever its language puts
+ * around the reference.
  */
 export const withImageRef = (sentence: string, ref: string | null | undefined): Array<string | TemplateResult> =>
   ref ? sentence.split(ref).flatMap((text, i) => (i === 0 ? [text] : [imageRef(ref), text])) : [sentence];

@@ -25,6 +25,7 @@ export const sharedStyles = css`
     display: block;
     font: var(--slotpull-font, inherit);
     color: var(--slotpull-color-text, inherit);
+    /* The palette, once: the page's --slotpull-* property, else the light or dark value. */
     --_muted: var(--slotpull-color-muted, light-dark(#4b5563, #a5b0c0));
     --_indicator: var(--slotpull-color-indicator, light-dark(#2563eb, #60a5fa));
     --_success: var(--slotpull-color-success, light-dark(#15803d, #4ade80));
