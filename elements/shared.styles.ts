@@ -1,6 +1,7 @@
 /**
  * Styles every element shares: the host font, colors and palette, buttons and
- * their row, request errors, image references, and text only a screen reader reads.
+ * their row, request errors, image references (image-ref.ts: isolated, lines
+ * broken only between their pieces), and text only a screen reader reads.
  *
  * The text is the page's (font and color inherited); every other color has a
  * light and a dark value, chosen by the `color-scheme` the host inherits from
@@ -74,7 +75,6 @@ export const sharedStyles = css`
     margin: 0;
     font-size: 0.875em;
   }
-  /* An image reference (image-ref.ts): its own direction, and lines broken only after / : @. */
   .ref {
     unicode-bidi: isolate;
   }
