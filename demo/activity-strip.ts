@@ -50,17 +50,17 @@ export class SlotpullActivity extends LitElement {
       font-weight: 600;
     }
     .pulling .state {
-      color: var(--slotpull-color-indicator);
+      color: var(--dash-link);
     }
     .completed .state {
-      color: var(--slotpull-color-success);
+      color: var(--dash-success);
     }
     .failed .state {
-      color: var(--slotpull-color-danger);
+      color: var(--dash-danger);
     }
     .muted,
     .empty {
-      color: var(--slotpull-color-muted);
+      color: var(--dash-muted);
     }
     .empty {
       margin: 0;

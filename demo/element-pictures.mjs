@@ -1,5 +1,5 @@
 // Takes docs/elements/*.png: a picture of each state of the elements, and of
-// the README's three side by side, for docs/elements.md (demo/elements-doc.mjs
+// the README's three side by side (on a light and a dark page), for docs/elements.md (demo/elements-doc.mjs
 // links the files that exist). Starts the real server (`npm run build`
 // first) —
 // `node bin/slotpull.js --port 0 --demo-seed 7 --runtime demo --state-dir DIR`,
@@ -128,20 +128,21 @@ try {
 
   /**
    * A small page (same origin as the server, so no CORS) holding the element
-   * markup in a padded frame `width` px wide; resolves with the page.
+   * markup in a padded frame `width` px wide, light or dark (`scheme`: the
+   * page's color-scheme, and the system's); resolves with the page.
    */
-  const open = async (element, width = WIDTH.normal) => {
+  const open = async (element, width = WIDTH.normal, scheme = 'light') => {
     const page = await browser.newPage();
     await page.emulateMediaFeatures([
       { name: 'prefers-reduced-motion', value: 'reduce' },
-      { name: 'prefers-color-scheme', value: 'light' },
+      { name: 'prefers-color-scheme', value: scheme },
     ]);
     await page.setViewport({ width: width + 80, height: 320 });
     // The figure page is answered by the browser itself at a path on the server's origin
     // (same origin: no CORS); every other request goes to the real server.
     const figure = `${base}/__element-picture`;
     const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>slotpull element</title>
-      <style>body{margin:0;background:#fff;font-family:system-ui,sans-serif}#shot{box-sizing:border-box;width:${width + 32}px;padding:16px;display:inline-block}#shot>*+*{margin-top:8px}</style>
+      <style>body{margin:0;color-scheme:${scheme};background:Canvas;color:CanvasText;font-family:system-ui,sans-serif}#shot{box-sizing:border-box;width:${width + 32}px;padding:16px;display:inline-block}#shot>*+*{margin-top:8px}</style>
       <script type="module" src="${base}/elements/slotpull.js"></script></head>
       <body><div id="shot">${element}</div></body></html>`;
     await page.setRequestInterception(true);
@@ -172,8 +173,8 @@ try {
     console.log(`picture: ${join(outdir, file)}`);
   };
   /** Opens a page, waits for the state, takes its picture, closes it. */
-  const shoot = async (file, element, selector, attribute, value, width) => {
-    const page = await open(element, width);
+  const shoot = async (file, element, selector, attribute, value, width, scheme) => {
+    const page = await open(element, width, scheme);
     try {
       await waitFor(page, selector, attribute, value);
       await snap(page, file);
@@ -258,6 +259,7 @@ try {
     await shoot('pull-bar-determinate.png', bar('chat', 'cancelable'), BAR, 'state', 'determinate');
     await shoot('status-pulling.png', status('chat'), STATUS, 'status', 'pulling');
     await shoot('side-by-side-pulling.png', sideBySide('chat'), BAR, 'state', 'determinate', WIDTH.wide);
+    await shoot('side-by-side-pulling-dark.png', sideBySide('chat'), BAR, 'state', 'determinate', WIDTH.wide, 'dark');
     await shoot('panel-pulling.png', panel('chat'), BAR, 'state', 'determinate', WIDTH.phone);
 
     // Reconnecting: the page goes offline mid-pull, its event stream drops and the browser retries.
@@ -296,6 +298,7 @@ try {
     await shoot('banner-failed.png', banner('vision'), BANNER, 'state', 'failed');
     await shoot('status-failed.png', status('vision'), STATUS, 'status', 'failed');
     await shoot('side-by-side-failed.png', sideBySide('vision'), BANNER, 'state', 'failed', WIDTH.wide);
+    await shoot('side-by-side-failed-dark.png', sideBySide('vision'), BANNER, 'state', 'failed', WIDTH.wide, 'dark');
     await shoot('panel-failed.png', panel('vision'), BANNER, 'state', 'failed', WIDTH.phone);
 
     // The banner alone on a page: its Re-pull shows the pull inline (and, the demo's failure being a first-pull one, recovers).

@@ -128,8 +128,30 @@ on the page — from the slot's bar, else its banner, else its chip — so a
 | mid-pull | after a failed pull |
 |---|---|
 | ![chip, bar and banner of chat mid-pull: one bar, no banner](elements/side-by-side-pulling.png) | ![chip, bar and banner of vision after a failed pull: the banner with one Re-pull, no bar](elements/side-by-side-failed.png) |
+| ![the same on a dark page](elements/side-by-side-pulling-dark.png) | ![the same on a dark page](elements/side-by-side-failed-dark.png) |
 
 ![The demo dashboard mid-pull: the three elements in each card](dashboard.png)
+
+## Any page: light or dark, narrow, right to left
+
+The elements take the page's font and text color, and choose their other
+colors — borders, the track and fill, the banner's surface, muted and
+warning text — light or dark by the page's \`color-scheme\` (CSS
+\`light-dark()\`): a page that declares \`color-scheme: dark\`, or
+\`color-scheme: light dark\` in a dark system, gets the dark palette, with
+nothing to copy. A page that paints itself dark without declaring its
+\`color-scheme\` keeps the light palette: declare it (it also darkens the
+page's scrollbars and form controls). Every \`--slotpull-*\` property still
+wins over both values; in forced-colors mode the system's colors are used.
+
+The bar and the banner are \`inline-size\` containers and fit theirs from
+280 px up: in one narrower than 32rem the banner's buttons go under its
+sentence, and in one narrower than 20rem the bar's buttons go under its
+label; the words under the track wrap between items, never inside "612 MB
+of ≥1.4 GB". Being containers, they take the width they are given (as
+blocks do), not the width of their text. An image reference breaks only
+after a \`/\`, \`:\` or \`@\` — never inside "llama-server" — and is
+isolated (\`<bdi>\`), so a right-to-left page keeps it in its order.
 
 ## One voice, one set of numbers
 

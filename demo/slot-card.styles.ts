@@ -30,7 +30,7 @@ export const cardStyles = css`
     font-size: 0.75rem;
     text-transform: uppercase;
     letter-spacing: 0.05em;
-    color: var(--slotpull-color-muted);
+    color: var(--dash-muted);
     border: 1px solid var(--dash-border);
     border-radius: 0.25rem;
     padding: 0 0.375rem;
@@ -38,13 +38,8 @@ export const cardStyles = css`
   slot-image-status {
     margin-inline-start: auto;
   }
-  /* A card is narrow: the banner's buttons go under its sentence. */
   slot-error-banner {
     --slotpull-banner-padding: 0.625rem 0.75rem;
-  }
-  slot-error-banner::part(base) {
-    grid-template-columns: auto 1fr;
-    grid-template-areas: 'icon message' 'actions actions';
   }
   .facts {
     margin: 0;
@@ -58,7 +53,7 @@ export const cardStyles = css`
     min-inline-size: 0;
   }
   dt {
-    color: var(--slotpull-color-muted);
+    color: var(--dash-muted);
     min-inline-size: 5.5rem;
   }
   dd {
@@ -71,15 +66,15 @@ export const cardStyles = css`
     cursor: help;
   }
   .container-status.crashed {
-    color: var(--slotpull-color-danger);
+    color: var(--dash-danger);
     font-weight: 600;
   }
   .container-status.running {
-    color: var(--slotpull-color-success);
+    color: var(--dash-success);
   }
   .note {
     margin: 0;
-    color: var(--slotpull-color-muted);
+    color: var(--dash-muted);
     font-size: 0.875rem;
   }
   /* The bar sits at the card's foot; its Pull (and a Retry) is the card's main action, Re-pull a quiet one. */

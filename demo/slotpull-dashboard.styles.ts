@@ -1,57 +1,34 @@
 /**
- * The dashboard's layout and palette. Colors are custom properties on the
- * host, inherited by the cards and by the slotpull elements inside them
- * (their `--slotpull-*` properties), light or dark by `prefers-color-scheme`.
+ * The dashboard's layout and palette. Its colors are custom properties on
+ * the host, inherited by the cards, light or dark by `prefers-color-scheme`
+ * (`color-scheme: light dark`); the slotpull elements inside take the same
+ * color-scheme, the text color and the font, and bring their own palette.
  */
 import { css } from 'lit';
 
 export const dashboardStyles = css`
   :host {
     display: block;
-    --dash-background: #f3f4f6;
-    --dash-surface: #ffffff;
-    --dash-border: #d1d5db;
-    --dash-accent: #1d4ed8;
-    --dash-on-accent: #ffffff;
-    --dash-notice-surface: #fffbeb;
-    --dash-notice-border: #b45309;
-    --slotpull-color-text: #1f2937;
-    --slotpull-color-muted: #4b5563;
-    --slotpull-color-track: #e5e7eb;
-    --slotpull-color-indicator: #2563eb;
-    --slotpull-color-success: #15803d;
-    --slotpull-color-danger: #b91c1c;
-    --slotpull-color-warning: #92400e;
-    --slotpull-color-danger-surface: #fef2f2;
-    --slotpull-color-danger-text: #7f1d1d;
-    --slotpull-color-info-surface: #eff6ff;
-    color: var(--slotpull-color-text);
+    color-scheme: light dark;
+    --dash-background: light-dark(#f3f4f6, #0b1120);
+    --dash-surface: light-dark(#ffffff, #172033);
+    --dash-border: light-dark(#d1d5db, #334155);
+    --dash-accent: light-dark(#1d4ed8, #93c5fd);
+    --dash-on-accent: light-dark(#ffffff, #0b1120);
+    --dash-notice-surface: light-dark(#fffbeb, #2a1f0a);
+    --dash-notice-border: light-dark(#b45309, #f59e0b);
+    --dash-text: light-dark(#1f2937, #e5e7eb);
+    --dash-muted: light-dark(#4b5563, #a5b0c0);
+    --dash-link: light-dark(#2563eb, #60a5fa);
+    --dash-success: light-dark(#15803d, #4ade80);
+    --dash-danger: light-dark(#b91c1c, #f87171);
+    --dash-danger-surface: light-dark(#fef2f2, #3b0d0d);
+    --dash-danger-text: light-dark(#7f1d1d, #fecaca);
+    color: var(--dash-text);
     background: var(--dash-background);
     font-family: system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif;
     line-height: 1.45;
     min-block-size: 100vh;
-  }
-  @media (prefers-color-scheme: dark) {
-    :host {
-      --dash-background: #0b1120;
-      --dash-surface: #172033;
-      --dash-border: #334155;
-      --dash-accent: #93c5fd;
-      --dash-on-accent: #0b1120;
-      --dash-notice-surface: #2a1f0a;
-      --dash-notice-border: #f59e0b;
-      --slotpull-color-text: #e5e7eb;
-      --slotpull-color-muted: #a5b0c0;
-      --slotpull-color-track: #334155;
-      --slotpull-color-indicator: #60a5fa;
-      --slotpull-color-success: #4ade80;
-      --slotpull-color-danger: #f87171;
-      --slotpull-color-warning: #fbbf24;
-      --slotpull-color-danger-surface: #3b0d0d;
-      --slotpull-color-danger-text: #fecaca;
-      --slotpull-color-info-surface: #102a4c;
-      --slotpull-chip-background: #0b1120;
-    }
   }
   .page {
     box-sizing: border-box;
@@ -92,10 +69,10 @@ export const dashboardStyles = css`
     gap: 0.25rem 1rem;
     margin: 0;
     font-size: 0.875rem;
-    color: var(--slotpull-color-muted);
+    color: var(--dash-muted);
   }
   .server strong {
-    color: var(--slotpull-color-text);
+    color: var(--dash-text);
     font-weight: 600;
   }
   nav {
@@ -105,11 +82,11 @@ export const dashboardStyles = css`
     gap: 1rem;
   }
   a {
-    color: var(--slotpull-color-indicator);
+    color: var(--dash-link);
   }
   a:focus-visible,
   button:focus-visible {
-    outline: 2px solid var(--slotpull-color-indicator);
+    outline: 2px solid var(--dash-link);
     outline-offset: 2px;
   }
   .notice {
@@ -136,9 +113,9 @@ export const dashboardStyles = css`
     border-radius: 0.75rem;
   }
   .error {
-    border: 1px solid var(--slotpull-color-danger);
-    background: var(--slotpull-color-danger-surface);
-    color: var(--slotpull-color-danger-text);
+    border: 1px solid var(--dash-danger);
+    background: var(--dash-danger-surface);
+    color: var(--dash-danger-text);
     display: flex;
     flex-wrap: wrap;
     align-items: center;

@@ -1,4 +1,14 @@
-/** Styles every element shares: the host font and colors, buttons and their row, request errors, and text only a screen reader reads. */
+/**
+ * Styles every element shares: the host font, colors and palette, buttons and
+ * their row, request errors, image references (image-ref.ts: isolated, lines
+ * broken only between their pieces), and text only a screen reader reads.
+ *
+ * The text is the page's (font and color inherited); every other color has a
+ * light and a dark value, chosen by the `color-scheme` the host inherits from
+ * the page (`light-dark()`): a page that declares `color-scheme: dark`, or
+ * `light dark` in a dark system, gets the dark ones. A `--slotpull-*`
+ * property set by the page wins over both.
+ */
 import { unsafeCSS, type CSSResult } from 'lit';
 
 /**
@@ -15,7 +25,13 @@ export const sharedStyles = css`
   :host {
     display: block;
     font: var(--slotpull-font, inherit);
-    color: var(--slotpull-color-text, #1f2937);
+    color: var(--slotpull-color-text, inherit);
+    /* The palette, once: the page's --slotpull-* property, else the light or dark value. */
+    --_muted: var(--slotpull-color-muted, light-dark(#4b5563, #a5b0c0));
+    --_indicator: var(--slotpull-color-indicator, light-dark(#2563eb, #60a5fa));
+    --_success: var(--slotpull-color-success, light-dark(#15803d, #4ade80));
+    --_danger: var(--slotpull-color-danger, light-dark(#b91c1c, #f87171));
+    --_warning: var(--slotpull-color-warning, light-dark(#92400e, #fbbf24));
   }
   :host([hidden]) {
     display: none !important;
@@ -42,7 +58,7 @@ export const sharedStyles = css`
     cursor: pointer;
   }
   button:focus-visible {
-    outline: 2px solid var(--slotpull-color-indicator, #2563eb);
+    outline: 2px solid var(--_indicator);
     outline-offset: 2px;
   }
   button:disabled {
@@ -52,11 +68,18 @@ export const sharedStyles = css`
   .actions {
     grid-area: actions;
     display: flex;
+    flex-wrap: wrap;
     gap: 0.375rem;
   }
   .request-error {
     margin: 0;
     font-size: 0.875em;
+  }
+  .ref {
+    unicode-bidi: isolate;
+  }
+  .ref span {
+    white-space: nowrap;
   }
   @media (forced-colors: active) {
     button {

@@ -1,8 +1,17 @@
 import { css, sharedStyles } from './shared.styles.ts';
 
+/**
+ * Icon | message | buttons on one line in a wide container; in a narrow one
+ * (a card, a phone) the buttons go under the message, which keeps the width.
+ * The host is the container: a query sees its container's width, and the
+ * grid to change is the base's own.
+ */
 export const bannerStyles = [
   sharedStyles,
   css`
+    :host {
+      container-type: inline-size;
+    }
     :host([state='hidden']) {
       display: none;
     }
@@ -13,17 +22,23 @@ export const bannerStyles = [
       align-items: center;
       gap: 0.5rem 0.75rem;
       padding: var(--slotpull-banner-padding, 0.75rem 1rem);
-      border: 1px solid var(--slotpull-color-danger, #b91c1c);
+      border: 1px solid var(--_danger);
       border-inline-start-width: 4px;
       border-radius: var(--slotpull-banner-radius, 0.375rem);
-      background: var(--slotpull-color-danger-surface, #fef2f2);
-      color: var(--slotpull-color-danger-text, #7f1d1d);
+      background: var(--slotpull-color-danger-surface, light-dark(#fef2f2, #3b0d0d));
+      color: var(--slotpull-color-danger-text, light-dark(#7f1d1d, #fecaca));
     }
     .pulling,
     .unreachable {
-      border-color: var(--slotpull-color-indicator, #2563eb);
-      background: var(--slotpull-color-info-surface, #eff6ff);
-      color: var(--slotpull-color-text, #1f2937);
+      border-color: var(--_indicator);
+      background: var(--slotpull-color-info-surface, light-dark(#eff6ff, #102a4c));
+      color: var(--slotpull-color-text, light-dark(#1f2937, #e5e7eb));
+    }
+    @container (inline-size < 32rem) {
+      .base {
+        grid-template-columns: auto 1fr;
+        grid-template-areas: 'icon message' '. actions';
+      }
     }
     .icon {
       grid-area: icon;
@@ -38,6 +53,7 @@ export const bannerStyles = [
     }
     .message {
       grid-area: message;
+      min-inline-size: 0;
       overflow-wrap: anywhere;
     }
     .message-text {

@@ -2,6 +2,7 @@ import { TaskStatus } from '@lit/task';
 import { html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
 import { startPull } from './api.ts';
 import { defineElement } from './define.ts';
+import { withImageRef } from './image-ref.ts';
 import { BAR_PARTS } from './export-parts.ts';
 import { SlotErrorActionEvent } from './events/slot-error-action.ts';
 import type { SlotErrorDetail, SlotErrorReason } from './events/slot-error-detail.ts';
@@ -35,17 +36,26 @@ interface BannerView {
   /** Identifies one error: dismissing hides it until the key changes. */
   readonly key: string | null;
   readonly message: string;
+  /** The image reference in the message, shown isolated (image-ref.ts). */
+  readonly image: string | null;
 }
 
-const HIDDEN: BannerView = { state: BannerState.hidden, key: null, message: '' };
+const HIDDEN: BannerView = { state: BannerState.hidden, key: null, message: '', image: null };
 
 /** A shown error; its key is the state and `id` (the job, the container's error, the sentence). */
-const view = (state: BannerState, id: string | null, message: string): BannerView => ({ state, key: `${state}|${id}`, message });
+const view = (state: BannerState, id: string | null, message: string, image: string | null = null): BannerView => ({
+  state,
+  key: `${state}|${id}`,
+  message,
+  image,
+});
 
 /**
  * Says what is wrong with a slot, and offers the fix. It speaks only of
  * problems: hidden while the slot is healthy, while its image is simply not
  * pulled yet and while a pull runs normally (that is the pull bar's to show).
+ * Its colors are light or dark by the page's `color-scheme`; in a container
+ * narrower than 32rem the buttons go under the message.
  *
  * @summary An error banner for one slot: a failed or vanished pull, a crashed container, a server out of reach; with Re-pull and Dismiss.
  *
@@ -60,12 +70,12 @@ const view = (state: BannerState, id: string | null, message: string): BannerVie
  * @csspart request-error - Why a Re-pull request failed.
  *
  * @cssproperty [--slotpull-font=inherit] - Font shorthand.
- * @cssproperty [--slotpull-color-danger=#b91c1c] - Border of an error.
- * @cssproperty [--slotpull-color-danger-surface=#fef2f2] - Background of an error.
- * @cssproperty [--slotpull-color-danger-text=#7f1d1d] - Text of an error.
- * @cssproperty [--slotpull-color-indicator=#2563eb] - Border while pulling or unreachable; focus rings.
- * @cssproperty [--slotpull-color-info-surface=#eff6ff] - Background while pulling or unreachable.
- * @cssproperty [--slotpull-color-text=#1f2937] - Text while pulling or unreachable.
+ * @cssproperty [--slotpull-color-danger=light-dark(#b91c1c, #f87171)] - Border of an error.
+ * @cssproperty [--slotpull-color-danger-surface=light-dark(#fef2f2, #3b0d0d)] - Background of an error.
+ * @cssproperty [--slotpull-color-danger-text=light-dark(#7f1d1d, #fecaca)] - Text of an error.
+ * @cssproperty [--slotpull-color-indicator=light-dark(#2563eb, #60a5fa)] - Border while pulling or unreachable; focus rings.
+ * @cssproperty [--slotpull-color-info-surface=light-dark(#eff6ff, #102a4c)] - Background while pulling or unreachable.
+ * @cssproperty [--slotpull-color-text=light-dark(#1f2937, #e5e7eb)] - Text while pulling or unreachable.
  * @cssproperty [--slotpull-banner-padding=0.75rem 1rem] - Padding.
  * @cssproperty [--slotpull-banner-radius=0.375rem] - Corner radius.
  *
@@ -163,11 +173,11 @@ export class SlotErrorBanner extends SlotElement {
     const t = formatterFor(this).phrases;
     const lost = this.stream_.interrupted;
     if (s.state === 'pulling') {
-      if (this.#repulling && !this.stream_.has('bar')) return view(BannerState.pulling, s.job_id, t.pulling(s.image));
+      if (this.#repulling && !this.stream_.has('bar')) return view(BannerState.pulling, s.job_id, t.pulling(s.image), s.image);
     } else if (lost !== null) {
-      return view(BannerState.interrupted, lost.job_id, t.bannerInterrupted(lost.image));
+      return view(BannerState.interrupted, lost.job_id, t.bannerInterrupted(lost.image), lost.image);
     } else if (s.state === 'failed') {
-      return view(BannerState.failed, s.job_id, t.imageFailed(s.image, s.error ?? t.unknownError));
+      return view(BannerState.failed, s.job_id, t.imageFailed(s.image, s.error ?? t.unknownError), s.image);
     }
     // The container's state is live on the stream: a crash shows within a few seconds, and goes when it runs again.
     if (s.container_status === 'crashed') {
@@ -188,7 +198,7 @@ export class SlotErrorBanner extends SlotElement {
     const role = pulling ? nothing : view.key === this.#loadKey ? 'status' : 'alert';
     return html`<div part="base" class="base ${state}">
       <span part="icon" class="icon" aria-hidden="true">!</span>
-      <div class="message" role=${role}><p part="message" class="message-text">${view.message}</p></div>
+      <div class="message" role=${role}><p part="message" class="message-text">${withImageRef(view.message, view.image)}</p></div>
       <div part="actions" class="actions">
         ${offersRepull ? this.#pull.button(pulling) : nothing}
         <button part="button dismiss-button" type="button" aria-label=${t.dismissName(this.slotName)} @click=${this.#onDismiss}>

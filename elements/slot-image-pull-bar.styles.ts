@@ -2,8 +2,11 @@ import { css, sharedStyles } from './shared.styles.ts';
 
 /**
  * The label and the buttons share the first line while there is room (the
- * label keeps at least 12em; a long Cancel goes under it in a narrow card);
- * the track and the words under it take a line each.
+ * label keeps at least 12em; a long Cancel goes under it); in a container
+ * narrower than 20rem (a phone's column) the buttons always go under the
+ * label, at its end. The track and the words under it take a line each;
+ * the words wrap between their items ("612 MB of ≥1.4 GB" stays whole).
+ * The host is the container.
  *
  * The indicator is as wide as the track and moved in from the left until
  * `--_value` of it shows, its rounded end where a bar of that width would
@@ -19,6 +22,9 @@ export const pullBarStyles = [
     :host([deferred]) {
       display: none;
     }
+    :host {
+      container-type: inline-size;
+    }
     .base {
       display: flex;
       flex-wrap: wrap;
@@ -27,7 +33,13 @@ export const pullBarStyles = [
     }
     .label {
       flex: 1 1 12em;
+      min-inline-size: 0;
       overflow-wrap: anywhere;
+    }
+    @container (inline-size < 20rem) {
+      .label {
+        flex-basis: 100%;
+      }
     }
     .actions {
       margin-inline-start: auto;
@@ -42,7 +54,7 @@ export const pullBarStyles = [
       overflow: hidden;
       block-size: var(--slotpull-height, 0.5rem);
       border-radius: var(--slotpull-radius, 999px);
-      background: var(--slotpull-color-track, #e5e7eb);
+      background: var(--slotpull-color-track, light-dark(#e5e7eb, #334155));
     }
     :host(:dir(rtl)) .track {
       scale: -1 1;
@@ -51,7 +63,7 @@ export const pullBarStyles = [
     .unpack {
       block-size: 100%;
       border-radius: inherit;
-      background: var(--slotpull-color-indicator, #2563eb);
+      background: var(--_indicator);
       translate: calc(var(--_value, 0%) - 100%);
     }
     .unpack {
@@ -73,36 +85,39 @@ export const pullBarStyles = [
       animation: sweep 1.4s ease-in-out infinite;
     }
     .completed .indicator {
-      background: var(--slotpull-color-success, #15803d);
+      background: var(--_success);
     }
     .failed .indicator {
-      background: var(--slotpull-color-danger, #b91c1c);
+      background: var(--_danger);
     }
     .cancelled .indicator,
     .reconnecting .indicator,
     .stalled .indicator {
-      background: var(--slotpull-color-muted, #4b5563);
+      background: var(--_muted);
     }
     .failed .label {
-      color: var(--slotpull-color-danger, #b91c1c);
+      color: var(--_danger);
     }
     .reconnecting .label,
     .interrupted .label,
     .problem .label {
-      color: var(--slotpull-color-warning, #92400e);
+      color: var(--_warning);
     }
     .meta {
       display: flex;
       flex-wrap: wrap;
       gap: 0 0.75em;
       font-size: 0.875em;
-      color: var(--slotpull-color-muted, #4b5563);
+      color: var(--_muted);
     }
     .meta:empty {
       display: none;
     }
+    .meta > span {
+      white-space: nowrap;
+    }
     .request-error {
-      color: var(--slotpull-color-danger, #b91c1c);
+      color: var(--_danger);
     }
     @keyframes sweep {
       from {

@@ -2,6 +2,7 @@ import { html, nothing, type PropertyDeclarations, type TemplateResult } from 'l
 import { cancelPull, startPull } from './api.ts';
 import { cancelPaint, paintNextFrame } from './controllers/frame-painter.ts';
 import { defineElement } from './define.ts';
+import { withImageRef } from './image-ref.ts';
 import { formatterFor } from './format.ts';
 import type { ElementKind } from './hub/hub.ts';
 import { Transport } from './hub/transport.ts';
@@ -42,6 +43,10 @@ const SLIDE_MIN_PERCENT = 1;
  * Where several bars show one slot, the first carries its progressbar and
  * polite announcements; the others show the same to the eye only.
  *
+ * Its text is the page's; its colors are light or dark by the page's
+ * `color-scheme`. In a container narrower than 20rem the buttons go under
+ * the label; an image reference breaks only after `/`, `:` or `@`.
+ *
  * @summary A progress bar for one slot's image pull: percent, bytes, speed, ETA and layers, with Pull, Retry and Cancel.
  *
  * @csspart base - The wrapper of everything below.
@@ -58,13 +63,13 @@ const SLIDE_MIN_PERCENT = 1;
  * @csspart request-error - Why a Pull, Retry or Cancel request failed.
  *
  * @cssproperty [--slotpull-font=inherit] - Font shorthand of the element.
- * @cssproperty [--slotpull-color-text=#1f2937] - Text.
- * @cssproperty [--slotpull-color-muted=#4b5563] - Secondary text, and the bar while cancelled, reconnecting or no data arrives.
- * @cssproperty [--slotpull-color-track=#e5e7eb] - The track.
- * @cssproperty [--slotpull-color-indicator=#2563eb] - The bar while pulling; focus rings.
- * @cssproperty [--slotpull-color-success=#15803d] - The bar when complete.
- * @cssproperty [--slotpull-color-danger=#b91c1c] - The bar and label on failure.
- * @cssproperty [--slotpull-color-warning=#92400e] - "Reconnecting…", an interrupted pull and problems.
+ * @cssproperty [--slotpull-color-text=inherit] - Text (the page's, unless set).
+ * @cssproperty [--slotpull-color-muted=light-dark(#4b5563, #a5b0c0)] - Secondary text, and the bar while cancelled, reconnecting or no data arrives.
+ * @cssproperty [--slotpull-color-track=light-dark(#e5e7eb, #334155)] - The track.
+ * @cssproperty [--slotpull-color-indicator=light-dark(#2563eb, #60a5fa)] - The bar while pulling; focus rings.
+ * @cssproperty [--slotpull-color-success=light-dark(#15803d, #4ade80)] - The bar when complete.
+ * @cssproperty [--slotpull-color-danger=light-dark(#b91c1c, #f87171)] - The bar and label on failure.
+ * @cssproperty [--slotpull-color-warning=light-dark(#92400e, #fbbf24)] - "Reconnecting…", an interrupted pull and problems.
  * @cssproperty [--slotpull-height=0.5rem] - Height of the track.
  * @cssproperty [--slotpull-radius=999px] - Corner radius of track and bar.
  *
@@ -230,7 +235,7 @@ export class SlotImagePullBar extends SlotElement {
     const start = startControl(state, s, problem);
     const request = isRunning(state) ? (this.cancelable ? this.#cancel : null) : start === 'retry' ? this.#retry : start === null ? null : this.#pull;
     return html`<div part="base" class="base ${state}">
-      <span part="label" class="label" id="label">${label(state, s, problem, f)}</span>
+      <span part="label" class="label" id="label">${withImageRef(label(state, s, problem, f), s?.image)}</span>
       <span part="actions" class="actions">${this.#button(request, start)}</span>
       ${words !== undefined && hasTrack(state) ? this.#bar(state, words) : nothing}
       <span part="meta" class="meta">${metaItems(state, words, f).map((item) => html`<span>${item}</span> `)}</span>

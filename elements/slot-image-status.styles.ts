@@ -18,7 +18,7 @@ export const statusStyles = [
       font-size: 0.875em;
       line-height: 1.4;
       white-space: nowrap;
-      --_color: var(--slotpull-color-muted, #4b5563);
+      --_color: var(--_muted);
     }
     .indicator {
       inline-size: 0.625em;
@@ -27,22 +27,22 @@ export const statusStyles = [
       background: var(--_color);
     }
     .present {
-      --_color: var(--slotpull-color-success, #15803d);
+      --_color: var(--_success);
     }
     .pulling {
-      --_color: var(--slotpull-color-indicator, #2563eb);
+      --_color: var(--_indicator);
     }
     .missing,
     .interrupted,
     .unreachable {
-      --_color: var(--slotpull-color-warning, #92400e);
+      --_color: var(--_warning);
     }
     .failed {
-      --_color: var(--slotpull-color-danger, #b91c1c);
+      --_color: var(--_danger);
     }
     .last-pull {
       margin-inline-start: 0.5em;
-      color: var(--slotpull-color-muted, #4b5563);
+      color: var(--_muted);
       font-size: 0.875em;
     }
     @media (forced-colors: active) {

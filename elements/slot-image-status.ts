@@ -39,7 +39,8 @@ export type ImageStatus = (typeof ImageStatus)[keyof typeof ImageStatus];
 
 /**
  * A slot image's status in a word (and a percent while pulling): text, never color alone.
- * It follows the image live: a pull, its end, the image removed.
+ * It follows the image live: a pull, its end, the image removed. Its text
+ * is the page's; its colors are light or dark by the page's `color-scheme`.
  *
  * @summary A status chip for one slot's image: present, pulling n%, missing, failed, interrupted, unknown.
  *
@@ -49,11 +50,11 @@ export type ImageStatus = (typeof ImageStatus)[keyof typeof ImageStatus];
  * @csspart last-pull - With `show-last-pull`: "pulled 3 days ago in 4 min 12 sec", beside the chip.
  *
  * @cssproperty [--slotpull-font=inherit] - Font shorthand.
- * @cssproperty [--slotpull-color-success=#15803d] - Present.
- * @cssproperty [--slotpull-color-indicator=#2563eb] - Pulling.
- * @cssproperty [--slotpull-color-warning=#92400e] - Missing, interrupted, unreachable.
- * @cssproperty [--slotpull-color-danger=#b91c1c] - Failed.
- * @cssproperty [--slotpull-color-muted=#4b5563] - Unknown, cancelled, connecting, served elsewhere.
+ * @cssproperty [--slotpull-color-success=light-dark(#15803d, #4ade80)] - Present.
+ * @cssproperty [--slotpull-color-indicator=light-dark(#2563eb, #60a5fa)] - Pulling.
+ * @cssproperty [--slotpull-color-warning=light-dark(#92400e, #fbbf24)] - Missing, interrupted, unreachable.
+ * @cssproperty [--slotpull-color-danger=light-dark(#b91c1c, #f87171)] - Failed.
+ * @cssproperty [--slotpull-color-muted=light-dark(#4b5563, #a5b0c0)] - Unknown, cancelled, connecting, served elsewhere.
  * @cssproperty [--slotpull-chip-background=transparent] - Background.
  * @cssproperty [--slotpull-chip-radius=999px] - Corner radius.
  */
