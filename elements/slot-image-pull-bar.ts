@@ -1,6 +1,7 @@
 import { html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
 import { cancelPull, startPull } from './api.ts';
 import { cancelPaint, paintNextFrame } from './controllers/frame-painter.ts';
+import { unwatchWidth, watchWidth, widthOf } from './controllers/widths.ts';
 import { defineElement } from './define.ts';
 import { withImageRef } from './image-ref.ts';
 import { formatterFor } from './format.ts';
@@ -129,6 +130,8 @@ export class SlotImagePullBar extends SlotElement {
   #shown: number | null = null;
   /** Where the fills end, in pixels of the track, as last drawn at a frame; null after an update (not measured). */
   #drawnAt: string | null = null;
+  /** The track's indicator whose width the page's observer keeps for this bar. */
+  #watched: HTMLElement | null = null;
 
   readonly #retry = new PullRequest(this, {
     send: startPull,
@@ -184,6 +187,7 @@ export class SlotImagePullBar extends SlotElement {
     super.disconnectedCallback();
     this.#clearHideTimer();
     cancelPaint(this.#paint);
+    this.#watch(null);
     showInTitle(this, undefined);
   }
 
@@ -218,6 +222,7 @@ export class SlotImagePullBar extends SlotElement {
   }
 
   protected override updated(): void {
+    this.#watch(this.renderRoot.querySelector<HTMLElement>('.indicator'));
     this.#drawFills();
     this.#drawnAt = null;
     // In step with the bar's words: the page's snapshot of the beat.
@@ -290,7 +295,9 @@ export class SlotImagePullBar extends SlotElement {
    */
   readonly #paint = (): (() => void) | undefined => {
     const s = this.snapshot;
-    const width = this.renderRoot.querySelector<HTMLElement>('.indicator')?.offsetWidth ?? 0;
+    const width = this.#watched === null ? 0 : widthOf(this.#watched);
+    // Not laid out yet: drawn on every frame until the observer has the width.
+    if (width === undefined) return () => this.#drawFills();
     const at = [s?.percent, s?.extract_percent].map((percent) => (percent == null ? '-' : Math.round((percent * width) / 100))).join();
     if (at === this.#drawnAt) return undefined;
     this.#drawnAt = at;
@@ -308,6 +315,13 @@ export class SlotImagePullBar extends SlotElement {
     this.#shown = shown;
     fill(indicator, shown);
     fill(root.querySelector<HTMLElement>('.unpack'), s?.extract_percent ?? null);
+  }
+
+  #watch(indicator: HTMLElement | null): void {
+    if (indicator === this.#watched) return;
+    if (this.#watched !== null) unwatchWidth(this.#watched);
+    if (indicator !== null) watchWidth(indicator);
+    this.#watched = indicator;
   }
 
   /** The job on screen, which a Retry or Cancel is pressed for. */

@@ -215,6 +215,30 @@ describe('<slot-image-pull-bar>', () => {
       expect(running(), 'a step of 20 % with reduced motion').to.deep.equal([]);
     });
 
+    it('draws a frame once it moves the fill by a pixel of the track, at the track\'s width now', async () => {
+      const world = await newWorld({ speed: 1 });
+      const bar = mountBar(world, 'vision', 'style="display: block; width: 100px"');
+      await heldDeterminate(world, bar, clock);
+      const held = bar.snapshot as PullSnapshot;
+      const value = (): string => part(bar, 'indicator').style.getPropertyValue('--_value');
+      const width = part(bar, 'indicator').getBoundingClientRect().width;
+      expect(width).to.be.within(50, 100);
+      // The fill's end on a whole pixel, then 0.3 px further: nothing new to draw.
+      const whole = (100 * Math.floor(width / 2)) / width;
+      const nudged = (100 * (Math.floor(width / 2) + 0.3)) / width;
+      await showPercent(bar, held, whole);
+      expect(value()).to.equal(`${whole}%`);
+      await showPercent(bar, held, nudged);
+      expect(value()).to.equal(`${whole}%`);
+      // The page widened the bar: the page's observer hands over the new width, and the same share is pixels away.
+      bar.style.width = '1000px';
+      await nextFrame();
+      await nextFrame();
+      expect(part(bar, 'indicator').getBoundingClientRect().width).to.be.above(500);
+      await showPercent(bar, held, nudged);
+      expect(value()).to.equal(`${nudged}%`);
+    });
+
     it('changes its words once a second, at the page\'s beat, and the bar with every frame', async () => {
       const world = await newWorld({ speed: 1 });
       const bar = mountBar(world, 'vision');
