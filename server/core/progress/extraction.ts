@@ -75,31 +75,63 @@ function extractionSample(layer: ExtractionLayer, units: ExtractionUnits): { sec
 }
 
 /**
- * Seconds the extraction still left will take at `now`, at the pace of the
- * layers extracted so far (seconds per byte, timed from the engine's lines);
- * null before any pace is known, or when the engine does not report
- * extraction.
+ * A layer's unpacking time as a start cost plus a pace: `seconds = start +
+ * perByte × bytes`, fitted to the layers' samples by least squares. dockerd
+ * spends about 0.2 s on any layer before its bytes count, so a pace alone,
+ * taken from small layers, made a bigger one take twice its time. Samples
+ * of (about) one size can't tell the two apart: they give a pace alone.
+ */
+export interface ExtractionFit {
+  start: number;
+  perByte: number;
+}
+
+/** Sizes closer than this share of the largest are one size to the fit. */
+const MIN_SIZE_SPREAD = 0.2;
+
+export function fitExtraction(samples: readonly { seconds: number; bytes: number }[]): ExtractionFit | null {
+  const bytes = samples.reduce((sum, sample) => sum + sample.bytes, 0);
+  if (bytes === 0) return null;
+  const seconds = samples.reduce((sum, sample) => sum + sample.seconds, 0);
+  const paceAlone = { start: 0, perByte: seconds / bytes };
+  const sizes = samples.map((sample) => sample.bytes);
+  if (Math.max(...sizes) - Math.min(...sizes) < MIN_SIZE_SPREAD * Math.max(...sizes)) return paceAlone;
+  const n = samples.length;
+  const meanBytes = bytes / n;
+  const meanSeconds = seconds / n;
+  let covariance = 0;
+  let variance = 0;
+  for (const sample of samples) {
+    covariance += (sample.bytes - meanBytes) * (sample.seconds - meanSeconds);
+    variance += (sample.bytes - meanBytes) ** 2;
+  }
+  const perByte = covariance / variance;
+  // Bigger layers quicker, or a negative start: noise around one of the simpler models.
+  if (perByte < 0) return { start: meanSeconds, perByte: 0 };
+  const start = meanSeconds - perByte * meanBytes;
+  return start < 0 ? paceAlone : { start, perByte };
+}
+
+/**
+ * Seconds the extraction still left will take at `now`, by the fit of the
+ * layers extracted so far (see fitExtraction; timed from the engine's
+ * lines); null before any layer gave a sample, or when the engine does not
+ * report extraction.
  */
 export function extractionSecondsLeft(layers: readonly ExtractionLayer[], units: ExtractionUnits, now: number): number | null {
   if (units === null) return null;
-  let seconds = 0;
-  let bytes = 0;
-  for (const layer of layers) {
-    const sample = extractionSample(layer, units);
-    if (sample === null) continue;
-    seconds += sample.seconds;
-    bytes += sample.bytes;
-  }
-  if (bytes === 0) return null;
-  const secondsPerByte = seconds / bytes;
+  const samples = layers.flatMap((layer) => extractionSample(layer, units) ?? []);
+  const fit = fitExtraction(samples);
+  if (fit === null) return null;
   const weight = weights(layers);
   return layers.reduce((sum, layer, i) => {
     if (layer.phase === 'complete') return sum;
-    // By bytes where the engine counts them, else by the time the layer has been extracting.
+    const started = layer.phase === 'extracting' && layer.extractStartedAt !== null;
+    // Bytes left at the pace where the engine counts them (the start cost is paid); else the whole time less the time spent.
     const left =
-      units === 'bytes'
-        ? (weight[i]! - extractedBytes(layer, weight[i]!)) * secondsPerByte
-        : weight[i]! * secondsPerByte - (layer.phase === 'extracting' && layer.extractStartedAt !== null ? (now - layer.extractStartedAt) / 1000 : 0);
+      units === 'bytes' && started
+        ? (weight[i]! - extractedBytes(layer, weight[i]!)) * fit.perByte
+        : fit.start + weight[i]! * fit.perByte - (started ? (now - layer.extractStartedAt!) / 1000 : 0);
     return sum + Math.max(0, left);
   }, 0);
 }
