@@ -10,8 +10,8 @@
  */
 import type { JobState, LayerPlan, ProgressEvent, PullErrorCode, PullPhase, PullProgressFields } from '../types.ts';
 import { errorCodeFor } from './error-code.ts';
-import { EtaCountdown, ETA_RATE_WINDOW_MS, MIN_ETA_HISTORY_MS, secondsToReady, slowestLayerSeconds } from './eta.ts';
-import { extractionSecondsLeft, extractPercent, extractSeconds, type ExtractionUnits } from './extraction.ts';
+import { downloadSeconds, EtaCountdown, ETA_RATE_WINDOW_MS, MIN_ETA_HISTORY_MS, secondsToReady, slowestLayerSeconds } from './eta.ts';
+import { extractPercent, extractSeconds, unpackedSamples, unpackSecondsLeft, type ExtractionSample, type ExtractionUnits } from './extraction.ts';
 import { ImageIds } from './image-ids.ts';
 import { canMove, inHand, isDownloaded, LAYER_RANK, layerSnapshot, vouchedFor, type Layer, type LayerEvent } from './layer.ts';
 import { namesPlannedLayer, planLayerId } from './layer-plan.ts';
@@ -32,6 +32,8 @@ function iso(ms: number): string {
 export interface PullProgressOptions {
   /** A job taken up again after a restart: since when, and the percent shown before it, which the percent never goes below. */
   resumed?: { at: number; percent: number | null };
+  /** The engine's layers unpacked in its last pulls (the registry keeps them): the ETA allows for unpacking before this pull's first layer unpacks. */
+  unpackedBefore?: readonly ExtractionSample[];
 }
 
 /**
@@ -66,6 +68,7 @@ export class PullProgress {
   /** The download rate the ETA divides by: averaged longer than the speed shown. */
   readonly #etaRate = new SpeedMeter({ windowMs: ETA_RATE_WINDOW_MS, minHistoryMs: MIN_ETA_HISTORY_MS });
   readonly #eta = new EtaCountdown();
+  readonly #unpackedBefore: readonly ExtractionSample[];
   /** When a byte last arrived or a layer last moved on (null before the first layer). */
   #lastProgressAt: number | null = null;
   #unparsed = 0;
@@ -76,6 +79,7 @@ export class PullProgress {
     this.#startedAt = startedAt;
     this.#updatedAt = options.resumed?.at ?? startedAt;
     this.#percent = options.resumed?.percent ?? null;
+    this.#unpackedBefore = options.unpackedBefore ?? [];
   }
 
   get state(): JobState {
@@ -85,6 +89,11 @@ export class PullProgress {
   /** Lines no parser could read, so far. */
   get unparsedLines(): number {
     return this.#unparsed;
+  }
+
+  /** The layers this pull saw unpacked from start to end, as the engine's next pulls' ETA takes them (see unpackedBefore). */
+  unpacked(): ExtractionSample[] {
+    return unpackedSamples(this.#layers.all());
   }
 
   /**
@@ -187,13 +196,15 @@ export class PullProgress {
       if (bps !== null) speed = Math.round(bps);
     }
     if ((phase === 'downloading' || phase === 'extracting') && stalled === null && exact && bytesTotal !== null && bytesDone !== null) {
-      const extractionLeft = extractionSecondsLeft(fetched, this.#extractionUnits, now);
-      estimate =
+      const unpackLeft = unpackSecondsLeft(fetched, this.#extractionUnits, now, this.#reportsExtraction ? this.#unpackedBefore : []);
+      const download =
         phase === 'extracting'
-          ? extractionLeft
+          ? 0
           : this.#etaRate.historyMs(now) >= MIN_ETA_HISTORY_MS
-            ? secondsToReady(bytesTotal - bytesDone, this.#etaRate.bytesPerSecond(now), extractionLeft, slowestLayerSeconds(fetched, now))
+            ? downloadSeconds(bytesTotal - bytesDone, this.#etaRate.bytesPerSecond(now), slowestLayerSeconds(fetched, now))
             : null;
+      // Unpacking with no pace to time it by: no promise.
+      estimate = download === null || (phase === 'extracting' && unpackLeft === null) ? null : secondsToReady(fetched, now, download, unpackLeft ?? []);
     }
     const eta = this.#eta.show(estimate, now);
 

@@ -28,21 +28,25 @@ const MIN_ETA_MOVE_S = 0.5;
 export const MIN_LAYER_PACE_MS = 1_000;
 
 /**
- * Seconds to ready: the later of the download bytes left at `bytesPerSecond`
- * and `slowestLayer` (see slowestLayerSeconds), plus the extraction left
- * where its pace is known. Null when the rate is unknown or zero with bytes
- * still to come.
+ * Seconds until the last byte: the later of the bytes left at
+ * `bytesPerSecond` and `slowestLayer` (see slowestLayerSeconds); 0 with no
+ * byte left. Null when the rate is unknown or zero with bytes still to come.
  */
-export function secondsToReady(
-  bytesLeft: number,
-  bytesPerSecond: number | null,
-  extractionSecondsLeft: number | null,
-  slowestLayer: number | null = null,
-): number | null {
-  const extraction = extractionSecondsLeft ?? 0;
-  if (bytesLeft <= 0) return extraction;
+export function downloadSeconds(bytesLeft: number, bytesPerSecond: number | null, slowestLayer: number | null = null): number | null {
+  if (bytesLeft <= 0) return 0;
   if (bytesPerSecond === null || bytesPerSecond <= 0) return null;
-  return Math.max(bytesLeft / bytesPerSecond, slowestLayer ?? 0) + extraction;
+  return Math.max(bytesLeft / bytesPerSecond, slowestLayer ?? 0);
+}
+
+/** A layer's seconds until its bytes are in at its own rate (see slowestLayerSeconds), or null without a second of its own history. */
+function ownDownloadSeconds(layer: Layer, now: number): number | null {
+  const pace = layer.pace;
+  if (layer.size === null || pace === null || pace.lastAt - pace.firstAt < MIN_LAYER_PACE_MS) return null;
+  const bytesPerMs = (layer.received - pace.firstReceived) / (pace.lastAt - pace.firstAt);
+  // No byte for a second or more: the stalled state speaks for that, not an ETA.
+  if (bytesPerMs <= 0) return null;
+  const left = layer.size - layer.offset - layer.received;
+  return (left / bytesPerMs - (now - pace.lastAt)) / 1000;
 }
 
 /**
@@ -55,15 +59,34 @@ export function secondsToReady(
 export function slowestLayerSeconds(layers: readonly Layer[], now: number): number | null {
   let slowest: number | null = null;
   for (const layer of layers) {
-    const pace = layer.pace;
-    if (isDownloaded(layer.phase) || layer.size === null || pace === null || pace.lastAt - pace.firstAt < MIN_LAYER_PACE_MS) continue;
-    const bytesPerMs = (layer.received - pace.firstReceived) / (pace.lastAt - pace.firstAt);
-    // No byte for a second or more: the stalled state speaks for that, not an ETA.
-    if (bytesPerMs <= 0) continue;
-    const left = layer.size - layer.offset - layer.received;
-    slowest = Math.max(slowest ?? 0, (left / bytesPerMs - (now - pace.lastAt)) / 1000);
+    const seconds = isDownloaded(layer.phase) ? null : ownDownloadSeconds(layer, now);
+    if (seconds !== null) slowest = Math.max(slowest ?? 0, seconds);
   }
   return slowest;
+}
+
+/**
+ * Seconds to ready where the engine unpacks the layers one after another,
+ * in their order, each once its bytes are in and the one before it is
+ * unpacked (dockerd): a small layer unpacks while a bigger one still
+ * downloads, so only what is left after the last byte adds to the wait,
+ * not every layer's unpacking. Each layer's bytes are in at its own
+ * reading, scaled so that the last ends with the pull's `download` reading
+ * (see downloadSeconds); a layer without a reading of its own ends with it.
+ * `unpackLeft[i]`: the seconds layer i's unpacking still takes.
+ */
+export function secondsToReady(layers: readonly Layer[], now: number, download: number, unpackLeft: readonly number[]): number {
+  const own = layers.map((layer) => (isDownloaded(layer.phase) ? null : ownDownloadSeconds(layer, now)));
+  const latest = Math.max(0, ...own.map((seconds) => seconds ?? 0));
+  const bytesIn = (layer: Layer, seconds: number | null): number => {
+    if (isDownloaded(layer.phase)) return 0;
+    return seconds === null || latest === 0 ? download : (Math.max(0, seconds) * download) / latest;
+  };
+  let ready = 0;
+  layers.forEach((layer, i) => {
+    ready = Math.max(ready, bytesIn(layer, own[i]!)) + (unpackLeft[i] ?? 0);
+  });
+  return Math.max(ready, download);
 }
 
 /** The ETA shown over a pull's frames. */

@@ -54,6 +54,17 @@ export function extractSeconds(layers: readonly ExtractionLayer[], units: Extrac
   return Math.floor(ms / 1000);
 }
 
+/** A layer's unpacking as timed from the engine's lines: its bytes, and the seconds they took. */
+export interface ExtractionSample {
+  seconds: number;
+  bytes: number;
+}
+
+/** What the layers unpacked from start to end tell of the engine's unpacking (kept for its next pulls). */
+export function unpackedSamples(layers: readonly ExtractionLayer[]): ExtractionSample[] {
+  return layers.flatMap((layer) => (layer.phase === 'complete' ? (extractionSample(layer, null) ?? []) : []));
+}
+
 /**
  * What a layer tells of the extraction pace: the seconds it took (or has
  * taken) for the bytes it extracted, timed from its lines. A layer still
@@ -62,7 +73,7 @@ export function extractSeconds(layers: readonly ExtractionLayer[], units: Extrac
  * to now (a frame between two counts is no slowdown: taken as one, a layer
  * a frame after its first count promised a minute for a second's work).
  */
-function extractionSample(layer: ExtractionLayer, units: ExtractionUnits): { seconds: number; bytes: number } | null {
+function extractionSample(layer: ExtractionLayer, units: ExtractionUnits): ExtractionSample | null {
   const { extractStartedAt: startedAt, extractReportedAt: reportedAt } = layer;
   if (startedAt === null || layer.size === null) return null;
   if (layer.phase === 'complete' && layer.extractEndedAt !== null) {
@@ -89,7 +100,7 @@ export interface ExtractionFit {
 /** Sizes closer than this share of the largest are one size to the fit. */
 const MIN_SIZE_SPREAD = 0.2;
 
-export function fitExtraction(samples: readonly { seconds: number; bytes: number }[]): ExtractionFit | null {
+export function fitExtraction(samples: readonly ExtractionSample[]): ExtractionFit | null {
   const bytes = samples.reduce((sum, sample) => sum + sample.bytes, 0);
   if (bytes === 0) return null;
   const seconds = samples.reduce((sum, sample) => sum + sample.seconds, 0);
@@ -113,25 +124,33 @@ export function fitExtraction(samples: readonly { seconds: number; bytes: number
 }
 
 /**
- * Seconds the extraction still left will take at `now`, by the fit of the
- * layers extracted so far (see fitExtraction; timed from the engine's
- * lines); null before any layer gave a sample, or when the engine does not
- * report extraction.
+ * Seconds each layer's unpacking still takes at `now` (0 for a layer
+ * unpacked), by the fit of the layers extracted so far (see fitExtraction;
+ * timed from the engine's lines) and of the engine's `earlier` ones, from
+ * its last pulls: with those, an image's unpacking is allowed for before
+ * its first layer unpacks (a one-layer image's whole unpacking comes after
+ * its last byte). Null with no sample at all, and where the engine does
+ * not report extraction (its caller passes no `earlier` samples then).
  */
-export function extractionSecondsLeft(layers: readonly ExtractionLayer[], units: ExtractionUnits, now: number): number | null {
-  if (units === null) return null;
-  const samples = layers.flatMap((layer) => extractionSample(layer, units) ?? []);
-  const fit = fitExtraction(samples);
+export function unpackSecondsLeft(
+  layers: readonly ExtractionLayer[],
+  units: ExtractionUnits,
+  now: number,
+  earlier: readonly ExtractionSample[] = [],
+): number[] | null {
+  if (units === null && earlier.length === 0) return null;
+  const own = layers.flatMap((layer) => extractionSample(layer, units) ?? []);
+  const fit = fitExtraction([...earlier, ...own]);
   if (fit === null) return null;
   const weight = weights(layers);
-  return layers.reduce((sum, layer, i) => {
-    if (layer.phase === 'complete') return sum;
+  return layers.map((layer, i) => {
+    if (layer.phase === 'complete') return 0;
     const started = layer.phase === 'extracting' && layer.extractStartedAt !== null;
     // Bytes left at the pace where the engine counts them (the start cost is paid); else the whole time less the time spent.
     const left =
       units === 'bytes' && started
         ? (weight[i]! - extractedBytes(layer, weight[i]!)) * fit.perByte
         : fit.start + weight[i]! * fit.perByte - (started ? (now - layer.extractStartedAt!) / 1000 : 0);
-    return sum + Math.max(0, left);
-  }, 0);
+    return Math.max(0, left);
+  });
 }

@@ -9,6 +9,7 @@
  */
 import type { Clock } from '../clock.ts';
 import { PullProgress } from '../progress/aggregate.ts';
+import type { ExtractionSample } from '../progress/extraction.ts';
 import type { ImageReference } from '../reference.ts';
 import type { ContainerRuntime } from '../runtime.ts';
 import type { ImageStatus } from '../types.ts';
@@ -66,6 +67,8 @@ export const DEFAULT_INSPECT_TTL_MS = 2000;
 /** While a pull is quiet past the stalled threshold, a frame this often says how long it has been. */
 export const STALLED_FRAME_EVERY_MS = 5000;
 export const DEFAULT_MAX_CONCURRENT_PULLS = 3;
+/** Layers of the last pulls whose unpacking the registry keeps (see #unpacked). */
+export const UNPACKED_KEPT = 16;
 
 export class PullRegistry {
   readonly #runtime: ContainerRuntime;
@@ -85,6 +88,8 @@ export class PullRegistry {
   /** Jobs with progress not sent yet: their frames go out together on the next beat. */
   readonly #beat: FrameBeat<PullJob>;
   readonly #quiet: QuietWatch<PullJob>;
+  /** The engine's layers unpacked in its last completed pulls, newest last: the next pulls' ETA allows for unpacking with them. */
+  #unpacked: readonly ExtractionSample[] = [];
 
   constructor(options: PullRegistryOptions) {
     const { runtime, clock } = options;
@@ -159,7 +164,7 @@ export class PullRegistry {
     const id = this.#newJobId();
     const now = this.#clock.now();
     this.#recorder?.start({ id, image: image.raw, runtime: this.#runtime.name, engine: this.#engine, slots: this.#slotsOf(image), started_at: now });
-    return { job: this.#add(id, image, new PullProgress(now), 0), resumed: false };
+    return { job: this.#add(id, image, new PullProgress(now, { unpackedBefore: this.#unpacked }), 0), resumed: false };
   }
 
   /**
@@ -171,7 +176,7 @@ export class PullRegistry {
     if (this.#jobs.get(taken.image)?.state === 'pulling') return undefined;
     const now = this.#clock.now();
     this.#recorder?.resume(taken.id, now);
-    const tracker = new PullProgress(taken.startedAt, { resumed: { at: now, percent: taken.percent } });
+    const tracker = new PullProgress(taken.startedAt, { resumed: { at: now, percent: taken.percent }, unpackedBefore: this.#unpacked });
     return this.#add(taken.id, taken.image, tracker, taken.serverRestarts + 1);
   }
 
@@ -280,6 +285,7 @@ export class PullRegistry {
     this.#quiet.drop(job);
     // A completed pull leaves the image present; after any other end the engine is asked again.
     this.#presence.forget(job.image, job.state === 'completed' ? 'present' : undefined);
+    if (job.state === 'completed') this.#unpacked = [...this.#unpacked, ...job.tracker.unpacked()].slice(-UNPACKED_KEPT);
     this.#recordEnd(job);
     this.#emit(job);
     this.#onJobEnd?.(job);

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { PullProgress } from '../../../server/core/progress/aggregate.ts';
-import type { PullErrorCode } from '../../../server/core/types.ts';
+import type { ProgressEvent, PullErrorCode } from '../../../server/core/types.ts';
 import { STALLED_AFTER_MS } from '../../../server/core/progress/stalled.ts';
 import { A, B, C, IMAGE_ID, STEP_MS, T0, cached, complete, downloaded, downloading, extracting, pullingFrom, run, snap, waiting } from './pull-events.ts';
 
@@ -180,9 +180,9 @@ describe('PullProgress', () => {
   });
 
   describe('speed and ETA', () => {
-    function steady(seconds: number) {
-      const progress = new PullProgress(T0);
-      progress.apply(pullingFrom, T0);
+    function steady(seconds: number, options: ConstructorParameters<typeof PullProgress>[1] = {}, start: ProgressEvent = pullingFrom) {
+      const progress = new PullProgress(T0, options);
+      progress.apply(start, T0);
       progress.apply(waiting(A), T0);
       for (let s = 1; s <= seconds; s++) progress.apply(downloading(A, s * 1_000_000, 10_000_000), T0 + s * 1_000);
       return progress;
@@ -204,11 +204,32 @@ describe('PullProgress', () => {
       expect(s.eta_s).toBe(8);
     });
 
-    it('rounds the ETA up', () => {
+    it('rounds the ETA to the nearest second', () => {
       const progress = steady(3);
       progress.apply(downloading(A, 3_500_000, 10_000_000), T0 + 3_500);
       // window [0, 3.5 s]: 3.5 MB → 1 MB/s; 6.5 MB left
       expect(progress.snapshot(T0 + 3_500).eta_s).toBe(7);
+    });
+
+    it('allows for unpacking from the engine\'s last pulls before a layer of this one unpacks', () => {
+      // 5 and 10 MB took 0.6 and 1.1 s: a start of 0.1 s and 0.1 s a MB; this pull's 10 MB, 1.1 s more than its 8 s of bytes.
+      const unpackedBefore = [
+        { bytes: 5_000_000, seconds: 0.6 },
+        { bytes: 10_000_000, seconds: 1.1 },
+      ];
+      expect(steady(2, { unpackedBefore }).snapshot(T0 + 2_000).eta_s).toBe(9);
+      expect(steady(2).snapshot(T0 + 2_000).eta_s).toBe(8);
+      // An engine that reports no unpacking (podman: no `Pulling from`) has none to allow for.
+      expect(steady(2, { unpackedBefore }, { kind: 'resolving', message: 'Trying to pull x' }).snapshot(T0 + 2_000).eta_s).toBe(8);
+    });
+
+    it('hands on the layers it saw unpacked from start to end, for the engine\'s next pulls', () => {
+      const progress = steady(10);
+      progress.apply(downloaded(A), T0 + 10_000);
+      progress.apply(extracting(A, 1, 10_000_000), T0 + 10_100);
+      expect(progress.unpacked()).toEqual([]);
+      progress.apply(complete(A), T0 + 11_100);
+      expect(progress.unpacked()).toEqual([{ bytes: 10_000_000, seconds: 1 }]);
     });
 
     it('gives no ETA without exact totals', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EtaCountdown, ETA_TOLERANCE, secondsToReady, slowestLayerSeconds } from '../../../server/core/progress/eta.ts';
+import { downloadSeconds, EtaCountdown, ETA_TOLERANCE, secondsToReady, slowestLayerSeconds } from '../../../server/core/progress/eta.ts';
 import { newLayer, type Layer } from '../../../server/core/progress/layer.ts';
 
 const MB = 1_000_000;
@@ -10,25 +10,49 @@ function downloading(size: number, received: number, bytesPerSecond: number): La
   return { ...newLayer(`l${size}`, false), phase: 'downloading', size, received, pace };
 }
 
-describe('secondsToReady', () => {
-  it('is the bytes left at the rate, plus the extraction left where known', () => {
-    expect(secondsToReady(10_000_000, 1_000_000, null)).toBe(10);
-    expect(secondsToReady(10_000_000, 1_000_000, 2.5)).toBe(12.5);
-  });
-
-  it('is the extraction left alone once every byte is in', () => {
-    expect(secondsToReady(0, null, 3)).toBe(3);
-    expect(secondsToReady(0, null, null)).toBe(0);
+describe('downloadSeconds', () => {
+  it('is the bytes left at the rate', () => {
+    expect(downloadSeconds(10_000_000, 1_000_000)).toBe(10);
   });
 
   it('is the slowest layer\'s time where that is later than the total rate\'s', () => {
-    expect(secondsToReady(10 * MB, MB, null, 14)).toBe(14);
-    expect(secondsToReady(10 * MB, MB, 1, 4)).toBe(11);
+    expect(downloadSeconds(10 * MB, MB, 14)).toBe(14);
+    expect(downloadSeconds(10 * MB, MB, 4)).toBe(10);
   });
 
-  it('is null with bytes left and no rate, or none', () => {
-    expect(secondsToReady(1, null, 3)).toBeNull();
-    expect(secondsToReady(1, 0, null)).toBeNull();
+  it('is 0 with every byte in, and null with bytes left and no rate, or none', () => {
+    expect(downloadSeconds(0, null)).toBe(0);
+    expect(downloadSeconds(1, null, 3)).toBeNull();
+    expect(downloadSeconds(1, 0)).toBeNull();
+  });
+});
+
+describe('secondsToReady', () => {
+  const now = 2_000;
+  const unpacked = (size: number): Layer => ({ ...downloading(size, size, MB), phase: 'downloaded' });
+
+  it('adds only the unpacking left after the last byte: the layers before unpack while it downloads', () => {
+    // 3 and 5 MB in 0.5 and 3 s, 8 MB in 6 s; each unpacks in 0.2 s, in order, once its bytes are in.
+    const layers = [downloading(3 * MB, 2.5 * MB, MB), downloading(5 * MB, 2 * MB, MB), downloading(8 * MB, 2 * MB, MB)];
+    expect(secondsToReady(layers, now, 6, [0.2, 0.2, 0.2])).toBeCloseTo(6.2, 10);
+  });
+
+  it('waits for the layers before, in order: a layer unpacks after the one before it', () => {
+    // The first layer's 5 s of unpacking hold up the second, whose bytes are in at 1 s.
+    const layers = [unpacked(3 * MB), downloading(3 * MB, 2 * MB, MB)];
+    expect(secondsToReady(layers, now, 1, [5, 0.5])).toBe(5.5);
+  });
+
+  it('ends the layers\' own readings with the pull\'s download reading (the total rate said later)', () => {
+    // Own readings 1 and 2 s, the total rate 4 s: scaled to 2 and 4 s, then 1 s of unpacking for the last.
+    const layers = [downloading(4 * MB, 3 * MB, MB), downloading(4 * MB, 2 * MB, MB)];
+    expect(secondsToReady(layers, now, 4, [0.5, 1])).toBe(5);
+  });
+
+  it('is the download reading with nothing to unpack, and the unpacking alone with every byte in', () => {
+    const layers = [downloading(4 * MB, 2 * MB, MB)];
+    expect(secondsToReady(layers, now, 2, [])).toBe(2);
+    expect(secondsToReady([unpacked(MB), unpacked(MB)], now, 0, [1, 2])).toBe(3);
   });
 });
 
@@ -41,7 +65,7 @@ describe('slowestLayerSeconds', () => {
     const layers = [downloading(3 * MB, 2.5 * MB, MB), downloading(8 * MB, 2 * MB, MB), downloading(5 * MB, 2 * MB, MB)];
     expect(slowestLayerSeconds(layers, now)).toBe(6);
     // The total rate alone (3 MB/s for 9.5 MB) would have said 3.2 s.
-    expect(secondsToReady(9.5 * MB, 3 * MB, null, slowestLayerSeconds(layers, now))).toBe(6);
+    expect(downloadSeconds(9.5 * MB, 3 * MB, slowestLayerSeconds(layers, now))).toBe(6);
   });
 
   it('leaves out layers downloaded, without a size, without a second of history or without a byte in it', () => {

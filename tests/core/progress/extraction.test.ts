@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { extractionSecondsLeft, extractPercent, extractSeconds, fitExtraction, type ExtractionLayer } from '../../../server/core/progress/extraction.ts';
+import { extractPercent, extractSeconds, fitExtraction, unpackedSamples, unpackSecondsLeft, type ExtractionLayer } from '../../../server/core/progress/extraction.ts';
 import type { LayerPhase } from '../../../server/core/types.ts';
+
+/** The unpacking left over all the layers (unpackSecondsLeft gives it by layer). */
+const extractionSecondsLeft = (...args: Parameters<typeof unpackSecondsLeft>): number | null =>
+  unpackSecondsLeft(...args)?.reduce((sum, seconds) => sum + seconds, 0) ?? null;
 
 const layer = (phase: LayerPhase, size: number | null, more: Partial<ExtractionLayer> = {}): ExtractionLayer => ({
   phase,
@@ -46,7 +50,12 @@ describe('extractSeconds', () => {
   });
 });
 
-describe('extractionSecondsLeft', () => {
+describe('unpackSecondsLeft', () => {
+  it('is by layer, 0 for a layer unpacked', () => {
+    const layers = [layer('complete', 1_000, { extractStartedAt: 0, extractEndedAt: 500 }), layer('downloading', 4_000)];
+    expect(unpackSecondsLeft(layers, 'bytes', 700)).toEqual([0, 2]);
+  });
+
   it('times the layers left at the pace of those extracted, from their lines (bytes)', () => {
     const layers = [
       layer('complete', 1_000, { extractStartedAt: 0, extractEndedAt: 500 }), // 0.5 ms per byte
@@ -114,7 +123,7 @@ describe('fitExtraction', () => {
   });
 });
 
-describe('extractionSecondsLeft, with a start cost', () => {
+describe('unpackSecondsLeft, with a start cost', () => {
   it('times a bigger layer by the start cost and the pace, not by the small layers\' pace alone', () => {
     // dockerd on the bench's `multi`: 3 and 5 MB took 0.2 s each; its 8 MB layer took 0.12 s, not 0.4.
     const layers = [
@@ -126,7 +135,34 @@ describe('extractionSecondsLeft, with a start cost', () => {
   });
 });
 
-describe('extractionSecondsLeft, with the layer now extracting', () => {
+describe('unpackSecondsLeft, with the engine\'s earlier layers', () => {
+  const earlier = [
+    { bytes: 3e6, seconds: 0.2 },
+    { bytes: 200e6, seconds: 1.2 },
+  ];
+
+  it('times the layers by them before one of this pull unpacks (the engine has not said how it counts yet)', () => {
+    // Fitted: a start of about 0.185 s and 5.08 ms a MB.
+    expect(extractionSecondsLeft([layer('downloading', 100e6), layer('downloading', 10e6)], null, 0, earlier)).toBeCloseTo(0.185 * 2 + 0.00508 * 110, 2);
+  });
+
+  it('fits them together with this pull\'s own layers', () => {
+    const layers = [layer('complete', 50e6, { extractStartedAt: 0, extractEndedAt: 450 }), layer('downloading', 100e6)];
+    const fit = fitExtraction([...earlier, { bytes: 50e6, seconds: 0.45 }])!;
+    expect(extractionSecondsLeft(layers, 'bytes', 1_000, earlier)).toBeCloseTo(fit.start + fit.perByte * 100e6, 10);
+  });
+
+  it('are what unpackedSamples hands on: the layers unpacked from start to end', () => {
+    const layers = [
+      layer('complete', 50e6, { extractStartedAt: 0, extractEndedAt: 450 }),
+      layer('extracting', 80e6, { extracted: 40e6, extractStartedAt: 500, extractReportedAt: 700 }),
+      layer('complete', 20e6), // cached before, or podman: no lines to time
+    ];
+    expect(unpackedSamples(layers)).toEqual([{ bytes: 50e6, seconds: 0.45 }]);
+  });
+});
+
+describe('unpackSecondsLeft, with the layer now extracting', () => {
   it('takes its pace from the bytes it extracted so far where the engine counts bytes: a one-layer image has an ETA while it unpacks', () => {
     const layers = [layer('extracting', 1_000, { extracted: 250, extractStartedAt: 0, extractReportedAt: 500 })];
     expect(extractionSecondsLeft(layers, 'bytes', 500)).toBe(1.5); // 250 bytes in 0.5 s, 750 to go

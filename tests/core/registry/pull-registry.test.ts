@@ -258,6 +258,31 @@ describe('PullRegistry', () => {
     expect(clock.liveTimers).toBe(0);
   });
 
+  it('allows in a pull\'s ETA for unpacking as the engine\'s last pull unpacked', async () => {
+    const unpackOnce = async (target: typeof image): Promise<number | null> => {
+      registry.start(target);
+      const pull = runtime.pulls.at(-1)!;
+      pull.push(dockerLine('Pulling from feas/multi', '1'));
+      pull.push(dockerLine('Pulling fs layer', LAYER));
+      await downloadFor2s(pull);
+      const eta = registry.job(target)?.progress().eta_s ?? null;
+      pull.push(dockerLine('Downloading', LAYER, { current: 200_000, total: 200_000 }));
+      pull.push(dockerLine('Download complete', LAYER));
+      pull.push(dockerLine('Extracting', LAYER, { current: 1, total: 200_000 }));
+      await settle();
+      await vi.advanceTimersByTimeAsync(1_000);
+      pull.push(dockerLine('Pull complete', LAYER));
+      pull.end();
+      await settle();
+      await settle();
+      expect(registry.job(target)?.state).toBe('completed');
+      return eta;
+    };
+    // 100 of 200 kB in 2 s: 2 s of bytes left; then the engine's last pull unpacked 200 kB in 1 s.
+    expect(await unpackOnce(image)).toBe(2);
+    expect(await unpackOnce(parseImageReference('127.0.0.1:5000/feas/big:1'))).toBe(3);
+  });
+
   it('refuses a cap that is not a positive integer', () => {
     expect(() => new PullRegistry({ runtime, clock, newJobId: () => 'x', maxConcurrentPulls: 0 })).toThrow('maxConcurrentPulls must be a positive integer, got 0');
   });
