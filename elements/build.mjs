@@ -59,8 +59,9 @@ function replaceTemplates(source, tag, squeeze) {
 
 /**
  * esbuild leaves the text of Lit's tagged templates alone; this squeezes the
- * indentation out of them. css``: all runs of whitespace (the *.styles.ts
- * files hold no comments, and no string in which spaces matter beyond one).
+ * indentation out of them. css``: comments, and all runs of whitespace (the
+ * *.styles.ts files hold no string in which spaces matter beyond one, nor a
+ * `/*` that does not open a comment).
  * html`` (with the templates and expressions nested in it): each line break
  * with its indentation becomes one space, and none is left between two tags,
  * between a tag and an expression, or before the `>` that ends a tag written
@@ -69,6 +70,7 @@ function replaceTemplates(source, tag, squeeze) {
  */
 const squeezeCss = (text) =>
   text
+    .replace(/\/\*[^]*?\*\//g, '')
     .replace(/\s+/g, ' ')
     .replace(/\s*([{};,>])\s*/g, '$1')
     .replace(/:\s+/g, ':')
