@@ -4,6 +4,7 @@
 // .d.ts files (dist/elements/*.js) that package.json exports as ./elements.
 import { build } from 'esbuild';
 import { readFile, writeFile } from 'node:fs/promises';
+import { minify } from 'terser';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { browserBundle } from './browser-bundle.mjs';
@@ -58,8 +59,9 @@ function replaceTemplates(source, tag, squeeze) {
 
 /**
  * esbuild leaves the text of Lit's tagged templates alone; this squeezes the
- * indentation out of them. css``: all runs of whitespace (the *.styles.ts
- * files hold no comments, and no string in which spaces matter beyond one).
+ * indentation out of them. css``: comments, and all runs of whitespace (the
+ * *.styles.ts files hold no string in which spaces matter beyond one, nor a
+ * `/*` that does not open a comment).
  * html`` (with the templates and expressions nested in it): each line break
  * with its indentation becomes one space, and none is left between two tags,
  * between a tag and an expression, or before the `>` that ends a tag written
@@ -68,6 +70,7 @@ function replaceTemplates(source, tag, squeeze) {
  */
 const squeezeCss = (text) =>
   text
+    .replace(/\/\*[^]*?\*\//g, '')
     .replace(/\s+/g, ' ')
     .replace(/\s*([{};,>])\s*/g, '$1')
     .replace(/:\s+/g, ':')
@@ -102,12 +105,27 @@ const result = await build({
   mangleProps: /[^_]_$/,
   reserveProps: /^_\$/,
   plugins: [squeezeTemplates],
-  write: true,
+  write: false,
 });
+
+// A second pass with terser: its compressor folds what esbuild's leaves
+// (conditionals, sequences, dead assignments), some 2 % of the gzipped
+// bundle. Only simple functions are inlined (`inline: 1`): pasting larger
+// bodies at their call sites makes the text less repetitive, and the
+// gzipped bundle 25 bytes larger. The banner is the one comment kept.
+const esbuilt = result.outputFiles[0]?.text ?? '';
+const { code } = await minify(esbuilt, {
+  module: true,
+  ecma: 2022,
+  compress: { passes: 2, inline: 1 },
+  format: { comments: /^!/ },
+});
+await writeFile(outfile, code);
 
 // The bundle's types are the unbundled modules' types.
 await writeFile(`${root}dist/elements/slotpull.d.ts`, "export * from './index.js';\n");
 
-const bytes = result.metafile.outputs['dist/elements/slotpull.js']?.bytes ?? 0;
-const gzipped = gzipSync(await readFile(outfile), { level: 9 }).length;
+const written = await readFile(outfile);
+const bytes = written.length;
+const gzipped = gzipSync(written, { level: 9 }).length;
 console.log(`elements: dist/elements/slotpull.js ${(bytes / 1024).toFixed(1)} kB minified, ${(gzipped / 1024).toFixed(1)} kB gzipped`);
