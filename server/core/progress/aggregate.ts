@@ -11,7 +11,7 @@
 import type { JobState, LayerPlan, ProgressEvent, PullErrorCode, PullPhase, PullProgressFields } from '../types.ts';
 import { errorCodeFor } from './error-code.ts';
 import { downloadSeconds, EtaCountdown, ETA_RATE_WINDOW_MS, MIN_ETA_HISTORY_MS, secondsToReady, slowestLayerSeconds } from './eta.ts';
-import { extractPercent, extractSeconds, unpackedSamples, unpackSecondsLeft, type ExtractionSample, type ExtractionUnits } from './extraction.ts';
+import { extractPercent, extractSeconds, silentEndSecondsLeft, unpackedSamples, unpackSecondsLeft, type ExtractionSample, type ExtractionUnits } from './extraction.ts';
 import { ImageIds } from './image-ids.ts';
 import { canMove, inHand, isDownloaded, LAYER_RANK, layerSnapshot, vouchedFor, type Layer, type LayerEvent } from './layer.ts';
 import { namesPlannedLayer, planLayerId } from './layer-plan.ts';
@@ -69,6 +69,8 @@ export class PullProgress {
   readonly #etaRate = new SpeedMeter({ windowMs: ETA_RATE_WINDOW_MS, minHistoryMs: MIN_ETA_HISTORY_MS });
   readonly #eta = new EtaCountdown();
   readonly #unpackedBefore: readonly ExtractionSample[];
+  /** When every layer's bytes were first in, where the engine says nothing after them (podman): its silent end began. */
+  #bytesInAt: number | null = null;
   /** When a byte last arrived or a layer last moved on (null before the first layer). */
   #lastProgressAt: number | null = null;
   #unparsed = 0;
@@ -91,9 +93,17 @@ export class PullProgress {
     return this.#unparsed;
   }
 
-  /** The layers this pull saw unpacked from start to end, as the engine's next pulls' ETA takes them (see unpackedBefore). */
+  /**
+   * What this pull tells of the engine's unpacking, for its next pulls' ETA
+   * (see unpackedBefore): the layers it saw unpacked from start to end where
+   * the engine reports unpacking; else, once completed, its silent end (the
+   * image's bytes, and the time from its last byte to the end).
+   */
   unpacked(): ExtractionSample[] {
-    return unpackedSamples(this.#layers.all());
+    if (this.#reportsExtraction) return unpackedSamples(this.#layers.all());
+    if (this.#state !== 'completed' || this.#bytesInAt === null || this.#finishedAt === null) return [];
+    const bytes = this.#layers.all().reduce((sum, layer) => sum + (layer.phase === 'cached' ? 0 : (layer.size ?? inHand(layer))), 0);
+    return bytes > 0 ? [{ bytes, seconds: (this.#finishedAt - this.#bytesInAt) / 1000 }] : [];
   }
 
   /**
@@ -144,6 +154,7 @@ export class PullProgress {
         break;
     }
     this.#updatePercent();
+    if (this.#bytesInAt === null && !this.#reportsExtraction && this.#phase(this.#layers.counted()) === 'extracting') this.#bytesInAt = now;
   }
 
   /** The engine finished successfully: every non-cached layer is complete, percent is 100. */
@@ -196,15 +207,13 @@ export class PullProgress {
       if (bps !== null) speed = Math.round(bps);
     }
     if ((phase === 'downloading' || phase === 'extracting') && stalled === null && exact && bytesTotal !== null && bytesDone !== null) {
-      const unpackLeft = unpackSecondsLeft(fetched, this.#extractionUnits, now, this.#reportsExtraction ? this.#unpackedBefore : []);
       const download =
         phase === 'extracting'
           ? 0
           : this.#etaRate.historyMs(now) >= MIN_ETA_HISTORY_MS
             ? downloadSeconds(bytesTotal - bytesDone, this.#etaRate.bytesPerSecond(now), slowestLayerSeconds(fetched, now))
             : null;
-      // Unpacking with no pace to time it by: no promise.
-      estimate = download === null || (phase === 'extracting' && unpackLeft === null) ? null : secondsToReady(fetched, now, download, unpackLeft ?? []);
+      estimate = download === null ? null : this.#secondsToReady(phase, fetched, bytesTotal, download, now);
     }
     const eta = this.#eta.show(estimate, now);
 
@@ -364,6 +373,21 @@ export class PullProgress {
     if (this.#state !== 'pulling') return;
     this.#percent = advancePercent(this.#percent, raw, this.#rawPercent);
     if (raw !== null) this.#rawPercent = raw;
+  }
+
+  /**
+   * Seconds to ready once `download` seconds have brought the last byte:
+   * the unpacking left after it, timed where the engine reports unpacking
+   * (eta.ts, secondsToReady), else by its silent ends in earlier pulls.
+   * Null while unpacking with nothing to time it by.
+   */
+  #secondsToReady(phase: PullPhase, fetched: Layer[], bytesTotal: number, download: number, now: number): number | null {
+    if (this.#reportsExtraction) {
+      const unpackLeft = unpackSecondsLeft(fetched, this.#extractionUnits, now, this.#unpackedBefore);
+      return phase === 'extracting' && unpackLeft === null ? null : secondsToReady(fetched, now, download, unpackLeft ?? []);
+    }
+    const silentEnd = silentEndSecondsLeft(bytesTotal, this.#unpackedBefore, this.#bytesInAt === null ? 0 : (now - this.#bytesInAt) / 1000);
+    return phase === 'extracting' && silentEnd === null ? null : download + (silentEnd ?? 0);
   }
 
   /**

@@ -154,3 +154,16 @@ export function unpackSecondsLeft(
     return Math.max(0, left);
   });
 }
+
+/**
+ * Seconds left of an engine's silent end, where it reports nothing after
+ * the last byte (podman unpacks the layers and writes the image without a
+ * word): by the fit of its earlier pulls' silent ends (the image's bytes,
+ * and the seconds from their last byte to the end; see fitExtraction), for
+ * an image of `bytes`, less the `since` seconds it has run. Null without
+ * earlier pulls.
+ */
+export function silentEndSecondsLeft(bytes: number, earlier: readonly ExtractionSample[], since: number): number | null {
+  const fit = fitExtraction(earlier);
+  return fit === null ? null : Math.max(0, fit.start + fit.perByte * bytes - since);
+}

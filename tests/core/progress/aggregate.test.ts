@@ -219,8 +219,24 @@ describe('PullProgress', () => {
       ];
       expect(steady(2, { unpackedBefore }).snapshot(T0 + 2_000).eta_s).toBe(9);
       expect(steady(2).snapshot(T0 + 2_000).eta_s).toBe(8);
-      // An engine that reports no unpacking (podman: no `Pulling from`) has none to allow for.
-      expect(steady(2, { unpackedBefore }, { kind: 'resolving', message: 'Trying to pull x' }).snapshot(T0 + 2_000).eta_s).toBe(8);
+    });
+
+    it('allows for an engine\'s silent end where it reports no unpacking (podman), by its earlier pulls\' silent ends', () => {
+      const trying: ProgressEvent = { kind: 'resolving', message: 'Trying to pull x' };
+      // Earlier images of 5 and 10 MB ended 0.6 and 1.1 s after their last byte.
+      const unpackedBefore = [
+        { bytes: 5_000_000, seconds: 0.6 },
+        { bytes: 10_000_000, seconds: 1.1 },
+      ];
+      const progress = steady(2, { unpackedBefore }, trying);
+      expect(progress.snapshot(T0 + 2_000).eta_s).toBe(9);
+      expect(steady(2, {}, trying).snapshot(T0 + 2_000).eta_s).toBe(8);
+      // Every byte in: the silent end counts down from the last byte, where there was no ETA before.
+      for (let s = 3; s <= 10; s++) progress.apply(downloading(A, s * 1_000_000, 10_000_000), T0 + s * 1_000);
+      progress.apply(downloaded(A), T0 + 10_000);
+      expect(progress.snapshot(T0 + 10_100)).toMatchObject({ phase: 'extracting', eta_s: 1 });
+      progress.complete(T0 + 11_200);
+      expect(progress.unpacked()).toEqual([{ bytes: 10_000_000, seconds: 1.2 }]);
     });
 
     it('hands on the layers it saw unpacked from start to end, for the engine\'s next pulls', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { extractPercent, extractSeconds, fitExtraction, unpackedSamples, unpackSecondsLeft, type ExtractionLayer } from '../../../server/core/progress/extraction.ts';
+import { extractPercent, extractSeconds, fitExtraction, silentEndSecondsLeft, unpackedSamples, unpackSecondsLeft, type ExtractionLayer } from '../../../server/core/progress/extraction.ts';
 import type { LayerPhase } from '../../../server/core/types.ts';
 
 /** The unpacking left over all the layers (unpackSecondsLeft gives it by layer). */
@@ -175,5 +175,23 @@ describe('unpackSecondsLeft, with the layer now extracting', () => {
 
   it('cannot where the engine counts seconds', () => {
     expect(extractionSecondsLeft([layer('extracting', 1_000, { extractStartedAt: 0 })], 'seconds', 500)).toBeNull();
+  });
+});
+
+describe('silentEndSecondsLeft', () => {
+  const earlier = [
+    { bytes: 16e6, seconds: 0.4 },
+    { bytes: 200e6, seconds: 1 },
+  ];
+
+  it('times an image\'s silent end by the fit of the earlier ones, less the time it has run', () => {
+    const fit = fitExtraction(earlier)!;
+    expect(silentEndSecondsLeft(100e6, earlier, 0)).toBeCloseTo(fit.start + fit.perByte * 100e6, 10);
+    expect(silentEndSecondsLeft(100e6, earlier, 0.5)).toBeCloseTo(fit.start + fit.perByte * 100e6 - 0.5, 10);
+    expect(silentEndSecondsLeft(100e6, earlier, 60)).toBe(0);
+  });
+
+  it('is null without earlier pulls', () => {
+    expect(silentEndSecondsLeft(100e6, [], 0)).toBeNull();
   });
 });
