@@ -310,9 +310,10 @@ describe('load on loopback', () => {
       );
       expect(after.heapUsed - before.heapUsed).toBeLessThan(HEAP_GROWTH_BOUND);
       expect(after.rss - before.rss).toBeLessThan(RSS_GROWTH_BOUND);
-      // The pull is still running: at most its pending frame timer, no stream heartbeat.
+      // The job's own timers only (its pending frame, and its quiet watch or, once ended, its expiry), no stream's heartbeat:
+      // one timer leaked per stream would leave thousands. (Seen at 2 in CI, on a machine slowed down by the other runners.)
       expect(app.registry.jobCount).toBe(1);
-      expect(app.clock.liveTimers).toBeLessThanOrEqual(1);
+      expect(app.clock.liveTimers).toBeLessThanOrEqual(2);
       await served.close();
       expect(app.clock.liveTimers).toBe(0);
     } finally {
