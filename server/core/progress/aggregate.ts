@@ -25,6 +25,11 @@ import { mayBePodmanConfigBlob } from './quirks/podman-config-blob.ts';
 import { SpeedMeter } from './speed.ts';
 import { stalledSeconds } from './stalled.ts';
 
+/** The bytes of the layers fetched: their sizes, or what arrived of those not sized yet (a lower bound never below what is done). */
+function bytesOfImage(fetched: readonly Layer[]): number {
+  return fetched.reduce((sum, layer) => sum + (layer.size ?? inHand(layer)), 0);
+}
+
 function iso(ms: number): string {
   return new Date(ms).toISOString();
 }
@@ -102,7 +107,7 @@ export class PullProgress {
   unpacked(): ExtractionSample[] {
     if (this.#reportsExtraction) return unpackedSamples(this.#layers.all());
     if (this.#state !== 'completed' || this.#bytesInAt === null || this.#finishedAt === null) return [];
-    const bytes = this.#layers.all().reduce((sum, layer) => sum + (layer.phase === 'cached' ? 0 : (layer.size ?? inHand(layer))), 0);
+    const bytes = bytesOfImage(this.#layers.counted().filter((layer) => layer.phase !== 'cached'));
     return bytes > 0 ? [{ bytes, seconds: (this.#finishedAt - this.#bytesInAt) / 1000 }] : [];
   }
 
@@ -195,8 +200,7 @@ export class PullProgress {
     // A failed pull counts only the bytes the engine vouched for (layer.ts, vouchedFor).
     const bytesOf = this.#state === 'failed' ? vouchedFor : inHand;
     const bytesDone = hasByteInfo ? fetched.reduce((sum, layer) => sum + bytesOf(layer), 0) : null;
-    // Without every size, the known ones plus what arrived of the others: a lower bound never below what is done.
-    const bytesTotal = hasByteInfo ? fetched.reduce((sum, layer) => sum + (layer.size ?? inHand(layer)), 0) : null;
+    const bytesTotal = hasByteInfo ? bytesOfImage(fetched) : null;
     const phase = this.#phase(layers);
     const stalled = stalledSeconds(phase, this.#lastProgressAt, now);
 
